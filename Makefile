@@ -1,0 +1,69 @@
+# Reverie: `make run` plays the box, `make test` checks it. Both do all set-up first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CORE := firmware/reverie/core
+CORE_SRC := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.h) setup.py
+TOOLS_BIN := tools/bin
+
+.PHONY: run test bench setup deps build clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    set up, then start the box (simulator on a laptop)"
+	@echo "make test   set up, then run the whole test suite"
+	@echo "make bench  set up, then print the engine benchmarks"
+
+setup: build
+
+run: build
+	$(VENV)/bin/reverie run
+
+test: build
+	$(PY) -m pytest -q
+
+bench: build
+	$(VENV)/bin/reverie bench
+
+# Debian packages, listed once in debian-packages.txt; installs only what is missing.
+deps: $(STAMPS)/debs
+$(STAMPS)/debs: debian-packages.txt
+	@mkdir -p $(STAMPS)
+	@missing=$$(grep -v '^\s*#' debian-packages.txt | xargs -n1 | while read p; do \
+	    dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q 'install ok installed' || echo "$$p"; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing Debian packages:" $$missing; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) -E apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@touch $@
+
+$(PY): $(STAMPS)/debs
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip "setuptools>=68" wheel "Cython>=3.0" "numpy>=1.26"
+	@touch $@
+
+$(STAMPS)/install: pyproject.toml $(PY)
+	@mkdir -p $(STAMPS)
+	$(PY) -m pip install -q --no-build-isolation -e '.[test,pi]'
+	@touch $@
+
+# Rebuilt whenever a .pyx/.pxd/.h of the core or a C tool changes.
+build: $(STAMPS)/build $(TOOLS_BIN)/ref_voice $(TOOLS_BIN)/jack_ref_client
+$(STAMPS)/build: $(CORE_SRC) $(STAMPS)/install
+	$(PY) setup.py -q build_ext --inplace -j 2
+	@touch $@
+
+$(TOOLS_BIN)/ref_voice: tools/ref_voice.c
+	@mkdir -p $(TOOLS_BIN)
+	cc -O3 -ffp-contract=off -o $@ $< -lm
+
+$(TOOLS_BIN)/jack_ref_client: tools/jack_ref_client.c $(STAMPS)/debs
+	@mkdir -p $(TOOLS_BIN)
+	cc -O2 -o $@ $< -ljack -lpthread -lm
+
+clean:
+	rm -rf $(STAMPS) build $(TOOLS_BIN) $(CORE)/*.c $(CORE)/*.so

@@ -1,0 +1,105 @@
+# Constants and enums of the engine, defined once here and exposed to Python by defs.pyx.
+
+cdef enum:
+    MAX_TRACKS = 16
+    POLYPHONY = 128         # voices that may sound at once
+    VOICE_SLOTS = 160       # POLYPHONY plus room for voices fading out after a steal
+    MAX_SAMPLES = 512       # sample slots in the engine
+    MAX_RETIRED = 64        # replaced sample buffers waiting until no voice reads them
+    CONTROL_FRAMES = 32     # control rate: parameters are re-read every 32 frames, ramped in between
+    COMMAND_RING = 4096     # commands control -> audio (power of two)
+    TELEMETRY_RING = 1024   # messages audio -> control (power of two)
+    N_TRACK_PARAMS = 32
+    N_BUS_PARAMS = 8
+    N_MASTER_PARAMS = 16
+    CB_HIST_BINS = 4000     # callback run-time histogram, 1 us per bin
+    MAX_BLOCK = 8192        # frames the C callback renders in one call at most
+
+cdef enum:  # Cmd
+    CMD_NOTE_ON = 1
+    CMD_NOTE_OFF = 2
+    CMD_TRACK_PARAM = 3
+    CMD_BUS_PARAM = 4
+    CMD_MASTER_PARAM = 5
+    CMD_SAMPLE_SET = 6
+    CMD_ALL_OFF = 7
+    CMD_PANIC = 8
+
+cdef enum:  # Telem
+    TEL_SAMPLE_RELEASED = 1
+    TEL_VOICE_STOLEN = 2
+
+# Sampler instrument parameters (one set per track; voices read their track's set).
+cdef enum:  # TrackParam
+    P_SAMPLE = 0
+    P_TUNE = 1              # semitones, -48..48
+    P_FINE = 2              # cents, -100..100
+    P_START = 3             # 0..1 of the sample
+    P_END = 4               # 0..1 of the sample
+    P_LOOP_MODE = 5         # LoopMode
+    P_LOOP_START = 6        # 0..1; negative: the sample's own loop point
+    P_LOOP_END = 7          # 0..1; negative: the sample's own loop point
+    P_REVERSE = 8           # 0/1
+    P_TRIG_MODE = 9         # TrigMode
+    P_ATTACK = 10           # ms
+    P_DECAY = 11            # ms
+    P_SUSTAIN = 12          # 0..1
+    P_RELEASE = 13          # ms
+    P_FILTER_MODE = 14      # FilterMode
+    P_CUTOFF = 15           # Hz
+    P_RESONANCE = 16        # 0..1
+    P_FENV_AMOUNT = 17      # octaves, -8..8
+    P_FENV_ATTACK = 18      # ms
+    P_FENV_DECAY = 19       # ms
+    P_FENV_SUSTAIN = 20     # 0..1
+    P_FENV_RELEASE = 21     # ms
+    P_DRIVE = 22            # 0..1
+    P_PAN = 23              # -1..1
+    P_LEVEL = 24            # dB
+    P_VEL_CURVE = 25        # VelCurve
+    P_CHOKE = 26            # 0 none, 1..16
+    P_ROOT = 27             # MIDI note at which the sample plays at its own pitch
+
+cdef enum:  # BusParam
+    B_VOLUME = 0            # dB
+    B_PAN = 1               # -1..1
+    B_MUTE = 2              # 0/1
+    B_SOLO = 3              # 0/1
+    B_DELAY_SEND = 4        # 0..1
+    B_REVERB_SEND = 5       # 0..1
+
+cdef enum:  # MasterParam
+    M_VOLUME = 0            # dB
+    M_TEMPO = 1             # BPM, for the tempo-synced delay
+    M_DELAY_BEATS = 2       # delay time in beats
+    M_DELAY_FEEDBACK = 3    # 0..0.95
+    M_DELAY_SPREAD = 4      # 0..1 ping-pong width
+    M_REVERB_SIZE = 5       # 0..1
+    M_REVERB_DAMP = 6       # 0..1
+    M_COMP_THRESHOLD = 7    # dBFS
+    M_COMP_RATIO = 8        # 1..20
+    M_COMP_ATTACK = 9       # ms
+    M_COMP_RELEASE = 10     # ms
+    M_COMP_MAKEUP = 11      # dB
+    M_LIMIT_CEILING = 12    # dBFS
+    M_FX_RETURN = 13        # dB, delay and reverb return level
+
+cdef enum:  # LoopMode
+    LOOP_OFF = 0
+    LOOP_FORWARD = 1
+    LOOP_PINGPONG = 2
+
+cdef enum:  # TrigMode
+    TRIG_ONESHOT = 0
+    TRIG_GATED = 1
+
+cdef enum:  # FilterMode
+    FILTER_LOWPASS = 0
+    FILTER_BANDPASS = 1
+    FILTER_HIGHPASS = 2
+
+cdef enum:  # VelCurve
+    VEL_LINEAR = 0
+    VEL_SOFT = 1
+    VEL_HARD = 2
+    VEL_FIXED = 3

@@ -1,0 +1,118 @@
+# Exposes the engine's enums and sizes to Python; defs.pxd is their one definition.
+# The values come from the .pxd at compile time; this file only names them for Python.
+from enum import IntEnum
+
+from reverie.core.defs cimport *
+
+Cmd = IntEnum("Cmd", {
+    "CMD_NOTE_ON": CMD_NOTE_ON,
+    "CMD_NOTE_OFF": CMD_NOTE_OFF,
+    "CMD_TRACK_PARAM": CMD_TRACK_PARAM,
+    "CMD_BUS_PARAM": CMD_BUS_PARAM,
+    "CMD_MASTER_PARAM": CMD_MASTER_PARAM,
+    "CMD_SAMPLE_SET": CMD_SAMPLE_SET,
+    "CMD_ALL_OFF": CMD_ALL_OFF,
+    "CMD_PANIC": CMD_PANIC,
+})
+
+Telem = IntEnum("Telem", {
+    "TEL_SAMPLE_RELEASED": TEL_SAMPLE_RELEASED,
+    "TEL_VOICE_STOLEN": TEL_VOICE_STOLEN,
+})
+
+TrackParam = IntEnum("TrackParam", {
+    "P_SAMPLE": P_SAMPLE,
+    "P_TUNE": P_TUNE,
+    "P_FINE": P_FINE,
+    "P_START": P_START,
+    "P_END": P_END,
+    "P_LOOP_MODE": P_LOOP_MODE,
+    "P_LOOP_START": P_LOOP_START,
+    "P_LOOP_END": P_LOOP_END,
+    "P_REVERSE": P_REVERSE,
+    "P_TRIG_MODE": P_TRIG_MODE,
+    "P_ATTACK": P_ATTACK,
+    "P_DECAY": P_DECAY,
+    "P_SUSTAIN": P_SUSTAIN,
+    "P_RELEASE": P_RELEASE,
+    "P_FILTER_MODE": P_FILTER_MODE,
+    "P_CUTOFF": P_CUTOFF,
+    "P_RESONANCE": P_RESONANCE,
+    "P_FENV_AMOUNT": P_FENV_AMOUNT,
+    "P_FENV_ATTACK": P_FENV_ATTACK,
+    "P_FENV_DECAY": P_FENV_DECAY,
+    "P_FENV_SUSTAIN": P_FENV_SUSTAIN,
+    "P_FENV_RELEASE": P_FENV_RELEASE,
+    "P_DRIVE": P_DRIVE,
+    "P_PAN": P_PAN,
+    "P_LEVEL": P_LEVEL,
+    "P_VEL_CURVE": P_VEL_CURVE,
+    "P_CHOKE": P_CHOKE,
+    "P_ROOT": P_ROOT,
+})
+
+BusParam = IntEnum("BusParam", {
+    "B_VOLUME": B_VOLUME,
+    "B_PAN": B_PAN,
+    "B_MUTE": B_MUTE,
+    "B_SOLO": B_SOLO,
+    "B_DELAY_SEND": B_DELAY_SEND,
+    "B_REVERB_SEND": B_REVERB_SEND,
+})
+
+MasterParam = IntEnum("MasterParam", {
+    "M_VOLUME": M_VOLUME,
+    "M_TEMPO": M_TEMPO,
+    "M_DELAY_BEATS": M_DELAY_BEATS,
+    "M_DELAY_FEEDBACK": M_DELAY_FEEDBACK,
+    "M_DELAY_SPREAD": M_DELAY_SPREAD,
+    "M_REVERB_SIZE": M_REVERB_SIZE,
+    "M_REVERB_DAMP": M_REVERB_DAMP,
+    "M_COMP_THRESHOLD": M_COMP_THRESHOLD,
+    "M_COMP_RATIO": M_COMP_RATIO,
+    "M_COMP_ATTACK": M_COMP_ATTACK,
+    "M_COMP_RELEASE": M_COMP_RELEASE,
+    "M_COMP_MAKEUP": M_COMP_MAKEUP,
+    "M_LIMIT_CEILING": M_LIMIT_CEILING,
+    "M_FX_RETURN": M_FX_RETURN,
+})
+
+LoopMode = IntEnum("LoopMode", {
+    "LOOP_OFF": LOOP_OFF,
+    "LOOP_FORWARD": LOOP_FORWARD,
+    "LOOP_PINGPONG": LOOP_PINGPONG,
+})
+
+TrigMode = IntEnum("TrigMode", {
+    "TRIG_ONESHOT": TRIG_ONESHOT,
+    "TRIG_GATED": TRIG_GATED,
+})
+
+FilterMode = IntEnum("FilterMode", {
+    "FILTER_LOWPASS": FILTER_LOWPASS,
+    "FILTER_BANDPASS": FILTER_BANDPASS,
+    "FILTER_HIGHPASS": FILTER_HIGHPASS,
+})
+
+VelCurve = IntEnum("VelCurve", {
+    "VEL_LINEAR": VEL_LINEAR,
+    "VEL_SOFT": VEL_SOFT,
+    "VEL_HARD": VEL_HARD,
+    "VEL_FIXED": VEL_FIXED,
+})
+
+SIZES = {
+    "MAX_TRACKS": MAX_TRACKS,
+    "POLYPHONY": POLYPHONY,
+    "VOICE_SLOTS": VOICE_SLOTS,
+    "MAX_SAMPLES": MAX_SAMPLES,
+    "MAX_RETIRED": MAX_RETIRED,
+    "CONTROL_FRAMES": CONTROL_FRAMES,
+    "COMMAND_RING": COMMAND_RING,
+    "TELEMETRY_RING": TELEMETRY_RING,
+    "N_TRACK_PARAMS": N_TRACK_PARAMS,
+    "N_BUS_PARAMS": N_BUS_PARAMS,
+    "N_MASTER_PARAMS": N_MASTER_PARAMS,
+    "CB_HIST_BINS": CB_HIST_BINS,
+    "MAX_BLOCK": MAX_BLOCK,
+}

@@ -1,0 +1,148 @@
+# Control-rate updates of tracks and the master bus, and the per-frame mix of a chunk.
+from libc.math cimport exp2f, powf, log2f, isfinite
+from libc.stdint cimport int32_t, int64_t
+from reverie.core.defs cimport *
+from reverie.core.dsp cimport *
+from reverie.core.fx cimport *
+from reverie.core.state cimport EngineState, Track, atomic_store_f32
+
+cdef extern from *:
+    """
+    /* Track parameters that glide (one-pole per control tick) instead of jumping. */
+    static const unsigned char reverie_smoothed[32] = {
+        0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0};
+    static const float reverie_reverb_ms[12] = {
+        29.7f, 37.1f, 41.1f, 43.7f, 53.3f, 59.9f, 67.3f, 73.1f, 4.7f, 3.6f, 5.3f, 4.1f};
+    """
+    const unsigned char reverie_smoothed[32]
+    const float reverie_reverb_ms[12]
+
+cdef inline void track_tick(EngineState *st, Track *t, int any_solo) noexcept nogil:
+    cdef float a = st.ctl_smooth
+    cdef float inv = 1.0 / <float>CONTROL_FRAMES
+    cdef float gate, gain, pl, pr
+    cdef int p
+    for p in range(N_TRACK_PARAMS):
+        if reverie_smoothed[p]:
+            t.value[p] = t.value[p] + (t.target[p] - t.value[p]) * a
+        else:
+            t.value[p] = t.target[p]
+    for p in range(N_BUS_PARAMS):
+        t.bus_value[p] = t.bus_value[p] + (t.bus_target[p] - t.bus_value[p]) * a
+    t.level_gain = db_to_gain(t.value[P_LEVEL])
+    pan_gains(t.value[P_PAN], &t.pan_l, &t.pan_r)
+    t.damping = svf_damping(t.value[P_RESONANCE])
+    # bus: the gains reached at the end of the last tick, then a straight ramp to the new ones
+    t.gl = t.gl + t.dgl * CONTROL_FRAMES
+    t.gr = t.gr + t.dgr * CONTROL_FRAMES
+    t.sd = t.sd + t.dsd * CONTROL_FRAMES
+    t.sr = t.sr + t.dsr * CONTROL_FRAMES
+    gate = 1.0 - t.bus_value[B_MUTE]
+    if any_solo:
+        gate = gate * t.bus_value[B_SOLO]
+    gain = db_to_gain(t.bus_value[B_VOLUME]) * gate
+    pan_gains(t.bus_value[B_PAN], &pl, &pr)
+    t.dgl = (gain * pl - t.gl) * inv
+    t.dgr = (gain * pr - t.gr) * inv
+    t.dsd = (t.bus_value[B_DELAY_SEND] - t.sd) * inv
+    t.dsr = (t.bus_value[B_REVERB_SEND] - t.sr) * inv
+
+cdef inline void master_design(EngineState *st) noexcept nogil:
+    # Re-derives the effect coefficients from the master parameters (only after a change).
+    cdef float sr = <float>st.sample_rate
+    cdef float *m = st.master_target
+    cdef float rt60, frames
+    cdef int k
+    cdef float tempo = clampf(m[M_TEMPO], 20.0, 300.0)
+    frames = clampf(m[M_DELAY_BEATS], 0.0625, 4.0) * 60.0 / tempo * sr
+    st.delay.target = clampf(frames, 1.0, <float>(st.delay.mask - 4))
+    st.delay.feedback = clampf(m[M_DELAY_FEEDBACK], 0.0, 0.95)
+    st.delay.spread = clampf(m[M_DELAY_SPREAD], 0.0, 1.0)
+    rt60 = 0.3 * powf(30.0, clampf(m[M_REVERB_SIZE], 0.0, 1.0))
+    for k in range(REVERB_LINES):
+        st.reverb.gain[k] = powf(10.0, -3.0 * <float>st.reverb.length[k] / (rt60 * sr))
+    st.reverb.damp = 1.0 - 0.85 * clampf(m[M_REVERB_DAMP], 0.0, 1.0)
+    st.comp.threshold_db = clampf(m[M_COMP_THRESHOLD], -60.0, 0.0)
+    st.comp.ratio = clampf(m[M_COMP_RATIO], 1.0, 20.0)
+    st.comp.attack_coef = exp_coef(clampf(m[M_COMP_ATTACK], 0.1, 200.0) / 6.9, sr)
+    st.comp.release_coef = exp_coef(clampf(m[M_COMP_RELEASE], 5.0, 2000.0) / 6.9, sr)
+    st.comp.makeup_db = clampf(m[M_COMP_MAKEUP], 0.0, 24.0)
+    st.limiter.ceiling = db_to_gain(clampf(m[M_LIMIT_CEILING], -24.0, 0.0))
+    st.fx_return = db_to_gain(clampf(m[M_FX_RETURN], -60.0, 6.0))
+
+cdef inline void master_tick(EngineState *st) noexcept nogil:
+    cdef float inv = 1.0 / <float>CONTROL_FRAMES
+    st.master_value[M_VOLUME] = st.master_value[M_VOLUME] + (st.master_target[M_VOLUME] - st.master_value[M_VOLUME]) * st.ctl_smooth
+    st.mgain = st.mgain + st.dmgain * CONTROL_FRAMES
+    st.dmgain = (db_to_gain(st.master_value[M_VOLUME]) - st.mgain) * inv
+
+# Mixes the track buffers of `n` frames starting `offset` frames after the last tick, runs
+# the effects and the master chain, and writes interleaved stereo to `out`.
+# Returns 0 if the output was not finite (the caller then plays silence).
+cdef inline int mix_chunk(EngineState *st, float *out, int offset, int n) noexcept nogil:
+    cdef int k, j
+    cdef Track *t
+    cdef float l, r, gl, gr, sd, srv, dl, dr, rl, rr, g, peak, ceiling
+    cdef float pk_l = 0.0, pk_r = 0.0
+    cdef int finite = 1
+    for j in range(n):
+        st.mix[0][j] = 0.0
+        st.mix[1][j] = 0.0
+        st.dsend[0][j] = 0.0
+        st.dsend[1][j] = 0.0
+        st.rsend[0][j] = 0.0
+        st.rsend[1][j] = 0.0
+    for k in range(MAX_TRACKS):
+        t = &st.tracks[k]
+        if not t.busy:
+            continue
+        peak = t.peak
+        for j in range(n):
+            gl = t.gl + t.dgl * <float>(offset + j)
+            gr = t.gr + t.dgr * <float>(offset + j)
+            sd = t.sd + t.dsd * <float>(offset + j)
+            srv = t.sr + t.dsr * <float>(offset + j)
+            l = st.tbuf[k][0][j] * gl
+            r = st.tbuf[k][1][j] * gr
+            st.mix[0][j] += l
+            st.mix[1][j] += r
+            st.dsend[0][j] += l * sd
+            st.dsend[1][j] += r * sd
+            st.rsend[0][j] += l * srv
+            st.rsend[1][j] += r * srv
+            if fabsf(l) > peak:
+                peak = fabsf(l)
+            if fabsf(r) > peak:
+                peak = fabsf(r)
+        t.peak = peak
+    ceiling = st.limiter.ceiling
+    for j in range(n):
+        delay_tick(&st.delay, st.dsend[0][j], st.dsend[1][j], &dl, &dr)
+        reverb_tick(&st.reverb, st.rsend[0][j], st.rsend[1][j], &rl, &rr)
+        g = st.mgain + st.dmgain * <float>(offset + j)
+        l = (st.mix[0][j] + (dl + rl) * st.fx_return) * g
+        r = (st.mix[1][j] + (dr + rr) * st.fx_return) * g
+        comp_tick(&st.comp, &l, &r)
+        limiter_tick(&st.limiter, &l, &r)
+        if not (isfinite(l) and isfinite(r)):
+            finite = 0
+            l = 0.0
+            r = 0.0
+        if fabsf(l) > ceiling or fabsf(r) > ceiling:
+            if fabsf(l) > ceiling * 1.000001 or fabsf(r) > ceiling * 1.000001:
+                st.stats.limiter_overshoots += 1
+            l = clampf(l, -ceiling, ceiling)
+            r = clampf(r, -ceiling, ceiling)
+        out[2 * j] = l
+        out[2 * j + 1] = r
+        if fabsf(l) > pk_l:
+            pk_l = fabsf(l)
+        if fabsf(r) > pk_r:
+            pk_r = fabsf(r)
+    if pk_l > st.stats.peak_l:
+        atomic_store_f32(&st.stats.peak_l, pk_l)
+    if pk_r > st.stats.peak_r:
+        atomic_store_f32(&st.stats.peak_r, pk_r)
+    st.stats.reduction = st.limiter.reduction
+    return finite

@@ -1,0 +1,115 @@
+# The engine's whole real-time state: one C struct, allocated once, handed to the callback.
+from libc.stdint cimport int32_t, int64_t, uint64_t
+from reverie.core.defs cimport *
+from reverie.core.voice cimport Voice
+from reverie.core.fx cimport Delay, Reverb, Compressor, Limiter
+
+cdef extern from "spsc.h" nogil:
+    ctypedef struct spsc_ring:
+        uint64_t head
+        uint64_t tail
+        uint64_t dropped
+    void spsc_init(spsc_ring *r, char *buf, unsigned int capacity, unsigned int elem_size)
+    int spsc_push(spsc_ring *r, const void *item)
+    void *spsc_peek(spsc_ring *r)
+    void spsc_pop(spsc_ring *r)
+    uint64_t spsc_count(spsc_ring *r)
+    uint64_t spsc_dropped(spsc_ring *r)
+    void atomic_store_u64(uint64_t *p, uint64_t v)
+    uint64_t atomic_load_u64(uint64_t *p)
+    void atomic_store_f32(float *p, float v)
+    float atomic_load_f32(float *p)
+
+ctypedef struct Command:
+    int32_t kind            # Cmd
+    int32_t track
+    int32_t a               # note, parameter id or sample slot
+    int32_t b               # sample token
+    double value            # velocity, parameter value
+    int64_t frame           # absolute frame at which it applies; < 0: as soon as possible
+    const float *data       # CMD_SAMPLE_SET: interleaved stereo frames
+    int64_t frames
+    int64_t loop_start
+    int64_t loop_end
+
+ctypedef struct Telemetry:
+    int32_t kind            # Telem
+    int32_t a
+    int64_t frame
+
+ctypedef struct SampleSlot:
+    const float *data
+    int64_t frames
+    int64_t loop_start      # < 0: the file has no loop
+    int64_t loop_end
+    int32_t token
+
+ctypedef struct Track:
+    float target[N_TRACK_PARAMS]
+    float value[N_TRACK_PARAMS]     # smoothed at control rate (continuous parameters only)
+    float bus_target[N_BUS_PARAMS]
+    float bus_value[N_BUS_PARAMS]
+    float level_gain                # from P_LEVEL
+    float pan_l                     # from P_PAN
+    float pan_r
+    float damping                   # SVF k from P_RESONANCE
+    float gl                        # bus gains now, ramped per frame toward the next tick's
+    float gr
+    float dgl
+    float dgr
+    float sd                        # delay send
+    float dsd
+    float sr                        # reverb send
+    float dsr
+    float peak
+    int32_t voices
+    int32_t busy                    # has voices or ringing bus ramps this chunk
+
+ctypedef struct Stats:
+    uint64_t frames
+    uint64_t callbacks
+    uint64_t xruns
+    uint64_t overloads
+    uint64_t faults
+    uint64_t commands
+    uint64_t steals
+    uint64_t hard_steals
+    uint64_t silent_trigs
+    uint64_t limiter_overshoots
+    uint64_t telemetry_dropped
+    uint64_t voices
+    uint64_t cb_max_ns
+    uint64_t cb_last_ns
+    uint64_t period_ns
+    uint64_t cb_hist[CB_HIST_BINS]
+    float peak_l
+    float peak_r
+    float reduction
+
+ctypedef struct EngineState:
+    double sample_rate
+    int64_t frame
+    int64_t next_tick
+    int32_t n_counted
+    int32_t n_retired
+    float ctl_smooth                # one-pole coefficient per control tick
+    float master_target[N_MASTER_PARAMS]
+    float master_value[N_MASTER_PARAMS]
+    float mgain
+    float dmgain
+    float fx_return
+    spsc_ring commands
+    spsc_ring telemetry
+    SampleSlot samples[MAX_SAMPLES]
+    int32_t retired[MAX_RETIRED]
+    Voice voices[VOICE_SLOTS]
+    Track tracks[MAX_TRACKS]
+    float tbuf[MAX_TRACKS][2][CONTROL_FRAMES]
+    float mix[2][CONTROL_FRAMES]
+    float dsend[2][CONTROL_FRAMES]
+    float rsend[2][CONTROL_FRAMES]
+    Delay delay
+    Reverb reverb
+    Compressor comp
+    Limiter limiter
+    Stats stats
