@@ -37,8 +37,8 @@ cdef inline void delay_tick(Delay *d, float in_l, float in_r, float *out_l, floa
     i0 = i0 & d.mask
     yl = d.buf[2 * i0] + (d.buf[2 * i1] - d.buf[2 * i0]) * frac
     yr = d.buf[2 * i0 + 1] + (d.buf[2 * i1 + 1] - d.buf[2 * i0 + 1]) * frac
-    fl = (1.0 - d.spread) * yl + d.spread * yr
-    fr = (1.0 - d.spread) * yr + d.spread * yl
+    fl = (<float>1.0 - d.spread) * yl + d.spread * yr
+    fr = (<float>1.0 - d.spread) * yr + d.spread * yl
     d.lp_l = d.lp_l + (fl - d.lp_l) * d.damp
     d.lp_r = d.lp_r + (fr - d.lp_r) * d.damp
     d.buf[2 * d.w] = soft_clip(in_l + d.feedback * d.lp_l)
@@ -62,10 +62,10 @@ cdef inline float allpass(Reverb *rv, int k, float x) noexcept nogil:
     cdef float *b = rv.buf + rv.off[k]
     cdef int32_t p = rv.pos[k]
     cdef float delayed = b[p]
-    cdef float w = x + 0.6 * delayed
+    cdef float w = x + <float>0.6 * delayed
     b[p] = w
     rv.pos[k] = p + 1 if p + 1 < rv.length[k] else 0
-    return delayed - 0.6 * w
+    return delayed - <float>0.6 * w
 
 cdef inline void reverb_tick(Reverb *rv, float in_l, float in_r, float *out_l, float *out_r) noexcept nogil:
     cdef float x[REVERB_LINES]
@@ -78,21 +78,21 @@ cdef inline void reverb_tick(Reverb *rv, float in_l, float in_r, float *out_l, f
         b = rv.buf + rv.off[k]
         rv.lp[k] = rv.lp[k] + (b[rv.pos[k]] - rv.lp[k]) * rv.damp
         x[k] = rv.lp[k] * rv.gain[k]
-    out_l[0] = (x[0] + x[2] + x[4] + x[6]) * 0.5
-    out_r[0] = (x[1] + x[3] + x[5] + x[7]) * 0.5
+    out_l[0] = (x[0] + x[2] + x[4] + x[6]) * <float>0.5
+    out_r[0] = (x[1] + x[3] + x[5] + x[7]) * <float>0.5
     # Hadamard 8 (three butterfly stages), scaled by 1/sqrt(8) so the matrix keeps energy.
     a0 = x[0] + x[1]; a1 = x[0] - x[1]; a2 = x[2] + x[3]; a3 = x[2] - x[3]
     a4 = x[4] + x[5]; a5 = x[4] - x[5]; a6 = x[6] + x[7]; a7 = x[6] - x[7]
     b0 = a0 + a2; b1 = a1 + a3; b2 = a0 - a2; b3 = a1 - a3
     b4 = a4 + a6; b5 = a5 + a7; b6 = a4 - a6; b7 = a5 - a7
-    x[0] = (b0 + b4) * 0.35355339 + in_l
-    x[1] = (b1 + b5) * 0.35355339 + in_r
-    x[2] = (b2 + b6) * 0.35355339 + in_l
-    x[3] = (b3 + b7) * 0.35355339 - in_r
-    x[4] = (b0 - b4) * 0.35355339 - in_l
-    x[5] = (b1 - b5) * 0.35355339 + in_r
-    x[6] = (b2 - b6) * 0.35355339 - in_l
-    x[7] = (b3 - b7) * 0.35355339 - in_r
+    x[0] = (b0 + b4) * <float>0.35355339 + in_l
+    x[1] = (b1 + b5) * <float>0.35355339 + in_r
+    x[2] = (b2 + b6) * <float>0.35355339 + in_l
+    x[3] = (b3 + b7) * <float>0.35355339 - in_r
+    x[4] = (b0 - b4) * <float>0.35355339 - in_l
+    x[5] = (b1 - b5) * <float>0.35355339 + in_r
+    x[6] = (b2 - b6) * <float>0.35355339 - in_l
+    x[7] = (b3 - b7) * <float>0.35355339 - in_r
     for k in range(REVERB_LINES):
         b = rv.buf + rv.off[k]
         b[rv.pos[k]] = x[k]
@@ -115,12 +115,12 @@ cdef inline void comp_tick(Compressor *c, float *l, float *r) noexcept nogil:
     cdef float over, target, slope
     if fabsf(r[0]) > level:
         level = fabsf(r[0])
-    over = 20.0 * log10f(level + 1.0e-9) - c.threshold_db
-    slope = 1.0 / c.ratio - 1.0
-    if 2.0 * over <= -c.knee_db:
-        target = 0.0
-    elif 2.0 * over < c.knee_db:
-        target = slope * (over + 0.5 * c.knee_db) * (over + 0.5 * c.knee_db) / (2.0 * c.knee_db)
+    over = <float>20.0 * log10f(level + <float>1.0e-9) - c.threshold_db
+    slope = <float>1.0 / c.ratio - <float>1.0
+    if <float>2.0 * over <= -c.knee_db:
+        target = <float>0.0
+    elif <float>2.0 * over < c.knee_db:
+        target = slope * (over + <float>0.5 * c.knee_db) * (over + <float>0.5 * c.knee_db) / (<float>2.0 * c.knee_db)
     else:
         target = slope * over
     if target < c.reduction_db:
@@ -156,15 +156,15 @@ ctypedef struct Limiter:
 cdef inline void limiter_reset(Limiter *lim) noexcept nogil:
     cdef int k
     lim.n = 0
-    lim.g = 1.0
+    lim.g = <float>1.0
     lim.sum = lim.length
     lim.dq_head = 0
     lim.dq_tail = 0
-    lim.reduction = 1.0
+    lim.reduction = <float>1.0
     for k in range(LIMIT_MAX):
-        lim.gains[k] = 1.0
-        lim.xl[k] = 0.0
-        lim.xr[k] = 0.0
+        lim.gains[k] = <float>1.0
+        lim.xl[k] = <float>0.0
+        lim.xr[k] = <float>0.0
 
 cdef inline void limiter_tick(Limiter *lim, float *l, float *r) noexcept nogil:
     cdef float peak = fabsf(l[0])
@@ -174,7 +174,7 @@ cdef inline void limiter_tick(Limiter *lim, float *l, float *r) noexcept nogil:
     cdef int32_t slot
     if fabsf(r[0]) > peak:
         peak = fabsf(r[0])
-    need = lim.ceiling / peak if peak > lim.ceiling else 1.0
+    need = lim.ceiling / peak if peak > lim.ceiling else <float>1.0
     # sliding minimum over the last `length` frames (monotonic deque)
     while lim.dq_tail != lim.dq_head and lim.dq_val[(lim.dq_tail - 1) & m] >= need:
         lim.dq_tail = (lim.dq_tail - 1) & m
@@ -184,7 +184,7 @@ cdef inline void limiter_tick(Limiter *lim, float *l, float *r) noexcept nogil:
     while lim.dq_idx[lim.dq_head] <= n - lim.length:
         lim.dq_head = (lim.dq_head + 1) & m
     wmin = lim.dq_val[lim.dq_head]
-    lim.g = lim.g + (1.0 - lim.g) * lim.release_coef
+    lim.g = lim.g + (<float>1.0 - lim.g) * lim.release_coef
     if wmin < lim.g:
         lim.g = wmin
     # moving average of the held gain over the same window
@@ -192,8 +192,8 @@ cdef inline void limiter_tick(Limiter *lim, float *l, float *r) noexcept nogil:
     lim.sum = lim.sum + lim.g - lim.gains[(n - lim.length) & m]
     lim.gains[slot] = lim.g
     s = <float>(lim.sum / lim.length)
-    if s > 1.0:
-        s = 1.0
+    if s > <float>1.0:
+        s = <float>1.0
     # the signal, delayed by length - 1 frames
     lim.xl[slot] = l[0]
     lim.xr[slot] = r[0]

@@ -20,7 +20,7 @@ cdef extern from *:
 
 cdef inline void track_tick(EngineState *st, Track *t, int any_solo) noexcept nogil:
     cdef float a = st.ctl_smooth
-    cdef float inv = 1.0 / <float>CONTROL_FRAMES
+    cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
     cdef float gate, gain, pl, pr
     cdef int p
     for p in range(N_TRACK_PARAMS):
@@ -33,12 +33,15 @@ cdef inline void track_tick(EngineState *st, Track *t, int any_solo) noexcept no
     t.level_gain = db_to_gain(t.value[P_LEVEL])
     pan_gains(t.value[P_PAN], &t.pan_l, &t.pan_r)
     t.damping = svf_damping(t.value[P_RESONANCE])
+    t.drive_on = t.value[P_DRIVE] > <float>0.001
+    t.drive_pre = db_to_gain(t.value[P_DRIVE] * <float>30.0)
+    t.drive_post = sqrtf(<float>1.0 + t.drive_pre * t.drive_pre) / t.drive_pre
     # bus: the gains reached at the end of the last tick, then a straight ramp to the new ones
     t.gl = t.gl + t.dgl * CONTROL_FRAMES
     t.gr = t.gr + t.dgr * CONTROL_FRAMES
     t.sd = t.sd + t.dsd * CONTROL_FRAMES
     t.sr = t.sr + t.dsr * CONTROL_FRAMES
-    gate = 1.0 - t.bus_value[B_MUTE]
+    gate = <float>1.0 - t.bus_value[B_MUTE]
     if any_solo:
         gate = gate * t.bus_value[B_SOLO]
     gain = db_to_gain(t.bus_value[B_VOLUME]) * gate
@@ -54,25 +57,25 @@ cdef inline void master_design(EngineState *st) noexcept nogil:
     cdef float *m = st.master_target
     cdef float rt60, frames
     cdef int k
-    cdef float tempo = clampf(m[M_TEMPO], 20.0, 300.0)
-    frames = clampf(m[M_DELAY_BEATS], 0.0625, 4.0) * 60.0 / tempo * sr
-    st.delay.target = clampf(frames, 1.0, <float>(st.delay.mask - 4))
-    st.delay.feedback = clampf(m[M_DELAY_FEEDBACK], 0.0, 0.95)
-    st.delay.spread = clampf(m[M_DELAY_SPREAD], 0.0, 1.0)
-    rt60 = 0.3 * powf(30.0, clampf(m[M_REVERB_SIZE], 0.0, 1.0))
+    cdef float tempo = clampf(m[M_TEMPO], <float>20.0, <float>300.0)
+    frames = clampf(m[M_DELAY_BEATS], <float>0.0625, <float>4.0) * <float>60.0 / tempo * sr
+    st.delay.target = clampf(frames, <float>1.0, <float>(st.delay.mask - 4))
+    st.delay.feedback = clampf(m[M_DELAY_FEEDBACK], <float>0.0, <float>0.95)
+    st.delay.spread = clampf(m[M_DELAY_SPREAD], <float>0.0, <float>1.0)
+    rt60 = <float>0.3 * powf(<float>30.0, clampf(m[M_REVERB_SIZE], <float>0.0, <float>1.0))
     for k in range(REVERB_LINES):
-        st.reverb.gain[k] = powf(10.0, -3.0 * <float>st.reverb.length[k] / (rt60 * sr))
-    st.reverb.damp = 1.0 - 0.85 * clampf(m[M_REVERB_DAMP], 0.0, 1.0)
-    st.comp.threshold_db = clampf(m[M_COMP_THRESHOLD], -60.0, 0.0)
-    st.comp.ratio = clampf(m[M_COMP_RATIO], 1.0, 20.0)
-    st.comp.attack_coef = exp_coef(clampf(m[M_COMP_ATTACK], 0.1, 200.0) / 6.9, sr)
-    st.comp.release_coef = exp_coef(clampf(m[M_COMP_RELEASE], 5.0, 2000.0) / 6.9, sr)
-    st.comp.makeup_db = clampf(m[M_COMP_MAKEUP], 0.0, 24.0)
-    st.limiter.ceiling = db_to_gain(clampf(m[M_LIMIT_CEILING], -24.0, 0.0))
-    st.fx_return = db_to_gain(clampf(m[M_FX_RETURN], -60.0, 6.0))
+        st.reverb.gain[k] = powf(<float>10.0, -<float>3.0 * <float>st.reverb.length[k] / (rt60 * sr))
+    st.reverb.damp = <float>1.0 - <float>0.85 * clampf(m[M_REVERB_DAMP], <float>0.0, <float>1.0)
+    st.comp.threshold_db = clampf(m[M_COMP_THRESHOLD], -<float>60.0, <float>0.0)
+    st.comp.ratio = clampf(m[M_COMP_RATIO], <float>1.0, <float>20.0)
+    st.comp.attack_coef = exp_coef(clampf(m[M_COMP_ATTACK], <float>0.1, <float>200.0) / <float>6.9, sr)
+    st.comp.release_coef = exp_coef(clampf(m[M_COMP_RELEASE], <float>5.0, <float>2000.0) / <float>6.9, sr)
+    st.comp.makeup_db = clampf(m[M_COMP_MAKEUP], <float>0.0, <float>24.0)
+    st.limiter.ceiling = db_to_gain(clampf(m[M_LIMIT_CEILING], -<float>24.0, <float>0.0))
+    st.fx_return = db_to_gain(clampf(m[M_FX_RETURN], -<float>60.0, <float>6.0))
 
 cdef inline void master_tick(EngineState *st) noexcept nogil:
-    cdef float inv = 1.0 / <float>CONTROL_FRAMES
+    cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
     st.master_value[M_VOLUME] = st.master_value[M_VOLUME] + (st.master_target[M_VOLUME] - st.master_value[M_VOLUME]) * st.ctl_smooth
     st.mgain = st.mgain + st.dmgain * CONTROL_FRAMES
     st.dmgain = (db_to_gain(st.master_value[M_VOLUME]) - st.mgain) * inv
@@ -84,15 +87,15 @@ cdef inline int mix_chunk(EngineState *st, float *out, int offset, int n) noexce
     cdef int k, j
     cdef Track *t
     cdef float l, r, gl, gr, sd, srv, dl, dr, rl, rr, g, peak, ceiling
-    cdef float pk_l = 0.0, pk_r = 0.0
+    cdef float pk_l = <float>0.0, pk_r = <float>0.0
     cdef int finite = 1
     for j in range(n):
-        st.mix[0][j] = 0.0
-        st.mix[1][j] = 0.0
-        st.dsend[0][j] = 0.0
-        st.dsend[1][j] = 0.0
-        st.rsend[0][j] = 0.0
-        st.rsend[1][j] = 0.0
+        st.mix[0][j] = <float>0.0
+        st.mix[1][j] = <float>0.0
+        st.dsend[0][j] = <float>0.0
+        st.dsend[1][j] = <float>0.0
+        st.rsend[0][j] = <float>0.0
+        st.rsend[1][j] = <float>0.0
     for k in range(MAX_TRACKS):
         t = &st.tracks[k]
         if not t.busy:
@@ -127,10 +130,10 @@ cdef inline int mix_chunk(EngineState *st, float *out, int offset, int n) noexce
         limiter_tick(&st.limiter, &l, &r)
         if not (isfinite(l) and isfinite(r)):
             finite = 0
-            l = 0.0
-            r = 0.0
+            l = <float>0.0
+            r = <float>0.0
         if fabsf(l) > ceiling or fabsf(r) > ceiling:
-            if fabsf(l) > ceiling * 1.000001 or fabsf(r) > ceiling * 1.000001:
+            if fabsf(l) > ceiling * <float>1.000001 or fabsf(r) > ceiling * <float>1.000001:
                 st.stats.limiter_overshoots += 1
             l = clampf(l, -ceiling, ceiling)
             r = clampf(r, -ceiling, ceiling)

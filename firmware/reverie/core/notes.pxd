@@ -97,43 +97,52 @@ cdef inline float tick_coef(float ms, float sample_rate) noexcept nogil:
         return 0.0
     return expf(-6.907755279 * <float>CONTROL_FRAMES / frames)
 
+cdef inline int svf_same(const SvfCoefs *a, const SvfCoefs *b) noexcept nogil:
+    return (a.a11 == b.a11 and a.a12 == b.a12 and a.b1 == b.b1 and a.a21 == b.a21 and
+            a.a22 == b.a22 and a.b2 == b.b2 and a.c0 == b.c0 and a.c1 == b.c1 and a.c2 == b.c2)
+
+cdef inline void svf_step(SvfCoefs *step, const SvfCoefs *a, const SvfCoefs *b, float inv) noexcept nogil:
+    step.a11 = (b.a11 - a.a11) * inv
+    step.a12 = (b.a12 - a.a12) * inv
+    step.b1 = (b.b1 - a.b1) * inv
+    step.a21 = (b.a21 - a.a21) * inv
+    step.a22 = (b.a22 - a.a22) * inv
+    step.b2 = (b.b2 - a.b2) * inv
+    step.c0 = (b.c0 - a.c0) * inv
+    step.c1 = (b.c1 - a.c1) * inv
+    step.c2 = (b.c2 - a.c2) * inv
+
 # Sets the voice's targets for the next CONTROL_FRAMES frames; `ramp` 0 jumps straight there.
 cdef inline void voice_control(Voice *v, Track *t, float sample_rate, int ramp) noexcept nogil:
     cdef float inv = 1.0 / <float>CONTROL_FRAMES
-    cdef float cutoff
     cdef int mode = <int>t.value[P_FILTER_MODE]
-    cdef float pre
+    cdef float cutoff_log2 = t.value[P_CUTOFF] + t.value[P_FENV_AMOUNT] * v.fenv
     voice_pitch(v, t)
-    cutoff = exp2f(t.value[P_CUTOFF] + t.value[P_FENV_AMOUNT] * v.fenv)
     v.cur = v.tgt
     v.gl = v.tgl
     v.gr = v.tgr
-    if cutoff != v.cutoff or t.damping != v.resonance or mode != v.mode:
-        svf_design_k(&v.tgt, cutoff, t.damping, mode, sample_rate)
-        v.cutoff = cutoff
+    if cutoff_log2 != v.cutoff or t.damping != v.resonance or mode != v.mode:
+        svf_design_k(&v.tgt, exp2f(cutoff_log2), t.damping, mode, sample_rate)
+        v.cutoff = cutoff_log2
         v.resonance = t.damping
         v.mode = mode
     v.tgl = t.pan_l * t.level_gain * v.vel_gain
     v.tgr = t.pan_r * t.level_gain * v.vel_gain
-    pre = t.value[P_DRIVE]
-    v.drive_on = pre > 0.001
-    v.drive_pre = db_to_gain(pre * 30.0)
-    v.drive_post = sqrtf(1.0 + v.drive_pre * v.drive_pre) / v.drive_pre
+    v.drive_on = t.drive_on
+    v.drive_pre = t.drive_pre
+    v.drive_post = t.drive_post
+    if ramp and not svf_same(&v.cur, &v.tgt):
+        svf_step(&v.step, &v.cur, &v.tgt, inv)
+        v.ramping = 1
+    else:
+        v.cur = v.tgt
+        v.ramping = 0
     if ramp:
-        v.step.a1 = (v.tgt.a1 - v.cur.a1) * inv
-        v.step.a2 = (v.tgt.a2 - v.cur.a2) * inv
-        v.step.a3 = (v.tgt.a3 - v.cur.a3) * inv
-        v.step.m0 = (v.tgt.m0 - v.cur.m0) * inv
-        v.step.m1 = (v.tgt.m1 - v.cur.m1) * inv
-        v.step.m2 = (v.tgt.m2 - v.cur.m2) * inv
         v.dgl = (v.tgl - v.gl) * inv
         v.dgr = (v.tgr - v.gr) * inv
     else:
-        v.cur = v.tgt
         v.gl = v.tgl
         v.gr = v.tgr
-        v.step.a1 = 0.0; v.step.a2 = 0.0; v.step.a3 = 0.0
-        v.step.m0 = 0.0; v.step.m1 = 0.0; v.step.m2 = 0.0
         v.dgl = 0.0
         v.dgr = 0.0
 
@@ -217,7 +226,7 @@ cdef inline void note_on(EngineState *st, int track, int note, float velocity) n
     v.fsustain = clampf(t.value[P_FENV_SUSTAIN], 0.0, 1.0)
     v.frelease_coef = tick_coef(t.value[P_FENV_RELEASE], sr)
     v.vel_gain = velocity_gain(<int>t.value[P_VEL_CURVE], velocity)
-    v.cutoff = -1.0
+    v.cutoff = -1.0e9
     voice_control(v, t, sr, 0)
     v.active = 1
     v.counted = 1

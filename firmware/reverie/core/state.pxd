@@ -53,6 +53,9 @@ ctypedef struct Track:
     float pan_l                     # from P_PAN
     float pan_r
     float damping                   # SVF k from P_RESONANCE
+    int32_t drive_on                # from P_DRIVE
+    float drive_pre
+    float drive_post
     float gl                        # bus gains now, ramped per frame toward the next tick's
     float gr
     float dgl

@@ -3,6 +3,7 @@
 from libc.stdint cimport int32_t, int64_t
 from libc.math cimport floor
 from reverie.core.dsp cimport *
+from reverie.core.defs cimport CONTROL_FRAMES
 
 ctypedef struct Voice:
     int32_t active          # 1 while it sounds
@@ -31,6 +32,8 @@ ctypedef struct Voice:
     float pitch             # semitones from the sample's root, for the rate cache
     int32_t stage
     float env
+    float dec               # env - sustain while decaying: one multiply per frame
+    int32_t ramping         # filter coefficients move during this control period
     float attack_inc
     float decay_coef
     float sustain
@@ -49,7 +52,7 @@ ctypedef struct Voice:
     SvfCoefs cur            # filter coefficients now, ramped per sample toward `tgt`
     SvfCoefs step
     SvfCoefs tgt
-    float cutoff            # the cutoff `tgt` was designed for (cache key)
+    float cutoff            # log2 of the cutoff `tgt` was designed for (cache key)
     float resonance
     int32_t mode
     float gl
@@ -73,21 +76,21 @@ cdef inline void voice_safe_bounds(Voice *v) noexcept nogil:
 # Positions past which voice_wrap() must run, for the current direction of play.
 cdef inline void voice_limits(const Voice *v, double *lim_lo, double *lim_hi) noexcept nogil:
     if v.inc > 0:
-        lim_lo[0] = -1.0e300
+        lim_lo[0] = -<double>1.0e300
         if v.loop_mode == 0:
             lim_hi[0] = <double>v.end
         elif v.loop_mode == 1:
             lim_hi[0] = <double>v.loop_end
         else:
-            lim_hi[0] = v.loop_end - 0.5
+            lim_hi[0] = v.loop_end - <double>0.5
     else:
-        lim_hi[0] = 1.0e300
+        lim_hi[0] = <double>1.0e300
         if v.loop_mode == 0:
             lim_lo[0] = <double>v.start
         elif v.loop_mode == 1:
             lim_lo[0] = <double>v.loop_start
         else:
-            lim_lo[0] = v.loop_start - 0.5
+            lim_lo[0] = v.loop_start - <double>0.5
 
 # Reads frame i as the voice will actually play it: through the loop (wrapped or mirrored),
 # and silence outside [start, end).
@@ -109,8 +112,8 @@ cdef inline void voice_tap(const Voice *v, int64_t i, float *l, float *r) noexce
                 if i >= v.loop_end:
                     i = v.loop_end - 1
     if i < v.start or i >= v.end:
-        l[0] = 0.0
-        r[0] = 0.0
+        l[0] = <float>0.0
+        r[0] = <float>0.0
     else:
         l[0] = v.data[2 * i]
         r[0] = v.data[2 * i + 1]
@@ -131,9 +134,9 @@ cdef inline int voice_wrap(Voice *v) noexcept nogil:
                     return 1
                 v.pos -= n
             else:
-                if v.pos < v.loop_end - 0.5:
+                if v.pos < v.loop_end - <double>0.5:
                     return 1
-                v.pos = 2.0 * v.loop_end - 1.0 - v.pos
+                v.pos = <double>2.0 * v.loop_end - <double>1.0 - v.pos
                 v.inc = -v.inc
         else:
             if v.loop_mode == 0:
@@ -145,66 +148,95 @@ cdef inline int voice_wrap(Voice *v) noexcept nogil:
                     return 1
                 v.pos += n
             else:
-                if v.pos >= v.loop_start - 0.5:
+                if v.pos >= v.loop_start - <double>0.5:
                     return 1
-                v.pos = 2.0 * v.loop_start - 1.0 - v.pos
+                v.pos = <double>2.0 * v.loop_start - <double>1.0 - v.pos
                 v.inc = -v.inc
         v.in_loop = 1
         voice_safe_bounds(v)
     return 1
 
+# The amp envelope for the next n frames into `env_out`. Returns how many frames the voice
+# still sounds (n, or fewer when the envelope ends). A pass of its own keeps the main loop's
+# registers for the filter and the play position.
+cdef inline int voice_envelope(Voice *v, float *env_out, int n) noexcept nogil:
+    cdef float env = v.env, dec = v.dec, sustain = v.sustain
+    cdef int stage = v.stage
+    cdef int j = 0
+    cdef int m = n
+    while j < n:
+        if stage == ENV_DECAY:
+            dec = dec * v.decay_coef
+            env = sustain + dec
+            if env < REVERIE_ENV_END:
+                m = j
+                break
+        elif stage == ENV_ATTACK:
+            env = env + v.attack_inc
+            if env >= <float>1.0:
+                env = <float>1.0
+                dec = <float>1.0 - sustain
+                stage = ENV_DECAY
+        elif stage == ENV_RELEASE:
+            env = env * v.release_coef
+            if env < REVERIE_ENV_END:
+                m = j
+                break
+        else:
+            env = env - v.fade_dec
+            if env <= <float>0.0:
+                m = j
+                break
+        env_out[j] = env
+        j += 1
+    v.env = env
+    v.dec = dec
+    v.stage = stage
+    return m
+
 # Renders n frames added into out_l/out_r. Returns 0 when the voice has ended.
-cdef inline int voice_render(Voice *v, float *out_l, float *out_r, int n) noexcept nogil:
+# `ramp` is a compile-time constant at each call site, so the loop without coefficient
+# ramps carries no dead additions.
+cdef inline int voice_loop(Voice *v, float *out_l, float *out_r, int n, const int ramp,
+                           const int drive_on) noexcept nogil:
     cdef const float *d = v.data
     cdef double pos = v.pos
     cdef double inc = v.inc
     cdef double hi = v.safe_hi - 2
     cdef double lo = v.safe_lo + 1
-    cdef double lim_hi, lim_lo
+    cdef double lim_hi, lim_lo, fi
     cdef int64_t i
-    cdef float t, xl, xr, yl, yr, v0, v1, v2, v3
+    cdef float t, xl, xr, yl, yr, s1, s2, env
     cdef float ml1, m0l, m1l, m2l, mr1, m0r, m1r, m2r
-    cdef float a1 = v.cur.a1, a2 = v.cur.a2, a3 = v.cur.a3
-    cdef float m0 = v.cur.m0, m1 = v.cur.m1, m2 = v.cur.m2
-    cdef float da1 = v.step.a1, da2 = v.step.a2, da3 = v.step.a3
-    cdef float dm0 = v.step.m0, dm1 = v.step.m1, dm2 = v.step.m2
-    cdef float ic1l = v.ic1l, ic2l = v.ic2l, ic1r = v.ic1r, ic2r = v.ic2r
+    cdef SvfCoefs *c = &v.cur          # read in place: copies would crowd out the registers
+    cdef const SvfCoefs *dc = &v.step
+    cdef float s1l = v.ic1l, s2l = v.ic2l, s1r = v.ic1r, s2r = v.ic2r
     cdef float gl = v.gl, gr = v.gr, dgl = v.dgl, dgr = v.dgr
-    cdef float env = v.env
-    cdef int stage = v.stage
-    cdef int drive_on = v.drive_on
     cdef float drive_pre = v.drive_pre, drive_post = v.drive_post
-    cdef int alive = 1
+    cdef float env_buf[CONTROL_FRAMES]
+    cdef int m = voice_envelope(v, env_buf, n)
+    cdef int alive = m == n
     cdef int j
-    cdef double fi
     voice_limits(v, &lim_lo, &lim_hi)
-    for j in range(n):
-        if stage == ENV_ATTACK:
-            env = env + v.attack_inc
-            if env >= 1.0:
-                env = 1.0
-                stage = ENV_DECAY
-        elif stage == ENV_DECAY:
-            env = v.sustain + (env - v.sustain) * v.decay_coef
-            if env < REVERIE_ENV_END:
-                alive = 0
-                break
-        elif stage == ENV_RELEASE:
-            env = env * v.release_coef
-            if env < REVERIE_ENV_END:
-                alive = 0
-                break
-        else:
-            env = env - v.fade_dec
-            if env <= 0.0:
-                alive = 0
-                break
+    for j in range(m):
+        env = env_buf[j]
         if pos >= lo and pos < hi:
             i = <int64_t>pos
             t = <float>(pos - <double>i)
             xl = hermite(d[2 * i - 2], d[2 * i], d[2 * i + 2], d[2 * i + 4], t)
             xr = hermite(d[2 * i - 1], d[2 * i + 1], d[2 * i + 3], d[2 * i + 5], t)
         else:
+            # Outside the fast range: first move past a loop edge or stop at the end.
+            if pos >= lim_hi or pos < lim_lo:
+                v.pos = pos
+                if not voice_wrap(v):
+                    alive = 0
+                    break
+                pos = v.pos
+                inc = v.inc
+                hi = v.safe_hi - 2
+                lo = v.safe_lo + 1
+                voice_limits(v, &lim_lo, &lim_hi)
             fi = floor(pos)
             i = <int64_t>fi
             t = <float>(pos - fi)
@@ -214,25 +246,21 @@ cdef inline int voice_render(Voice *v, float *out_l, float *out_r, int n) noexce
             voice_tap(v, i + 2, &m2l, &m2r)
             xl = hermite(ml1, m0l, m1l, m2l, t)
             xr = hermite(mr1, m0r, m1r, m2r, t)
-        # state-variable filter, both channels
-        v3 = xl - ic2l
-        v1 = a1 * ic1l + a2 * v3
-        v2 = ic2l + a2 * ic1l + a3 * v3
-        ic1l = 2.0 * v1 - ic1l
-        ic2l = 2.0 * v2 - ic2l
-        yl = m0 * xl + m1 * v1 + m2 * v2
-        v3 = xr - ic2r
-        v1 = a1 * ic1r + a2 * v3
-        v2 = ic2r + a2 * ic1r + a3 * v3
-        ic1r = 2.0 * v1 - ic1r
-        ic2r = 2.0 * v2 - ic2r
-        yr = m0 * xr + m1 * v1 + m2 * v2
-        a1 = a1 + da1
-        a2 = a2 + da2
-        a3 = a3 + da3
-        m0 = m0 + dm0
-        m1 = m1 + dm1
-        m2 = m2 + dm2
+        # state-variable filter, both channels (state-space form, see dsp.pxd)
+        yl = c.c0 * xl + c.c1 * s1l + c.c2 * s2l
+        s1 = c.a11 * s1l + (c.a12 * s2l + c.b1 * xl)
+        s2 = c.a21 * s1l + (c.a22 * s2l + c.b2 * xl)
+        s1l = s1
+        s2l = s2
+        yr = c.c0 * xr + c.c1 * s1r + c.c2 * s2r
+        s1 = c.a11 * s1r + (c.a12 * s2r + c.b1 * xr)
+        s2 = c.a21 * s1r + (c.a22 * s2r + c.b2 * xr)
+        s1r = s1
+        s2r = s2
+        if ramp:
+            c.a11 += dc.a11; c.a12 += dc.a12; c.b1 += dc.b1
+            c.a21 += dc.a21; c.a22 += dc.a22; c.b2 += dc.b2
+            c.c0 += dc.c0; c.c1 += dc.c1; c.c2 += dc.c2
         if drive_on:
             yl = soft_clip(yl * drive_pre) * drive_post
             yr = soft_clip(yr * drive_pre) * drive_post
@@ -241,22 +269,17 @@ cdef inline int voice_render(Voice *v, float *out_l, float *out_r, int n) noexce
         gl = gl + dgl
         gr = gr + dgr
         pos = pos + inc
-        if pos >= lim_hi or pos < lim_lo:
-            v.pos = pos
-            if not voice_wrap(v):
-                alive = 0
-                break
-            pos = v.pos
-            inc = v.inc
-            hi = v.safe_hi - 2
-            lo = v.safe_lo + 1
-            voice_limits(v, &lim_lo, &lim_hi)
     v.pos = pos
-    v.cur.a1 = a1; v.cur.a2 = a2; v.cur.a3 = a3
-    v.cur.m0 = m0; v.cur.m1 = m1; v.cur.m2 = m2
-    v.ic1l = ic1l; v.ic2l = ic2l; v.ic1r = ic1r; v.ic2r = ic2r
+    v.ic1l = s1l; v.ic2l = s2l; v.ic1r = s1r; v.ic2r = s2r
     v.gl = gl
     v.gr = gr
-    v.env = env
-    v.stage = stage
     return alive
+
+cdef inline int voice_render(Voice *v, float *out_l, float *out_r, int n) noexcept nogil:
+    if v.drive_on:
+        if v.ramping:
+            return voice_loop(v, out_l, out_r, n, 1, 1)
+        return voice_loop(v, out_l, out_r, n, 0, 1)
+    if v.ramping:
+        return voice_loop(v, out_l, out_r, n, 1, 0)
+    return voice_loop(v, out_l, out_r, n, 0, 0)
