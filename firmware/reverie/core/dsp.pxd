@@ -4,10 +4,12 @@ from libc.math cimport tanf, expf, exp2f, powf, sqrtf, sinf, cosf, logf, log10f,
 cdef extern from *:
     """
     #define REVERIE_SQRT2 1.41421356237309504880f
+    #define SVF_OPEN_HZ 19999.0f  /* a low-pass at (or above) its top setting is bypassed */
     #define REVERIE_ENV_END 1.0e-4f  /* -80 dB: an envelope below this has ended */
     """
     float REVERIE_SQRT2
     float REVERIE_ENV_END
+    float SVF_OPEN_HZ
 
 cdef enum EnvStage:
     ENV_IDLE = 0
@@ -87,6 +89,11 @@ cdef inline void svf_design_k(SvfCoefs* c, float cutoff_hz, float k, int mode,
     c.c0 = m0 + m1 * a2 + m2 * a3
     c.c1 = m1 * a1 + m2 * a2
     c.c2 = -m1 * a2 + m2 * (<float>1.0 - a3)
+    if mode == 0 and cutoff_hz >= SVF_OPEN_HZ:
+        # A low-pass turned fully open passes the sample untouched.
+        c.c0 = 1.0
+        c.c1 = 0.0
+        c.c2 = 0.0
 
 cdef inline void svf_design(SvfCoefs* c, float cutoff_hz, float resonance, int mode,
                             float sample_rate) noexcept nogil:
