@@ -26,8 +26,6 @@ def play_sine(period, semitones, fine_cents=0.0):
 @pytest.mark.parametrize("period,limit_db", [(48, -80.0), (24, -70.0), (10, -45.0)])
 @pytest.mark.parametrize("semitones", [-24, -5, 7, 19, 24])
 def test_pitched_sine_stays_clean(period, limit_db, semitones):
-    if SR / period * 2 ** (semitones / 12) > 0.45 * SR:
-        pytest.skip("the pitched tone would pass Nyquist; nothing to measure")
     x = play_sine(period, semitones)
     freq = SR / period * 2 ** (semitones / 12)
     assert thd_n_db(x, SR, freq) < limit_db
