@@ -1,0 +1,101 @@
+"""Puts a project into an engine: sample buffers into slots, then every parameter.
+
+Two halves, because they run on different threads in the app:
+- `load_sounds()` decodes the samples (slow: a worker thread);
+- `apply_project()` posts the buffers and parameters (quick: the control thread).
+
+Every engine track gets all of its parameters, defaults included, so nothing from a
+project loaded before stays behind. Parameters glide to their new values (10 ms time
+constant), so start the pattern SETTLE_SECONDS after applying.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from reverie.buses import BUS, MASTER
+from reverie.instruments import INSTRUMENTS
+from reverie.project.model import FACTORY_PREFIX, MAX_TRACKS, Project, Track
+from reverie.project.store import SAMPLES_DIR
+
+SETTLE_SECONDS = 0.2   # 20 time constants of the parameter glide: within 2e-9 of the target
+_SILENCE = np.zeros((1, 2), dtype=np.float32)
+
+
+def load_sounds(project: Project, folder, engine_rate: int, factory_dir=None) -> list:
+    """One decoded Sample (or None) per project track. Factory sounds are built into
+    `factory_dir`, or into a temporary folder when it is None. UserError on a bad file."""
+    from reverie.samples import load_sample
+
+    refs = [t.sample for t in project.tracks]
+    factory = {}
+    if any(r and r.startswith(FACTORY_PREFIX) for r in refs):
+        factory = _factory_sounds(engine_rate, factory_dir)
+    samples_dir = Path(folder) / SAMPLES_DIR
+    loaded = {}
+    for ref in refs:
+        if ref is None or ref in loaded:
+            continue
+        if ref.startswith(FACTORY_PREFIX):
+            loaded[ref] = factory[ref[len(FACTORY_PREFIX):]]
+        else:
+            loaded[ref] = load_sample(samples_dir / ref, engine_rate=engine_rate)
+    return [loaded.get(ref) for ref in refs]
+
+
+def _factory_sounds(engine_rate: int, factory_dir) -> dict:
+    from reverie.kit import build_factory_kit
+    from reverie.samples import load_sample
+
+    if factory_dir is not None:
+        return {name: load_sample(path, engine_rate=engine_rate)
+                for name, path in build_factory_kit(Path(factory_dir)).items()}
+    with tempfile.TemporaryDirectory(prefix="reverie-kit-") as tmp:
+        return {name: load_sample(path, engine_rate=engine_rate)
+                for name, path in build_factory_kit(Path(tmp)).items()}
+
+
+def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, frame: int = -1) -> None:
+    """Posts track k's sound into slot first_slot + k, then every track, bus and master
+    parameter, all at `frame`. RuntimeError if the command ring is full."""
+    for k in range(MAX_TRACKS):
+        track = project.tracks[k] if k < len(project.tracks) else Track(name=f"Track {k + 1}")
+        sound = sounds[k] if k < len(sounds) else None
+        slot = first_slot + k
+        if sound is None:
+            # An empty slot would keep the last project's sound; one silent frame replaces it.
+            _post(engine.set_sample(slot, _SILENCE, -1, -1, frame))
+        else:
+            _post(engine.set_sample(slot, sound.data, _or(sound.loop_start), _or(sound.loop_end), frame))
+        for pid, value in track_values(track, sound, slot):
+            _post(engine.set_param(k, pid, value, frame))
+        for spec in BUS:
+            _post(engine.set_bus(k, spec.id, spec.check(track.bus.get(spec.key, spec.default)), frame))
+    for spec in MASTER:
+        value = project.tempo if spec.key == "tempo_bpm" else project.master.get(spec.key, spec.default)
+        _post(engine.set_master(spec.id, spec.check(value), frame))
+
+
+def track_values(track: Track, sound, slot: int) -> list[tuple[int, float]]:
+    """(parameter id, value) for every instrument parameter of the track. Where the project
+    is silent, the sample's own root note and loop (played forward) are used."""
+    defaults = {"sample": slot}
+    if sound is not None and sound.root_note is not None:
+        defaults["root_note"] = sound.root_note
+    if sound is not None and sound.loop_start is not None and sound.loop_end is not None:
+        defaults["loop"] = "forward"
+    values = {**defaults, **track.params, "sample": slot}
+    return [(s.id, s.check(values.get(s.key, s.default))) for s in INSTRUMENTS[track.instrument]]
+
+
+def _or(point) -> int:
+    return -1 if point is None else int(point)
+
+
+def _post(ok: bool) -> None:
+    if not ok:
+        raise RuntimeError("the engine's command ring is full; apply the project while it is idle")
+
+

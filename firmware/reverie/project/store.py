@@ -1,0 +1,148 @@
+"""Loading and saving projects: a folder with project.json and a samples/ folder.
+
+Loading validates everything (JSON, format, version, values, sample files) and returns a
+new Project, so a bad file leaves whatever was loaded before untouched. Saving is atomic:
+a temp file in the same folder, flushed, fsynced, renamed over the old file, and the folder
+fsynced, so a power cut leaves either the old project or the new one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from contextlib import contextmanager
+from pathlib import Path
+
+from reverie.errors import UserError
+from reverie.project.model import FACTORY_PREFIX, Project
+
+PROJECT_FILE = "project.json"
+SAMPLES_DIR = "samples"
+MAX_PROJECT_BYTES = 4 * 1024 * 1024
+
+
+def project_folder(path) -> Path:
+    """The project folder for a folder or a project.json path, or UserError."""
+    path = Path(path)
+    folder = path.parent if path.name == PROJECT_FILE else path
+    if not (folder / PROJECT_FILE).is_file():
+        raise UserError(f"no project at {path}: give a folder holding {PROJECT_FILE}, or the file itself")
+    return folder
+
+
+def load_project(path) -> Project:
+    """Reads, validates and returns the project at `path` (a folder or its project.json)."""
+    file = project_folder(path) / PROJECT_FILE
+    try:
+        project = Project.from_dict(_read_json(file))
+        check_samples(project, file.parent)
+    except UserError as exc:
+        raise UserError(f"{file}: {exc}") from None
+    return project
+
+
+def _read_json(file: Path):
+    try:
+        if file.stat().st_size > MAX_PROJECT_BYTES:
+            raise UserError(f"larger than {MAX_PROJECT_BYTES // 2**20} MB; is it a project?")
+        return json.loads(file.read_text(encoding="utf-8"), object_pairs_hook=_unique_keys,
+                          parse_constant=_no_constant)
+    except OSError as exc:
+        raise UserError(f"cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise UserError("not UTF-8 text; is it a project?") from None
+    except json.JSONDecodeError as exc:
+        raise UserError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+                        "fix it in a text editor") from None
+
+
+def check_samples(project: Project, folder: Path) -> None:
+    """UserError for the first sample reference that names no file or no factory sound."""
+    for i, track in enumerate(project.tracks):
+        ref = track.sample
+        if ref is None:
+            continue
+        if ref.startswith(FACTORY_PREFIX):
+            from reverie.kit import FACTORY_KIT_NAMES
+            if ref[len(FACTORY_PREFIX):] not in FACTORY_KIT_NAMES:
+                raise UserError(f"tracks[{i}].sample {ref!r} is not in the factory kit; known: "
+                                + ", ".join(FACTORY_PREFIX + n for n in FACTORY_KIT_NAMES))
+        elif not (folder / SAMPLES_DIR / ref).is_file():
+            raise UserError(f"tracks[{i}].sample {ref!r} is not in {folder / SAMPLES_DIR}")
+
+
+def save_project(project: Project, path) -> Path:
+    """Writes the project to the folder `path` (created if needed); returns project.json's path."""
+    data = project.to_dict()
+    Project.from_dict(data)  # never write a file that would not load again
+    folder = Path(path)
+    file = folder / PROJECT_FILE
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / SAMPLES_DIR).mkdir(exist_ok=True)
+        with atomic_path(file) as tmp:
+            tmp.write_text(dumps(data), encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot save {file} ({exc.strerror or exc}); the last saved "
+                        "version is untouched") from None
+    return file
+
+
+@contextmanager
+def atomic_path(path: Path):
+    """Yields a temp path beside `path`; on success it is fsynced and renamed onto `path`,
+    on error it is removed and `path` is untouched."""
+    path = Path(path)
+    # Not mkstemp: its files are private (0600), and the rename would keep that mode.
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    tmp.touch(exist_ok=False)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def dumps(data) -> str:
+    """JSON that reads well and diffs well: small objects and lists of numbers on one line,
+    each step of a pattern on its own line, a run of empty steps on one line."""
+    return _dump(data, 0) + "\n"
+
+
+def _dump(value, level: int) -> str:
+    flat = json.dumps(value, ensure_ascii=False)
+    scalars = isinstance(value, list) and not any(isinstance(v, (dict, list)) for v in value)
+    if not isinstance(value, (dict, list)) or scalars or len(flat) + 2 * level <= 88:
+        return flat
+    pad = "  " * (level + 1)
+    if isinstance(value, dict):
+        items = [f"{pad}{json.dumps(k)}: {_dump(v, level + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
+    lines: list[list[str]] = []
+    for v in value:
+        text = _dump(v, level + 1)
+        if lines and not isinstance(v, (dict, list)) and lines[-1][-1][0] not in "{[":
+            lines[-1].append(text)   # a run of empty steps shares a line
+        else:
+            lines.append([text])
+    return "[\n" + ",\n".join(pad + ", ".join(line) for line in lines) + "\n" + "  " * level + "]"
+
+
+def _unique_keys(pairs):
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise UserError(f"the key {key!r} appears twice in one object")
+        seen.add(key)
+    return dict(pairs)
+
+
+def _no_constant(name: str):
+    raise UserError(f"{name} is not a number a project can hold")
