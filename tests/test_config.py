@@ -12,19 +12,19 @@ def test_missing_default_file_means_defaults(tmp_path, monkeypatch):
 
 def test_a_valid_file_is_read(tmp_path):
     p = tmp_path / "c.toml"
-    p.write_text('[audio]\ndevice = "hifiberry"\nperiod = 64\n[samples]\nmax_seconds = 30\n')
+    p.write_text('[audio]\ndevice = "hifiberry"\nperiod_frames = 64\n[samples]\nmax_seconds = 30\n')
     c = load_config(p)
-    assert c.audio.device == "hifiberry" and c.audio.period == 64 and c.samples.max_seconds == 30
-    assert c.audio.sample_rate == 48000
+    assert c.audio.device == "hifiberry" and c.audio.period_frames == 64 and c.samples.max_seconds == 30
+    assert c.audio.sample_rate_hz == 48000
 
 
 @pytest.mark.parametrize("text,message", [
-    ("[audio]\nperiod = 32\n", "audio.period = 32 must be 64..256 frames"),
-    ("[audio]\nperiod = \"fast\"\n", "audio.period must be a whole number"),
-    ("[audio]\ndevise = \"x\"\n", "unknown setting audio.devise; known: backend, device"),
+    ("[audio]\nperiod_frames = 32\n", "audio.period_frames = 32 must be 64..256 frames"),
+    ("[audio]\nperiod_frames = \"fast\"\n", "audio.period_frames must be a whole number"),
+    ("[audio]\ndevise = \"x\"\n", "unknown setting audio.devise; known: device, sample_rate_hz"),
     ("[sound]\n", "unknown section [sound]"),
     ("[audio\n", "not valid TOML"),
-    ("[audio]\nsample_rate = 22050\n", "must be 44100, 48000 or 96000"),
+    ("[audio]\nsample_rate_hz = 22050\n", "must be 44100, 48000 or 96000"),
     ("audio = 3\n", "[audio] must be a table"),
 ])
 def test_mistakes_get_one_line(tmp_path, text, message):
@@ -43,4 +43,4 @@ def test_an_explicit_missing_file_is_an_error(tmp_path):
 
 def test_booleans_are_not_numbers():
     with pytest.raises(UserError, match="whole number"):
-        config_from_dict({"audio": {"period": True}})
+        config_from_dict({"audio": {"period_frames": True}})

@@ -18,11 +18,10 @@ DEFAULT_PATH = Path("~/.config/reverie/config.toml")
 
 @dataclass(frozen=True)
 class AudioConfig:
-    backend: str = "portaudio"          # portaudio | wav
-    device: str = ""                    # a part of the output device's name; "" = the default
-    sample_rate: int = 48000
-    period: int = 128                   # frames per callback, 64..256
-    wav_path: str = "reverie-out.wav"   # where audio goes when there is no device
+    device: str = "default"             # a part of the output device's name, or "default"
+    sample_rate_hz: int = 48000
+    period_frames: int = 128            # frames per callback, 64..256
+    fallback_wav: str = "reverie-out.wav"   # where audio goes with no device; "" = fail instead
 
 
 @dataclass(frozen=True)
@@ -45,9 +44,8 @@ class Config:
 
 # (section, key) -> check returning an error text or None
 CHECKS = {
-    ("audio", "backend"): lambda v: None if v in ("portaudio", "wav") else "must be \"portaudio\" or \"wav\"",
-    ("audio", "sample_rate"): lambda v: None if v in (44100, 48000, 96000) else "must be 44100, 48000 or 96000",
-    ("audio", "period"): lambda v: None if 64 <= v <= 256 else "must be 64..256 frames",
+    ("audio", "sample_rate_hz"): lambda v: None if v in (44100, 48000, 96000) else "must be 44100, 48000 or 96000",
+    ("audio", "period_frames"): lambda v: None if 64 <= v <= 256 else "must be 64..256 frames",
     ("samples", "max_megabytes"): lambda v: None if 1 <= v <= 4096 else "must be 1..4096",
     ("samples", "max_seconds"): lambda v: None if 1 <= v <= 3600 else "must be 1..3600",
 }

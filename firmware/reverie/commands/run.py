@@ -1,0 +1,31 @@
+"""`reverie run`: start the box and play the project through the audio device."""
+from __future__ import annotations
+
+import threading
+
+from reverie.errors import UserError
+
+
+def add_parser(sub):
+    p = sub.add_parser("run", help="start the box",
+                       description="Start the box: load the project (the demo by default) and play "
+                       "it through the configured audio device, or into a WAV file when there is none.")
+    p.add_argument("--config", metavar="FILE", help="configuration file (default ~/.config/reverie/config.toml)")
+    p.add_argument("--project", metavar="DIR", help="project folder (default: configuration, then the demo)")
+    p.add_argument("--seconds", type=float, metavar="S", help="stop after S seconds (default: run until stopped)")
+    return p
+
+
+def run(args) -> int:
+    from reverie.app import run_app, stop_on_signals
+    from reverie.config import load_config
+
+    if args.seconds is not None and args.seconds <= 0:
+        raise UserError("--seconds must be positive")
+    config = load_config(args.config)
+    stop = threading.Event()
+    stop_on_signals(stop)
+    result = run_app(config, args.project, args.seconds, stop)
+    print(f"played {result.seconds:.1f} s through {result.output}: "
+          f"{result.xruns} xruns, {result.faults} faults")
+    return 0
