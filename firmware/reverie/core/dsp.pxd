@@ -23,6 +23,10 @@ cdef enum EnvStage:
 cdef inline float db_to_gain(float db) noexcept nogil:
     return powf(<float>10.0, db * <float>0.05)
 
+# A plain compare: libm's fmaxf is a call (it must honour NaN), this is one instruction.
+cdef inline float maxf(float a, float b) noexcept nogil:
+    return a if a > b else b
+
 cdef inline float clampf(float x, float lo, float hi) noexcept nogil:
     return lo if x < lo else (hi if x > hi else x)
 

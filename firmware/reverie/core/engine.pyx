@@ -410,7 +410,8 @@ cdef class Engine:
             return out
         with nogil:
             engine_render(self.st, &view[0, 0], view.shape[0])
-        self.poll()
+        if spsc_count(&self.st.telemetry):
+            self.poll()
         return out
 
     def poll(self):

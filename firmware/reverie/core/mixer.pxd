@@ -88,6 +88,7 @@ cdef inline int mix_chunk(EngineState *st, float *out, int offset, int n) noexce
     cdef Track *t
     cdef float l, r, gl, gr, sd, srv, dl, dr, rl, rr, g, peak, ceiling
     cdef float pk_l = <float>0.0, pk_r = <float>0.0
+    cdef float ramp[CONTROL_FRAMES]
     cdef int finite = 1
     for j in range(n):
         st.mix[0][j] = <float>0.0
@@ -96,28 +97,26 @@ cdef inline int mix_chunk(EngineState *st, float *out, int offset, int n) noexce
         st.dsend[1][j] = <float>0.0
         st.rsend[0][j] = <float>0.0
         st.rsend[1][j] = <float>0.0
+    for j in range(n):
+        ramp[j] = <float>(offset + j)
     for k in range(MAX_TRACKS):
         t = &st.tracks[k]
         if not t.busy:
             continue
+        # straight-line loops without branches, so the compiler can vectorise them
         peak = t.peak
         for j in range(n):
-            gl = t.gl + t.dgl * <float>(offset + j)
-            gr = t.gr + t.dgr * <float>(offset + j)
-            sd = t.sd + t.dsd * <float>(offset + j)
-            srv = t.sr + t.dsr * <float>(offset + j)
-            l = st.tbuf[k][0][j] * gl
-            r = st.tbuf[k][1][j] * gr
+            l = st.tbuf[k][0][j] * (t.gl + t.dgl * ramp[j])
+            r = st.tbuf[k][1][j] * (t.gr + t.dgr * ramp[j])
             st.mix[0][j] += l
             st.mix[1][j] += r
+            sd = t.sd + t.dsd * ramp[j]
+            srv = t.sr + t.dsr * ramp[j]
             st.dsend[0][j] += l * sd
             st.dsend[1][j] += r * sd
             st.rsend[0][j] += l * srv
             st.rsend[1][j] += r * srv
-            if fabsf(l) > peak:
-                peak = fabsf(l)
-            if fabsf(r) > peak:
-                peak = fabsf(r)
+            peak = maxf(peak, maxf(fabsf(l), fabsf(r)))
         t.peak = peak
     ceiling = st.limiter.ceiling
     for j in range(n):
