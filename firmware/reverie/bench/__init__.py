@@ -1,0 +1,1 @@
+"""Benchmarks behind `reverie bench`: each returns a dict of figures with units in the keys."""
