@@ -107,11 +107,16 @@ def test_wav_fallback_records_the_engine_at_real_time_pace(monkeypatch, tmp_path
     without_devices(monkeypatch)
     path = tmp_path / "fallback.wav"
     run_s = 0.5
-    with open_output(tone_engine(), AudioSettings(period_frames=128, fallback_wav=path)) as output:
+    engine = tone_engine()
+    with open_output(engine, AudioSettings(period_frames=128, fallback_wav=path)) as output:
         output.start()
         time.sleep(run_s)  # let it play for a while, like a sound card would
         output.stop()
         frames = output.frames
+    # Driven through the engine's C callback, like a device: its counters tick, and the
+    # telemetry stays for the control thread to read.
+    assert engine.stats()["callbacks"] == frames // 128
+    assert engine.stats()["frames"] == frames
     assert not path.with_name(path.name + ".part").exists()
     info = soundfile.info(path)
     assert (info.samplerate, info.channels, info.subtype) == (SAMPLE_RATE_HZ, 2, "PCM_24")
@@ -171,14 +176,14 @@ def test_unwritable_fallback_file_is_a_user_error(monkeypatch, tmp_path):
 
 # --- a real device: PortAudio's JACK host API on a dummy server -----------------------------
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(30, method="thread")
 def test_jack_device_is_chosen_by_host_api_name(jack_portaudio):
     with open_output(tone_engine(), AudioSettings(device="jack", fallback_wav=None)) as output:
         assert output.device.name == "system"
         assert output.device.host_api == "JACK Audio Connection Kit"
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(30, method="thread")
 def test_sample_rate_the_device_does_not_run_is_refused(jack_portaudio):
     settings = AudioSettings(device="jack", sample_rate_hz=44100, fallback_wav=None)
     with pytest.raises(UserError, match="44100 Hz") as caught:
@@ -187,7 +192,7 @@ def test_sample_rate_the_device_does_not_run_is_refused(jack_portaudio):
     assert "48000 Hz" in str(caught.value)
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(30, method="thread")
 def test_stream_runs_the_c_callback_and_closes_idempotently(jack_portaudio):
     engine = tone_engine()
     output = open_output(engine, AudioSettings(device="jack", period_frames=128, fallback_wav=None))

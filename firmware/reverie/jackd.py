@@ -1,9 +1,9 @@
 """A JACK server with the dummy driver: a real audio clock without a sound card.
 
 Tests and the bench start one per use, under a unique server name so that parallel runs
-never share a server. Clients reach a named server through `JACK_DEFAULT_SERVER`, which
-libjack reads when a client opens (PortAudio's JACK host API, the JACK-Client package and
-the C reference client alike); `as_default()` sets it for this process.
+never share a server, and name their clients with `client_name()`. PortAudio's JACK host
+API opens the default server, the one `JACK_DEFAULT_SERVER` names when libjack reads it:
+`as_default()` sets it for this process.
 """
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ READY_TEXT = "server is available"  # what `jack_wait -w` prints once the server
 STOP_TIMEOUT_S = 5.0
 
 _serial = itertools.count()
+
+
+def last_lines(text: str, count: int = 3) -> str:
+    return " | ".join(text.strip().splitlines()[-count:])
 
 
 class JackError(RuntimeError):
@@ -44,6 +48,13 @@ class JackServer:
         self.ready_timeout_s = ready_timeout_s
         self._proc: subprocess.Popen | None = None
         self._log = None
+        self._ready = False
+
+    def client_name(self, role: str) -> str:
+        """A client name unique on this machine. JACK binds each client's socket by client
+        name alone (`/dev/shm/jack_<client>_<uid>_0`), whatever its server: two clients of the
+        same name on two servers steal each other's socket and both servers misbehave."""
+        return f"{self.name}-{role}"
 
     def command(self) -> list[str]:
         return ["jackd", "-n", self.name, "-R" if self.realtime else "-r",
@@ -68,11 +79,13 @@ class JackServer:
         except BaseException:
             self.stop()
             raise
+        self._ready = True
         return self
 
     def _wait_ready(self) -> None:
         waiter = subprocess.Popen(
-            ["jack_wait", "-s", self.name, "-w", "-t", str(max(1, round(self.ready_timeout_s)))],
+            ["jack_wait", "-s", self.name, "-n", self.client_name("wait"), "-w",
+             "-t", str(max(1, round(self.ready_timeout_s)))],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + self.ready_timeout_s + 5.0
         # Watch both: a jackd that dies at once should not cost the whole timeout.
@@ -82,22 +95,21 @@ class JackServer:
         if waiter.poll() is None:
             waiter.kill()
         output, _ = waiter.communicate()
-        if READY_TEXT not in output:
+        if READY_TEXT not in output or self._proc.poll() is not None:
             raise JackError(f"jackd '{self.name}' did not start ({self._why_not(output)})")
 
     def _why_not(self, waiter_output: str) -> str:
         if self._proc.poll() is not None:
             return f"exit code {self._proc.returncode}: {self.log_tail()}"
-        return f"jack_wait said: {waiter_output.strip() or 'nothing'}"
+        return f"jack_wait said: {last_lines(waiter_output) or 'nothing'}"
 
-    def log_tail(self, lines: int = 3) -> str:
+    def log_tail(self) -> str:
         """The last lines jackd printed, on one line."""
         if self._log is None:
             return ""
         fd = self._log.fileno()
         # pread leaves the offset alone: jackd shares this file description and still writes.
-        text = os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace").strip().splitlines()
-        return " | ".join(text[-lines:])
+        return last_lines(os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace"))
 
     def stop(self) -> None:
         """Terminates the server (then kills it if it hangs). Safe to call more than once.
@@ -105,22 +117,19 @@ class JackServer:
         if self._proc is None:
             return
         proc, self._proc = self._proc, None
-        if proc.poll() is not None:
-            log.warning("jackd '%s' had already exited (code %s): %s",
-                        self.name, proc.returncode, self.log_tail())
-        else:
+        if proc.poll() is None:
             proc.terminate()
             try:
                 proc.wait(timeout=STOP_TIMEOUT_S)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        elif self._ready:
+            log.warning("jackd '%s' had exited by itself (code %s): %s",
+                        self.name, proc.returncode, self.log_tail())
         self._log.close()
         self._log = None
-
-    def environment(self) -> dict[str, str]:
-        """Environment for a subprocess that should be a client of this server."""
-        return {**os.environ, "JACK_DEFAULT_SERVER": self.name}
+        self._ready = False
 
     @contextlib.contextmanager
     def as_default(self):

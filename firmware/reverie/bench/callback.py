@@ -102,6 +102,15 @@ def histogram_percentile_us(histogram: np.ndarray, percent: float) -> float:
     return float(np.searchsorted(np.cumsum(histogram), rank) + 1)
 
 
+def busy_python(seconds: float) -> int:
+    """Pure Python work (the interpreter hands the GIL over every 5 ms meanwhile)."""
+    end = time.perf_counter() + seconds
+    spins = 0
+    while time.perf_counter() < end:
+        spins += 1
+    return spins
+
+
 class GilHog(threading.Thread):
     """Holds the GIL (`hold_gil`) and runs pure Python in turns until told to stop."""
 
@@ -114,10 +123,7 @@ class GilHog(threading.Thread):
 
         while not self.halt.is_set():
             hold_gil(HOG_CHUNK_S)
-            end = time.perf_counter() + HOG_CHUNK_S
-            spins = 0
-            while time.perf_counter() < end:
-                spins += 1
+            busy_python(HOG_CHUNK_S)
 
     def __enter__(self) -> GilHog:
         self.start()
@@ -129,8 +135,8 @@ class GilHog(threading.Thread):
 
 
 def run_ref_client(ref_client: Path, server, seconds: float) -> dict:
-    command = [str(ref_client), "-s", server.name, "-c", "system:playback_1",
-               "-c", "system:playback_2", f"{seconds:g}"]
+    command = [str(ref_client), "-s", server.name, "-n", server.client_name("ref"),
+               "-c", "system:playback_1", "-c", "system:playback_2", f"{seconds:g}"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:

@@ -11,6 +11,7 @@ no audio device at all it says so in one log line and records to a WAV file inst
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -242,6 +243,24 @@ def open_output(engine, settings: AudioSettings = AudioSettings()) -> AudioOutpu
     return WavOutput(engine, settings, settings.fallback_wav)
 
 
+PORTAUDIO_JACK_CLIENT = "PortAudio"   # pa_jack.c's own default
+_jack_client_name = None              # pa_jack.c keeps the pointer: the buffer must live on
+
+
+def set_jack_client_name(name: str) -> None:
+    """Names PortAudio's JACK client, and so its ports (`name:out_0`, `name:out_1`), from
+    PortAudio's next initialisation on (`rescan_devices()`). JACK binds a client's socket
+    by client name alone, so clients of different servers on one machine need different
+    names, and none may be named like a server."""
+    global _jack_client_name
+    sd = _sounddevice()
+    library = ctypes.CDLL(sd._libname)  # the library sounddevice has loaded, not a second copy
+    buffer = ctypes.create_string_buffer(name.encode())
+    if library.PaJack_SetClientName(buffer) != 0:
+        raise ValueError(f"JACK client name '{name}' is too long")
+    _jack_client_name = buffer
+
+
 def rescan_devices() -> None:
     """Re-initialises PortAudio so that it sees host APIs started since (a JACK server).
     No stream may be open."""
@@ -251,13 +270,15 @@ def rescan_devices() -> None:
 
 
 @contextlib.contextmanager
-def portaudio_on_jack(server):
-    """PortAudio attached to a started `reverie.jackd.JackServer` for the body. At exit
-    PortAudio lets go of the server (closing any stream still open) before the server
-    stops: a JACK server that dies under PortAudio hangs the process, then aborts it."""
+def portaudio_on_jack(server, client_name: str | None = None):
+    """PortAudio attached to a started `reverie.jackd.JackServer` for the body, as the JACK
+    client `client_name` (default: unique to the server). At exit PortAudio lets go of the
+    server (closing any stream still open) before the server stops: a JACK server that dies
+    under PortAudio hangs the process, then aborts it."""
     sd = _sounddevice()
     try:
         with server.as_default():
+            set_jack_client_name(client_name or server.client_name("audio"))
             rescan_devices()
             try:
                 yield server
@@ -265,4 +286,5 @@ def portaudio_on_jack(server):
                 sd._terminate()
                 server.stop()
     finally:
+        set_jack_client_name(PORTAUDIO_JACK_CLIENT)
         sd._initialize()

@@ -1,11 +1,15 @@
 """The audio output without an audio device: records the engine to a 24-bit WAV file.
 
-A worker thread renders blocks of the configured period and sleeps to keep pace with the
-wall clock, so the box behaves as if a sound card were draining it. This path is not real
-time critical. The file is written as `<name>.part` and renamed into place when closed.
+A worker thread calls the engine's C callback, as a sound card's driver would, for blocks of
+the configured period, and sleeps to keep pace with the wall clock. So the engine cannot
+tell the difference: its callback counters tick, and the control thread stays the only
+reader of its telemetry (`Engine.render()` would drain it from this thread). This path is
+not real-time critical. The file is written as `<name>.part` and renamed into place when
+closed.
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import threading
@@ -20,6 +24,11 @@ from reverie.hal.audio import CHANNELS, AudioOutput, AudioSettings
 log = logging.getLogger(__name__)
 
 MAX_LAG_S = 0.5  # further behind the clock than this (a suspended laptop): catch up no more
+
+# PaStreamCallback(input, output, frames, time_info, status_flags, user_data) -> int
+PA_STREAM_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
+                                      ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong,
+                                      ctypes.c_void_p)
 
 
 class WavOutput(AudioOutput):
@@ -36,6 +45,7 @@ class WavOutput(AudioOutput):
             raise UserError(f"cannot write the audio recording {self.path} ({exc}): "
                             "set audio.fallback_wav to a writable file") from exc
         self._block = np.zeros((settings.period_frames, CHANNELS), dtype=np.float32)
+        self._callback = PA_STREAM_CALLBACK(engine.callback_address)
         self._period_s = settings.period_frames / settings.sample_rate_hz
         self._halt = threading.Event()
         self._thread: threading.Thread | None = None
@@ -64,8 +74,13 @@ class WavOutput(AudioOutput):
             elif lag < 0:
                 self._halt.wait(-lag)
 
+    def _render_block(self) -> None:
+        # ctypes lets go of the GIL for the call, as PortAudio's thread never holds it.
+        self._callback(None, self._block.ctypes.data, self.settings.period_frames, None, 0,
+                       self.engine.userdata_address)
+
     def _write_block(self) -> bool:
-        self.engine.render(self._block)
+        self._render_block()
         try:
             self._file.write(self._block)
         except (OSError, RuntimeError) as exc:
