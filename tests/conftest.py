@@ -9,11 +9,12 @@ import pytest  # noqa: E402  (after the path set-up above)
 
 @pytest.fixture(scope="module")
 def jack_portaudio():
-    """A JACK dummy server (48 kHz, 256-frame periods) that PortAudio sees for the module.
+    """A JACK dummy server (48 kHz, 512-frame periods, long enough to keep the dummy
+    driver's timer from missing cycles on a busy machine) that PortAudio sees for the module.
     Teardown closes PortAudio's streams, terminates PortAudio, then stops jackd: any other
     order hangs and aborts the test process (pa_jack.c)."""
     from reverie.hal.audio import portaudio_on_jack
     from reverie.jackd import JackServer
 
-    with JackServer(sample_rate_hz=48000, period_frames=256) as server, portaudio_on_jack(server):
+    with JackServer(sample_rate_hz=48000, period_frames=512) as server, portaudio_on_jack(server):
         yield server
