@@ -106,3 +106,17 @@ def test_bad_arguments_are_refused_on_the_control_side():
     with pytest.raises(ValueError, match="sample rate"):
         neutral_engine(1000.0)
     assert Telem.TEL_SAMPLE_RELEASED > 0
+
+
+def test_a_note_uses_the_settings_posted_just_before_it():
+    eng = neutral_engine(SR)
+    render(eng, 64)
+    eng.set_sample(3, constant(0.2, 480))
+    eng.set_param(0, P.P_SAMPLE, 3)
+    eng.set_param(0, P.P_LOOP_MODE, 1)
+    eng.set_param(0, P.P_ATTACK, 0.0)
+    eng.note_on(0, 60, 127)                           # the same block, the same frame
+    out = render(eng, 4800)[:, 0]
+    # the 10 ms sample loops instead of stopping after one pass
+    assert out[-1] == pytest.approx(0.2, rel=1e-3)
+    assert eng.stats()["voices"] == 1

@@ -21,7 +21,7 @@ from reverie.core.dsp cimport *
 from reverie.core.fx cimport *
 from reverie.core.voice cimport Voice, voice_render
 from reverie.core.notes cimport note_on, note_off, voice_control, voice_filter_env, voice_fade, voice_free
-from reverie.core.mixer cimport track_tick, master_tick, master_design, mix_chunk, reverie_reverb_ms
+from reverie.core.mixer cimport track_tick, master_tick, master_design, mix_chunk, reverie_reverb_ms, reverie_smoothed
 from reverie.core.state cimport *
 
 cnp.import_array()
@@ -104,6 +104,10 @@ cdef void apply_command(EngineState *st, Command *c) noexcept nogil:
     elif c.kind == CMD_TRACK_PARAM:
         if 0 <= c.track < MAX_TRACKS and 0 <= c.a < N_TRACK_PARAMS:
             st.tracks[c.track].target[c.a] = track_param_internal(c.a, c.value)
+            # Discrete parameters (sample, modes, points, times) take effect at once, so a
+            # note posted right after them at the same frame already uses them.
+            if not reverie_smoothed[c.a]:
+                st.tracks[c.track].value[c.a] = st.tracks[c.track].target[c.a]
     elif c.kind == CMD_BUS_PARAM:
         if 0 <= c.track < MAX_TRACKS and 0 <= c.a < N_BUS_PARAMS:
             st.tracks[c.track].bus_target[c.a] = <float>c.value
