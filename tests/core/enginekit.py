@@ -1,7 +1,7 @@
 """Helpers for engine tests: an engine with a neutral master, test signals and measures."""
 import numpy as np
 
-from reverie.buses import MASTER, make_engine
+from reverie.buses import make_engine
 from reverie.core.defs import MasterParam as M, TrackParam as P
 
 
@@ -52,5 +52,3 @@ def limiter_delay(eng_sample_rate):
     """Frames the limiter's look-ahead delays the output by (see fx.pxd)."""
     return int(0.0015 * eng_sample_rate + 0.5) - 1
 
-
-MASTER_KEYS = [s.key for s in MASTER]

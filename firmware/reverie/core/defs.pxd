@@ -27,7 +27,6 @@ cdef enum:  # Cmd
 
 cdef enum:  # Telem
     TEL_SAMPLE_RELEASED = 1
-    TEL_VOICE_STOLEN = 2
 
 # Sampler instrument parameters (one set per track; voices read their track's set).
 cdef enum:  # TrackParam

@@ -17,7 +17,6 @@ Cmd = IntEnum("Cmd", {
 
 Telem = IntEnum("Telem", {
     "TEL_SAMPLE_RELEASED": TEL_SAMPLE_RELEASED,
-    "TEL_VOICE_STOLEN": TEL_VOICE_STOLEN,
 })
 
 TrackParam = IntEnum("TrackParam", {

@@ -10,6 +10,7 @@ no audio device at all it says so in one log line and records to a WAV file inst
 """
 from __future__ import annotations
 
+import abc
 import contextlib
 import ctypes
 import logging
@@ -63,7 +64,7 @@ class NoAudioDevice(Exception):
     """There is no audio device to play on (the reason is the message)."""
 
 
-class AudioOutput:
+class AudioOutput(abc.ABC):
     """Where the engine's audio goes. `start()` begins playing, `stop()` pauses, `close()`
     releases everything and may be called any number of times. Backends implement
     `_start`, `_stop` and `_close`."""
@@ -112,14 +113,17 @@ class AudioOutput:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @abc.abstractmethod
     def _start(self) -> None:
-        raise NotImplementedError
+        """Begin pulling audio from the engine."""
 
+    @abc.abstractmethod
     def _stop(self) -> None:
-        raise NotImplementedError
+        """Pause; `_start` may follow."""
 
+    @abc.abstractmethod
     def _close(self) -> None:
-        raise NotImplementedError
+        """Release the device or file for good."""
 
 
 def _sounddevice():
