@@ -14,6 +14,25 @@ cdef enum:
     N_MASTER_PARAMS = 16
     CB_HIST_BINS = 4000     # callback run-time histogram, 1 us per bin
     MAX_BLOCK = 8192        # frames the C callback renders in one call at most
+    MIDI_RING = 4096        # MIDI messages sequencer -> control (power of two)
+
+# The sequencer's musical time (docs/sequencer.md): every position is a whole number of ticks.
+cdef enum:
+    TICKS_PER_BEAT = 57600  # a quarter note
+    STEP_TICKS = 14400      # a 16th: one step at speed 1x
+    CLOCK_TICKS = 2400      # MIDI clock, 24 ppqn
+    MICRO_DIV = 96          # micro-timing, gate and retrig lengths in 1/96 of a step
+    MAX_STEPS = 128         # steps per track in a pattern
+    MAX_PATTERN_LENGTH = 1024   # a pattern's master length, in 1x steps
+    PATTERN_SLOTS = 256     # 16 banks x 16 patterns
+    MAX_ROWS = 256          # rows of a chain or song
+    STEP_NOTES = 4          # notes of a chord on one step
+    STEP_LOCKS = 32         # parameter locks on one step
+    PENDING_TRIGS = 4       # trigs of a track scanned but not yet started
+    PENDING_OFFS = 16       # notes of a track waiting for their gate to end
+    LOCK_BUS = 32           # lock targets: 0..31 track params, 32..39 bus params,
+    LOCK_CC = 64            #   64..191 MIDI CC 0..127 (MIDI tracks)
+    ALL_PORTS = 255
 
 cdef enum:  # Cmd
     CMD_NOTE_ON = 1
@@ -24,9 +43,52 @@ cdef enum:  # Cmd
     CMD_SAMPLE_SET = 6
     CMD_ALL_OFF = 7
     CMD_PANIC = 8
+    CMD_SEQ_PATTERN = 9
+    CMD_SEQ_PLAY = 10
+    CMD_SEQ_STOP = 11
+    CMD_SEQ_CONTINUE = 12
+    CMD_SEQ_TEMPO = 13
+    CMD_SEQ_LOCATE = 14
+    CMD_SEQ_QUEUE = 15
+    CMD_SEQ_ROWS = 16
+    CMD_SEQ_FILL = 17
+    CMD_SEQ_MUTE = 18
+    CMD_SEQ_SEED = 19
+    CMD_SEQ_TRACK = 20
+    CMD_SEQ_METRONOME = 21
+    CMD_SEQ_CLOCK_OUT = 22
 
 cdef enum:  # Telem
     TEL_SAMPLE_RELEASED = 1
+    TEL_PATTERN_RELEASED = 2    # a compiled pattern or row buffer no longer read
+    TEL_PATTERN_STARTED = 3     # a = slot; frame = its first tick
+    TEL_TRANSPORT_STOPPED = 4   # the song ended or a stop command ran
+
+cdef enum:  # Cond
+    COND_NONE = 0
+    COND_AB = 1             # plays on loop A of every B
+    COND_NOT_AB = 2
+    COND_FILL = 3
+    COND_NOT_FILL = 4
+    COND_FIRST = 5
+    COND_NOT_FIRST = 6
+    COND_PRE = 7
+    COND_NOT_PRE = 8
+    COND_NEI = 9
+    COND_NOT_NEI = 10
+
+cdef enum:  # Speed (a step lasts STEP_TICKS / speed)
+    SPEED_1_8 = 0
+    SPEED_1_4 = 1
+    SPEED_1_2 = 2
+    SPEED_3_4 = 3
+    SPEED_1 = 4
+    SPEED_3_2 = 5
+    SPEED_2 = 6
+
+cdef enum:  # TrackKind
+    KIND_AUDIO = 0
+    KIND_MIDI = 1
 
 # Sampler instrument parameters (one set per track; voices read their track's set).
 cdef enum:  # TrackParam

@@ -6,9 +6,9 @@ offline `Engine.render()` both call it, so a live run and an offline render prod
 same samples. It never takes the GIL, never allocates, never locks and never does I/O.
 """
 from cpython.mem cimport PyMem_Calloc, PyMem_Free
-from libc.math cimport log2f
 from libc.stdint cimport int32_t, int64_t, uint64_t
-from libc.string cimport memset
+from libc.string cimport memset, memcpy
+from libc.math cimport llround, expf
 from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 
 import threading
@@ -23,6 +23,8 @@ from reverie.core.voice cimport Voice, voice_render
 from reverie.core.notes cimport note_on, note_off, voice_control, voice_filter_env, voice_fade, voice_free
 from reverie.core.mixer cimport track_tick, master_tick, master_design, mix_chunk, reverie_reverb_ms, reverie_smoothed
 from reverie.core.state cimport *
+from reverie.core.seqstate cimport *
+from reverie.core.seq cimport *
 
 cnp.import_array()
 
@@ -46,13 +48,8 @@ cdef inline uint64_t now_ns() noexcept nogil:
 
 # --- commands ------------------------------------------------------------------------------
 
-cdef inline void tel_push(EngineState *st, int kind, int a) noexcept nogil:
-    cdef Telemetry m
-    m.kind = kind
-    m.a = a
-    m.frame = st.frame
-    if not spsc_push(&st.telemetry, &m):
-        st.stats.telemetry_dropped += 1
+cdef inline double clampd(double x, double lo, double hi) noexcept nogil:
+    return lo if x < lo else (hi if x > hi else x)
 
 cdef inline void retire(EngineState *st, int32_t token) noexcept nogil:
     if token == 0:
@@ -85,15 +82,11 @@ cdef inline void release_retired(EngineState *st) noexcept nogil:
         st.n_retired -= 1
         st.retired[i] = st.retired[st.n_retired]
 
-cdef inline float track_param_internal(int p, double value) noexcept nogil:
-    # The cutoff glides in octaves, so it is kept as log2(Hz).
-    if p == P_CUTOFF:
-        return log2f(clampf(<float>value, 10.0, 24000.0))
-    return <float>value
-
 cdef void apply_command(EngineState *st, Command *c) noexcept nogil:
     cdef int k
     cdef SampleSlot *s
+    cdef Track *t
+    cdef Seq *q = &st.seq
     st.stats.commands += 1
     if c.kind == CMD_NOTE_ON:
         if 0 <= c.track < MAX_TRACKS:
@@ -103,14 +96,22 @@ cdef void apply_command(EngineState *st, Command *c) noexcept nogil:
             note_off(st, c.track, c.a)
     elif c.kind == CMD_TRACK_PARAM:
         if 0 <= c.track < MAX_TRACKS and 0 <= c.a < N_TRACK_PARAMS:
-            st.tracks[c.track].target[c.a] = track_param_internal(c.a, c.value)
-            # Discrete parameters (sample, modes, points, times) take effect at once, so a
-            # note posted right after them at the same frame already uses them.
-            if not reverie_smoothed[c.a]:
-                st.tracks[c.track].value[c.a] = st.tracks[c.track].target[c.a]
+            t = &st.tracks[c.track]
+            t.base[c.a] = param_internal(c.a, c.value)
+            # A parameter locked by the playing trig keeps its lock; the new base value
+            # returns with the next trig.
+            if not st.seq.tracks[c.track].locked & (1u << c.a):
+                t.target[c.a] = t.base[c.a]
+                # Discrete parameters (sample, modes, points, times) take effect at once, so
+                # a note posted right after them at the same frame already uses them.
+                if not reverie_smoothed[c.a]:
+                    t.value[c.a] = t.target[c.a]
     elif c.kind == CMD_BUS_PARAM:
         if 0 <= c.track < MAX_TRACKS and 0 <= c.a < N_BUS_PARAMS:
-            st.tracks[c.track].bus_target[c.a] = <float>c.value
+            t = &st.tracks[c.track]
+            t.bus_base[c.a] = <float>c.value
+            if not st.seq.tracks[c.track].bus_locked & (1u << c.a):
+                t.bus_target[c.a] = <float>c.value
     elif c.kind == CMD_MASTER_PARAM:
         if 0 <= c.a < N_MASTER_PARAMS:
             st.master_target[c.a] = <float>c.value
@@ -134,6 +135,77 @@ cdef void apply_command(EngineState *st, Command *c) noexcept nogil:
         for k in range(VOICE_SLOTS):
             if st.voices[k].active:
                 voice_free(st, &st.voices[k])
+    else:
+        apply_seq_command(st, c)
+
+cdef void apply_seq_command(EngineState *st, Command *c) noexcept nogil:
+    cdef Seq *q = &st.seq
+    cdef int k
+    cdef int64_t millibpm
+    if c.kind == CMD_SEQ_PATTERN:
+        if 0 <= c.a < PATTERN_SLOTS:
+            if q.tokens[c.a]:
+                tel_push(st, TEL_PATTERN_RELEASED, q.tokens[c.a])
+            q.patterns[c.a] = <const SeqPattern *>c.data
+            q.tokens[c.a] = c.b
+        elif c.b:
+            tel_push(st, TEL_PATTERN_RELEASED, c.b)
+    elif c.kind == CMD_SEQ_ROWS:
+        k = <int>c.frames
+        k = 0 if k < 0 else (MAX_ROWS if k > MAX_ROWS else k)
+        if k > 0:
+            memcpy(q.rows, c.data, k * sizeof(SeqRow))
+        q.n_rows = k
+        q.row_loop = c.a
+        if q.row >= q.n_rows:
+            q.row = 0
+        tel_push(st, TEL_PATTERN_RELEASED, c.b)
+    elif c.kind == CMD_SEQ_PLAY:
+        seq_play(st, c.a, c.b)
+    elif c.kind == CMD_SEQ_STOP:
+        seq_stop_now(st)
+    elif c.kind == CMD_SEQ_CONTINUE:
+        seq_continue(st)
+    elif c.kind == CMD_SEQ_TEMPO:
+        millibpm = llround(clampd(c.value, 20.0, 300.0) * 1000.0)
+        if q.playing:
+            seq_tempo_at(st, seq_tick_from(q, st.frame), millibpm)
+        else:
+            q.millibpm = millibpm
+            q.D = millibpm * TICKS_PER_BEAT
+            st.master_target[M_TEMPO] = <float>(<double>millibpm * 0.001)
+            master_design(st)
+    elif c.kind == CMD_SEQ_LOCATE:
+        if q.playing:
+            seq_locate(st, c.frames, 0)
+        else:
+            q.stop_tick = c.frames
+    elif c.kind == CMD_SEQ_QUEUE:
+        if 0 <= c.a < PATTERN_SLOTS:
+            if c.b:
+                seq_switch_now(st, c.a)
+            else:
+                q.queued = c.a
+    elif c.kind == CMD_SEQ_FILL:
+        q.fill = c.a != 0
+    elif c.kind == CMD_SEQ_MUTE:
+        if 0 <= c.track < MAX_TRACKS:
+            q.tracks[c.track].muted = c.a != 0
+    elif c.kind == CMD_SEQ_SEED:
+        q.seed = <uint32_t>c.frames
+    elif c.kind == CMD_SEQ_TRACK:
+        if 0 <= c.track < MAX_TRACKS:
+            track_end_notes(st, c.track)
+            q.tracks[c.track].kind = KIND_MIDI if c.a == KIND_MIDI else KIND_AUDIO
+            q.tracks[c.track].channel = c.b & 15
+            q.tracks[c.track].port = <int32_t>c.loop_start
+    elif c.kind == CMD_SEQ_METRONOME:
+        q.metronome = c.a != 0
+        q.click_gain = db_to_gain(clampf(<float>c.value, -60.0, 0.0))
+    elif c.kind == CMD_SEQ_CLOCK_OUT:
+        if c.a and not q.clock_out and q.playing and q.midi_start_tick == REVERIE_NEVER:
+            q.next_clock = rv_ceildiv(seq_tick_from(q, st.frame), CLOCK_TICKS) * CLOCK_TICKS
+        q.clock_out = c.a != 0
 
 # Applies every command due at the current frame. Returns the frame of the next pending
 # command, or -1 if the ring is empty.
@@ -184,6 +256,7 @@ cdef void render_chunk(EngineState *st, float *out, int n) noexcept nogil:
         if v.active:
             if not voice_render(v, &st.tbuf[v.track][0][0], &st.tbuf[v.track][1][0], n):
                 voice_free(st, v)
+    seq_render_click(&st.seq, n)
     if not mix_chunk(st, out, offset, n):
         st.stats.faults += 1
         reset_effects(st)
@@ -206,11 +279,14 @@ cdef void reset_effects(EngineState *st) noexcept nogil:
 
 # Renders `frames` frames of interleaved stereo float32 into `out`.
 cdef void engine_render(EngineState *st, float *out, int64_t frames) noexcept nogil:
-    cdef int64_t done = 0, nxt
+    cdef int64_t done = 0, nxt, sq
     cdef int64_t n
     cdef int k
     while done < frames:
         nxt = drain_commands(st)
+        sq = seq_run(st)
+        if sq > st.frame and (nxt < 0 or sq < nxt):
+            nxt = sq
         if st.frame == st.next_tick:
             control_tick(st)
             st.next_tick += CONTROL_FRAMES
@@ -234,6 +310,10 @@ cdef int pa_callback(const void *inp, void *outp, unsigned long frames,
     cdef uint64_t dt, bin
     if status & (PA_OUTPUT_UNDERFLOW | PA_INPUT_OVERFLOW):
         st.stats.xruns += 1
+    atomic_store_u64(&st.anchor_seq, st.anchor_seq + 1)
+    st.anchor_frame = st.frame
+    st.anchor_ns = t0
+    atomic_store_u64(&st.anchor_seq, st.anchor_seq + 1)
     engine_render(st, <float *>outp, <int64_t>frames)
     dt = now_ns() - t0
     bin = dt // 1000
@@ -268,6 +348,7 @@ cdef class Engine:
     cdef EngineState *st
     cdef char *cmd_buf
     cdef char *tel_buf
+    cdef char *midi_buf
     cdef float *delay_buf
     cdef float *reverb_buf
     cdef object _lock
@@ -282,12 +363,33 @@ cdef class Engine:
         self.st = <EngineState *>PyMem_Calloc(1, sizeof(EngineState))
         self.cmd_buf = <char *>PyMem_Calloc(COMMAND_RING, sizeof(Command))
         self.tel_buf = <char *>PyMem_Calloc(TELEMETRY_RING, sizeof(Telemetry))
-        if self.st == NULL or self.cmd_buf == NULL or self.tel_buf == NULL:
+        self.midi_buf = <char *>PyMem_Calloc(MIDI_RING, sizeof(MidiEvent))
+        if self.st == NULL or self.cmd_buf == NULL or self.tel_buf == NULL or self.midi_buf == NULL:
             raise MemoryError("no memory for the engine state")
+        if sample_rate != <double>llround(sample_rate):
+            raise ValueError(f"the sample rate must be a whole number of Hz, not {sample_rate:g}")
         cdef EngineState *st = self.st
         st.sample_rate = sample_rate
         spsc_init(&st.commands, self.cmd_buf, COMMAND_RING, sizeof(Command))
         spsc_init(&st.telemetry, self.tel_buf, TELEMETRY_RING, sizeof(Telemetry))
+        spsc_init(&st.midi, self.midi_buf, MIDI_RING, sizeof(MidiEvent))
+        cdef Seq *q = &st.seq
+        q.K = llround(sample_rate) * 60000
+        q.millibpm = 120000
+        q.D = q.millibpm * TICKS_PER_BEAT
+        q.queued = -1
+        q.seed = 1
+        q.click_gain = db_to_gain(-12.0)
+        q.click_decay = expf(-1.0 / (0.012 * <float>sample_rate))
+        q.midi_start_tick = REVERIE_NEVER
+        q.next_clock = REVERIE_NEVER
+        q.next_beat = REVERIE_NEVER
+        q.pass_end = REVERIE_NEVER
+        cdef int kk
+        for kk in range(MAX_TRACKS):
+            q.tracks[kk].port = ALL_PORTS
+            q.tracks[kk].next = REVERIE_NEVER
+            q.tracks[kk].next_scan = REVERIE_NEVER
         st.ctl_smooth = smooth_coef(10.0, <float>sample_rate, CONTROL_FRAMES)
         # delay: a power-of-two ring of DELAY_MAX_SECONDS
         cdef int64_t dframes = next_pow2(<int64_t>(DELAY_MAX_SECONDS * sample_rate))
@@ -324,9 +426,11 @@ cdef class Engine:
         cdef int k
         for k in range(MAX_TRACKS):
             for p, value in track_defaults or ():
-                st.tracks[k].target[p] = track_param_internal(p, value)
-                st.tracks[k].value[p] = st.tracks[k].target[p]
+                st.tracks[k].base[p] = param_internal(p, value)
+                st.tracks[k].target[p] = st.tracks[k].base[p]
+                st.tracks[k].value[p] = st.tracks[k].base[p]
             for p, value in bus_defaults or ():
+                st.tracks[k].bus_base[p] = value
                 st.tracks[k].bus_target[p] = value
                 st.tracks[k].bus_value[p] = value
         for p, value in master_defaults or ():
@@ -341,6 +445,7 @@ cdef class Engine:
         PyMem_Free(self.reverb_buf)
         PyMem_Free(self.cmd_buf)
         PyMem_Free(self.tel_buf)
+        PyMem_Free(self.midi_buf)
         PyMem_Free(self.st)
 
     cdef bint _post(self, Command *c):
@@ -405,6 +510,176 @@ cdef class Engine:
             return False
         return True
 
+    # --- the sequencer (docs/sequencer.md) ------------------------------------------------
+
+    cdef bint _post_buffer(self, int kind, int a, int b, arr, int64_t count, int64_t frame):
+        cdef const unsigned char[::1] view = arr
+        cdef Command c
+        memset(&c, 0, sizeof(Command))
+        c.kind = kind
+        c.a = a
+        c.b = self._next_token
+        c.data = <const float *>&view[0]
+        c.frames = count
+        c.frame = frame
+        self._buffers[c.b] = arr
+        self._next_token += 1
+        if not self._post(&c):
+            del self._buffers[c.b]
+            return False
+        return True
+
+    def seq_set_pattern(self, int slot, buf, int64_t frame=-1):
+        """Puts a compiled pattern (reverie.seq.compile) in a slot, replacing what was there;
+        the playing pattern can be replaced while it plays."""
+        if not 0 <= slot < PATTERN_SLOTS:
+            raise ValueError(f"pattern slot {slot} is outside 0..{PATTERN_SLOTS - 1}")
+        arr = np.ascontiguousarray(buf).view(np.uint8).reshape(-1)
+        if arr.nbytes < sizeof(SeqPattern):
+            raise ValueError(f"a compiled pattern has at least {sizeof(SeqPattern)} bytes, not {arr.nbytes}")
+        cdef const SeqPattern *p = <const SeqPattern *><size_t>arr.ctypes.data
+        if p.n_locks < 0 or arr.nbytes < sizeof(SeqPattern) + p.n_locks * sizeof(SeqLock):
+            raise ValueError("the compiled pattern is shorter than its lock table")
+        return self._post_buffer(CMD_SEQ_PATTERN, slot, 0, arr, arr.nbytes, frame)
+
+    def seq_arrangement(self, rows, bint loop=False, int64_t frame=-1):
+        """A chain or song: rows of (slot, repeats, mute mask, tempo in BPM or 0)."""
+        rows = list(rows)
+        if len(rows) > MAX_ROWS:
+            raise ValueError(f"an arrangement has at most {MAX_ROWS} rows, not {len(rows)}")
+        arr = np.zeros((max(1, len(rows)), 4), dtype=np.int32)
+        for i, (slot, repeats, mutes, bpm) in enumerate(rows):
+            if not 0 <= slot < PATTERN_SLOTS:
+                raise ValueError(f"row {i}: pattern slot {slot} is outside 0..{PATTERN_SLOTS - 1}")
+            arr[i] = (slot, max(1, int(repeats)), int(mutes),
+                      int(round(min(300.0, max(20.0, bpm)) * 1000)) if bpm else 0)
+        return self._post_buffer(CMD_SEQ_ROWS, int(loop), 0, arr, len(rows), frame)
+
+    def seq_play(self, int slot=0, int64_t frame=-1, int count_in_bars=0):
+        """Starts slot `slot` (or, with slot -1, the arrangement's first row) from its start."""
+        return self._simple2(CMD_SEQ_PLAY, 0, slot, count_in_bars, 0.0, 0, frame)
+
+    def seq_stop(self, int64_t frame=-1):
+        return self._simple(CMD_SEQ_STOP, 0, 0, 0.0, frame)
+
+    def seq_continue(self, int64_t frame=-1):
+        return self._simple(CMD_SEQ_CONTINUE, 0, 0, 0.0, frame)
+
+    def seq_tempo(self, double bpm, int64_t frame=-1):
+        if not 20.0 <= bpm <= 300.0:
+            raise ValueError(f"tempo {bpm:g} BPM is outside 20..300")
+        return self._simple(CMD_SEQ_TEMPO, 0, 0, bpm, frame)
+
+    def seq_locate(self, int64_t tick, int64_t frame=-1):
+        return self._simple2(CMD_SEQ_LOCATE, 0, 0, 0, 0.0, tick, frame)
+
+    def seq_queue(self, int slot, bint immediate=False, int64_t frame=-1):
+        if not 0 <= slot < PATTERN_SLOTS:
+            raise ValueError(f"pattern slot {slot} is outside 0..{PATTERN_SLOTS - 1}")
+        return self._simple2(CMD_SEQ_QUEUE, 0, slot, immediate, 0.0, 0, frame)
+
+    def seq_fill(self, bint on, int64_t frame=-1):
+        return self._simple(CMD_SEQ_FILL, 0, on, 0.0, frame)
+
+    def seq_mute(self, int track, bint on, int64_t frame=-1):
+        return self._simple(CMD_SEQ_MUTE, track, on, 0.0, frame)
+
+    def seq_seed(self, uint32_t seed, int64_t frame=-1):
+        return self._simple2(CMD_SEQ_SEED, 0, 0, 0, 0.0, seed, frame)
+
+    def seq_track(self, int track, int kind, int channel=0, int port=ALL_PORTS, int64_t frame=-1):
+        cdef Command c
+        memset(&c, 0, sizeof(Command))
+        c.kind = CMD_SEQ_TRACK
+        c.track = track
+        c.a = kind
+        c.b = channel
+        c.loop_start = port
+        c.frame = frame
+        return self._post(&c)
+
+    def seq_metronome(self, bint on, double level_db=-12.0, int64_t frame=-1):
+        return self._simple(CMD_SEQ_METRONOME, 0, on, level_db, frame)
+
+    def seq_clock_out(self, bint on, int64_t frame=-1):
+        return self._simple(CMD_SEQ_CLOCK_OUT, 0, on, 0.0, frame)
+
+    cdef bint _simple2(self, int kind, int track, int a, int b, double value, int64_t n, int64_t frame):
+        cdef Command c
+        memset(&c, 0, sizeof(Command))
+        c.kind = kind
+        c.track = track
+        c.a = a
+        c.b = b
+        c.value = value
+        c.frames = n
+        c.frame = frame
+        return self._post(&c)
+
+    cdef _anchor(self):
+        cdef Seq *q = &self.st.seq
+        cdef uint64_t v
+        while True:
+            v = atomic_load_u64(&q.anchor_version)
+            if v & 1:
+                continue
+            tick, frame, rem, K, D = q.tick, q.frame, q.rem, q.K, q.D
+            if atomic_load_u64(&q.anchor_version) == v:
+                return tick, frame, rem, K, D
+
+    def tick_at(self, int64_t frame):
+        """The sequencer tick at `frame` (the last tick at or before it), by the mapping in force."""
+        tick, f0, rem, K, D = self._anchor()
+        return tick + ((frame - f0) * D - rem) // K
+
+    def frame_at(self, int64_t tick):
+        """The frame on which `tick` sounds, by the mapping in force."""
+        t0, frame, rem, K, D = self._anchor()
+        return frame - ((-(rem + (tick - t0) * K)) // D)
+
+    def seq_state(self):
+        """What the sequencer is doing (read without locking: for display)."""
+        cdef Seq *q = &self.st.seq
+        return {
+            "playing": bool(q.playing),
+            "tempo_bpm": q.millibpm / 1000.0,
+            "pattern": q.slot,
+            "pass_start": q.pass_start,
+            "pass_end": q.pass_end,
+            "row": q.row,
+            "repeat": q.repeat,
+            "arranging": bool(q.arranging),
+            "queued": q.queued,
+            "fill": bool(q.fill),
+            "steps": [q.tracks[k].step_now for k in range(MAX_TRACKS)],
+            "loops": [q.tracks[k].loop for k in range(MAX_TRACKS)],
+            "late": q.late,
+            "midi_dropped": q.midi_dropped,
+        }
+
+    def poll_midi(self):
+        """The MIDI messages the sequencer made since the last call: (frame, port, bytes)."""
+        cdef MidiEvent *e
+        out = []
+        while True:
+            e = <MidiEvent *>spsc_peek(&self.st.midi)
+            if e == NULL:
+                break
+            out.append((e.frame, e.port, bytes(e.data[:e.size])))
+            spsc_pop(&self.st.midi)
+        return out
+
+    def clock_anchor(self):
+        """(first frame of the last audio callback's block, monotonic ns at its start)."""
+        cdef uint64_t v
+        while True:
+            v = atomic_load_u64(&self.st.anchor_seq)
+            if v & 1:
+                continue
+            frame, ns = self.st.anchor_frame, self.st.anchor_ns
+            if atomic_load_u64(&self.st.anchor_seq) == v:
+                return frame, ns
+
     def render(self, out):
         """Renders len(out) frames into a C-contiguous (frames, 2) float32 array."""
         cdef float[:, ::1] view = out
@@ -426,7 +701,7 @@ cdef class Engine:
             m = <Telemetry *>spsc_peek(&self.st.telemetry)
             if m == NULL:
                 break
-            if m.kind == TEL_SAMPLE_RELEASED:
+            if m.kind == TEL_SAMPLE_RELEASED or m.kind == TEL_PATTERN_RELEASED:
                 self._buffers.pop(m.a, None)
             events.append((m.kind, m.a, m.frame))
             spsc_pop(&self.st.telemetry)
@@ -492,3 +767,37 @@ def hold_gil(double seconds):
     while now_ns() < end:
         spins += 1
     return spins
+
+
+def seq_layout():
+    """numpy dtypes of the compiled pattern structs, from the C structs' own offsets, so the
+    layout is defined once (seqstate.pxd)."""
+    cdef SeqStep s
+    cdef SeqLock l
+    cdef SeqTrackPat t
+    cdef SeqPattern p
+    cdef size_t bs = <size_t>&s, bl = <size_t>&l, bt = <size_t>&t, bp = <size_t>&p
+    step = np.dtype({
+        "names": ["trig", "n_notes", "notes", "velocity", "prob", "cond", "cond_a", "cond_b",
+                  "retrig_rate", "micro", "length", "retrig_len", "retrig_vel", "first_lock", "n_locks"],
+        "formats": ["u1", "u1", ("u1", STEP_NOTES), "u1", "u1", "u1", "u1", "u1", "u1", "i2", "u2",
+                    "u2", "i2", "u2", "u2"],
+        "offsets": [<size_t>&s.trig - bs, <size_t>&s.n_notes - bs, <size_t>&s.notes - bs,
+                    <size_t>&s.velocity - bs, <size_t>&s.prob - bs, <size_t>&s.cond - bs,
+                    <size_t>&s.cond_a - bs, <size_t>&s.cond_b - bs, <size_t>&s.retrig_rate - bs,
+                    <size_t>&s.micro - bs, <size_t>&s.length - bs, <size_t>&s.retrig_len - bs,
+                    <size_t>&s.retrig_vel - bs, <size_t>&s.first_lock - bs, <size_t>&s.n_locks - bs],
+        "itemsize": sizeof(SeqStep)})
+    lock = np.dtype({"names": ["target", "value"], "formats": ["i4", "f4"],
+                     "offsets": [<size_t>&l.target - bl, <size_t>&l.value - bl],
+                     "itemsize": sizeof(SeqLock)})
+    track = np.dtype({"names": ["length", "speed", "steps"],
+                      "formats": ["i4", "i4", (step, MAX_STEPS)],
+                      "offsets": [<size_t>&t.length - bt, <size_t>&t.speed - bt, <size_t>&t.steps - bt],
+                      "itemsize": sizeof(SeqTrackPat)})
+    pattern = np.dtype({"names": ["length", "swing", "n_locks", "tracks"],
+                        "formats": ["i4", "i4", "i4", (track, MAX_TRACKS)],
+                        "offsets": [<size_t>&p.length - bp, <size_t>&p.swing - bp,
+                                    <size_t>&p.n_locks - bp, <size_t>&p.tracks - bp],
+                        "itemsize": sizeof(SeqPattern)})
+    return {"step": step, "lock": lock, "track": track, "pattern": pattern}

@@ -18,6 +18,16 @@ cdef extern from *:
     const unsigned char reverie_smoothed[32]
     const float reverie_reverb_ms[12]
 
+# The values voices read that follow from the track's parameters. Also run at once when a
+# parameter lock changes them, so the locked trig sounds with them from its first sample.
+cdef inline void track_derive(Track *t) noexcept nogil:
+    t.level_gain = db_to_gain(t.value[P_LEVEL])
+    pan_gains(t.value[P_PAN], &t.pan_l, &t.pan_r)
+    t.damping = svf_damping(t.value[P_RESONANCE])
+    t.drive_on = t.value[P_DRIVE] > <float>0.001
+    t.drive_pre = db_to_gain(t.value[P_DRIVE] * <float>30.0)
+    t.drive_post = sqrtf(<float>1.0 + t.drive_pre * t.drive_pre) / t.drive_pre
+
 cdef inline void track_tick(EngineState *st, Track *t, int any_solo) noexcept nogil:
     cdef float a = st.ctl_smooth
     cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
@@ -30,12 +40,7 @@ cdef inline void track_tick(EngineState *st, Track *t, int any_solo) noexcept no
             t.value[p] = t.target[p]
     for p in range(N_BUS_PARAMS):
         t.bus_value[p] = t.bus_value[p] + (t.bus_target[p] - t.bus_value[p]) * a
-    t.level_gain = db_to_gain(t.value[P_LEVEL])
-    pan_gains(t.value[P_PAN], &t.pan_l, &t.pan_r)
-    t.damping = svf_damping(t.value[P_RESONANCE])
-    t.drive_on = t.value[P_DRIVE] > <float>0.001
-    t.drive_pre = db_to_gain(t.value[P_DRIVE] * <float>30.0)
-    t.drive_post = sqrtf(<float>1.0 + t.drive_pre * t.drive_pre) / t.drive_pre
+    track_derive(t)
     # bus: the gains reached at the end of the last tick, then a straight ramp to the new ones
     t.gl = t.gl + t.dgl * CONTROL_FRAMES
     t.gr = t.gr + t.dgr * CONTROL_FRAMES
@@ -123,8 +128,8 @@ cdef inline int mix_chunk(EngineState *st, float *out, int offset, int n) noexce
         delay_tick(&st.delay, st.dsend[0][j], st.dsend[1][j], &dl, &dr)
         reverb_tick(&st.reverb, st.rsend[0][j], st.rsend[1][j], &rl, &rr)
         g = st.mgain + st.dmgain * <float>(offset + j)
-        l = (st.mix[0][j] + (dl + rl) * st.fx_return) * g
-        r = (st.mix[1][j] + (dr + rr) * st.fx_return) * g
+        l = (st.mix[0][j] + st.seq.click_buf[j] + (dl + rl) * st.fx_return) * g
+        r = (st.mix[1][j] + st.seq.click_buf[j] + (dr + rr) * st.fx_return) * g
         comp_tick(&st.comp, &l, &r)
         limiter_tick(&st.limiter, &l, &r)
         if not (isfinite(l) and isfinite(r)):

@@ -3,6 +3,7 @@ from libc.stdint cimport int32_t, int64_t, uint64_t
 from reverie.core.defs cimport *
 from reverie.core.voice cimport Voice
 from reverie.core.fx cimport Delay, Reverb, Compressor, Limiter
+from reverie.core.seqstate cimport Seq
 
 cdef extern from "spsc.h" nogil:
     ctypedef struct spsc_ring:
@@ -45,8 +46,10 @@ ctypedef struct SampleSlot:
     int32_t token
 
 ctypedef struct Track:
+    float base[N_TRACK_PARAMS]      # as set by the control side; a p-lock overrides it
     float target[N_TRACK_PARAMS]
     float value[N_TRACK_PARAMS]     # smoothed at control rate (continuous parameters only)
+    float bus_base[N_BUS_PARAMS]
     float bus_target[N_BUS_PARAMS]
     float bus_value[N_BUS_PARAMS]
     float level_gain                # from P_LEVEL
@@ -103,6 +106,10 @@ ctypedef struct EngineState:
     float fx_return
     spsc_ring commands
     spsc_ring telemetry
+    spsc_ring midi                  # MIDI messages the sequencer makes, frame-stamped
+    uint64_t anchor_seq             # odd while the callback writes the anchor below
+    int64_t anchor_frame            # first frame of the last callback's block
+    uint64_t anchor_ns              # monotonic time at that callback's start
     SampleSlot samples[MAX_SAMPLES]
     int32_t retired[MAX_RETIRED]
     Voice voices[VOICE_SLOTS]
@@ -116,3 +123,12 @@ ctypedef struct EngineState:
     Compressor comp
     Limiter limiter
     Stats stats
+    Seq seq
+
+cdef inline void tel_push(EngineState *st, int kind, int a) noexcept nogil:
+    cdef Telemetry m
+    m.kind = kind
+    m.a = a
+    m.frame = st.frame
+    if not spsc_push(&st.telemetry, &m):
+        st.stats.telemetry_dropped += 1
