@@ -38,9 +38,9 @@ cdef inline int64_t seq_frame_of(Seq *q, int64_t tick) noexcept nogil:
 cdef inline int64_t seq_tick_at(Seq *q, int64_t frame) noexcept nogil:
     return q.tick + rv_floordiv((frame - q.frame) * q.D - q.rem, q.K)
 
-# The first tick that sounds at or after `frame`.
+# The first tick whose ideal time is at or after `frame`.
 cdef inline int64_t seq_tick_from(Seq *q, int64_t frame) noexcept nogil:
-    return q.tick + rv_floordiv((frame - q.frame - 1) * q.D - q.rem, q.K) + 1
+    return q.tick + rv_ceildiv((frame - q.frame) * q.D - q.rem, q.K)
 
 cdef inline void seq_set_anchor(Seq *q, int64_t tick, int64_t frame, int64_t rem) noexcept nogil:
     atomic_store_u64(&q.anchor_version, q.anchor_version + 1)
