@@ -71,9 +71,10 @@ def test_two_renders_give_the_same_bytes(tmp_path):
 
 def test_the_block_size_changes_nothing(tmp_path):
     project = load_project(demo_project_path())
-    project.pattern_length = 8
-    for track in project.tracks:
-        track.steps = track.steps[:8]
+    pattern = project.pattern_at(project.pattern)
+    pattern.length = 8
+    for track in pattern.tracks:
+        track.length, track.steps = 8, track.steps[:8]
     folder = tmp_path / "demo"
     save_project(project, folder)
     reference, _ = render(folder, tmp_path / "ref.wav", "--float", "--seconds", "0.6", "--block-size", "256")
@@ -106,11 +107,12 @@ def test_live_pumping_gives_the_offline_render(tmp_path):
 
 def test_the_demo_is_a_groove_on_the_factory_kit():
     project = load_project(demo_project_path())
-    assert 100 <= project.tempo <= 120 and project.pattern_length == 32   # two bars
+    pattern = project.pattern_at(project.pattern)
+    assert 100 <= project.tempo <= 120 and pattern.length == 32   # two bars
     assert {t.sample for t in project.tracks} == {f"factory:{n}" for n in
                                                  ("kick", "snare", "closed_hat", "open_hat", "clap", "bass", "pad")}
-    bass = next(t for t in project.tracks if t.sample == "factory:bass")
-    assert len({s.note for s in bass.steps if s}) >= 5
+    bass = next(i for i, t in enumerate(project.tracks) if t.sample == "factory:bass")
+    assert len({n for s in pattern.tracks[bass].steps if s for n in s.notes}) >= 5
     assert any(t.bus.get("delay_send", 0) > 0 for t in project.tracks)
     assert any(t.bus.get("reverb_send", 0) > 0 for t in project.tracks)
 
@@ -118,7 +120,8 @@ def test_the_demo_is_a_groove_on_the_factory_kit():
 def test_the_demo_plays_its_loops_and_a_tail(tmp_path):
     audio, rate = render(demo_project_path() / "project.json", tmp_path / "demo.wav")
     project = load_project(demo_project_path())
-    pattern_seconds = project.pattern_length * project.loops * 15 / project.tempo
+    assert project.mode == "pattern"   # one pass of the current pattern
+    pattern_seconds = project.pattern_at(project.pattern).length * 15 / project.tempo
     assert len(audio) == round((pattern_seconds + 2) * rate)
     assert 0.1 < np.abs(audio).max() < 1.0
     assert np.sqrt(np.mean(audio ** 2)) > 0.03              # it sounds, not a whisper

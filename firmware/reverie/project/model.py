@@ -1,35 +1,39 @@
-"""The project model: plain dataclasses that convert to and from the JSON form.
+"""The project model: plain dataclasses that convert to and from the JSON form (version 2).
 
 `Project.from_dict` is the one place a project is validated. Every error is a one-line
 UserError naming the exact place, e.g. "tracks[2].params.cutoff_hz = 99999 is outside
-20..20000 Hz". It builds a new object and never touches an existing one. docs/project-format.md
-describes every field.
+20..20000 Hz" or "patterns.A01.tracks[2].steps[5].micro = 60 is outside -48..48". It builds
+a new object and never touches an existing one. The patterns themselves are in pattern.py;
+docs/project-format.md describes every field, and the migration from version 1.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from dataclasses import dataclass, field, fields
 from typing import Callable
 
 from reverie.buses import BUS, MASTER
 from reverie.errors import UserError
 from reverie.instruments import INSTRUMENTS
 from reverie.params import ParamSpec
+from reverie.project.pattern import (FACTORY_PREFIX, SUBSTEPS, TRACKS, Pattern, Retrig, Step,
+                                     TrackPattern, boolean, check, keys, kind_of, number,
+                                     pattern_name, pattern_slot, sample_ref, show, text)
+
+__all__ = ["FORMAT", "VERSION", "MIGRATIONS", "Project", "Track", "Song", "SongRow", "Pattern",
+           "TrackPattern", "Step", "Retrig", "pattern_slot", "pattern_name", "upgrade"]
 
 FORMAT = "reverie-project"
-VERSION = 1
-# Version n -> a function that turns a version n dict into a version n+1 dict.
+VERSION = 2
+# Version n -> a function that turns a version n dict into a version n+1 dict (end of file).
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 
-MAX_TRACKS = 16
-FACTORY_PREFIX = "factory:"
+MAX_TRACKS = TRACKS
+MODES = ("pattern", "chain", "song")
+KINDS = ("audio", "midi")
+MAX_CHAIN = 64
+MAX_SONG_ROWS = 256
 
 TEMPO = ParamSpec("tempo", 0, "BPM", MASTER["tempo_bpm"].lo, MASTER["tempo_bpm"].hi, 120, unit="BPM")
-PATTERN_LENGTH = ParamSpec("pattern_length", 0, "LEN", 1, 128, 16, "int", "steps")
-LOOPS = ParamSpec("loops", 0, "LOOP", 1, 1000, 1, "int")
-NOTE = ParamSpec("note", 0, "NOTE", 0, 127, 60, "int")
-VELOCITY = ParamSpec("velocity", 0, "VEL", 1, 127, 100, "int")
-LENGTH = ParamSpec("length", 0, "LEN", 0.0625, 128, 1, unit="steps")
 
 # Set by the project itself, so not accepted in these tables.
 MASTER_KEYS = tuple(s.key for s in MASTER if s.key != "tempo_bpm")   # the tempo is "tempo"
@@ -42,106 +46,202 @@ def instrument_keys(instrument: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Step:
-    note: int = 60
-    velocity: int = 100
-    length: float = 1      # in steps; a gated sound is released after it
+class SongRow:
+    pattern: str = "A01"
+    repeats: int = 1                 # passes of the pattern, 1..99
+    mutes: tuple[int, ...] = ()      # track indices 0..15 muted in this row
+    tempo: float | None = None       # 20..300 BPM from this row on; None keeps the tempo
 
     @classmethod
-    def from_dict(cls, d, where: str) -> Step:
-        _keys(d, where, ("note", "velocity", "length"))
-        return cls(**{s.key: _check(s, d[s.key], where) for s in (NOTE, VELOCITY, LENGTH) if s.key in d})
+    def from_dict(cls, d, where: str) -> SongRow:
+        keys(d, where, ("pattern", "repeats", "mutes", "tempo"))
+        mutes = d.get("mutes", [])
+        if not isinstance(mutes, list):
+            raise UserError(f"{where}.mutes must be a list of track numbers 0..15, not {kind_of(mutes)}")
+        mutes = tuple(number(m, f"{where}.mutes[{i}]", 0, TRACKS - 1, whole=True) for i, m in enumerate(mutes))
+        if len(set(mutes)) < len(mutes):
+            raise UserError(f"{where}.mutes names a track twice: {show(list(mutes))}")
+        tempo = d.get("tempo")
+        return cls(pattern=_pattern_ref(d.get("pattern", "A01"), f"{where}.pattern"),
+                   repeats=number(d.get("repeats", 1), f"{where}.repeats", 1, 99, whole=True),
+                   mutes=mutes,
+                   tempo=None if tempo is None else check(TEMPO, tempo, where))
 
     def to_dict(self) -> dict:
-        return {"note": self.note, "velocity": self.velocity, "length": self.length}
+        d = {"pattern": self.pattern}
+        if self.repeats != 1:
+            d["repeats"] = self.repeats
+        if self.mutes:
+            d["mutes"] = list(self.mutes)
+        if self.tempo is not None:
+            d["tempo"] = self.tempo
+        return d
+
+
+@dataclass
+class Song:
+    rows: list[SongRow] = field(default_factory=list)
+    loop: bool = False               # False: the song stops after its last row
+
+    @classmethod
+    def from_dict(cls, d, where: str = "song") -> Song:
+        keys(d, where, ("rows", "loop"))
+        rows = d.get("rows", [])
+        if not isinstance(rows, list):
+            raise UserError(f"{where}.rows must be a list of rows, not {kind_of(rows)}")
+        if len(rows) > MAX_SONG_ROWS:
+            raise UserError(f"{where}.rows has {len(rows)} rows; a song has at most {MAX_SONG_ROWS}")
+        return cls(rows=[SongRow.from_dict(r, f"{where}.rows[{i}]") for i, r in enumerate(rows)],
+                   loop=boolean(d.get("loop", False), f"{where}.loop"))
+
+    def to_dict(self) -> dict:
+        return {"rows": [r.to_dict() for r in self.rows], "loop": self.loop}
 
 
 @dataclass
 class Track:
     name: str
+    kind: str = "audio"                 # "audio" plays the instrument; "midi" sends notes out
     instrument: str = "sampler"
     sample: str | None = None           # "factory:<name>" or a path inside samples/
     params: dict[str, float | str] = field(default_factory=dict)   # by spec key
     bus: dict[str, float] = field(default_factory=dict)
-    steps: list[Step | None] = field(default_factory=list)   # pattern_length entries
+    midi_channel: int = 1               # 1..16, for a MIDI track
+    midi_port: str | None = None        # an output port's name; None sends to every port
 
     @classmethod
-    def from_dict(cls, d, index: int, pattern_length: int) -> Track:
+    def from_dict(cls, d, index: int) -> Track:
         where = f"tracks[{index}]"
-        _keys(d, where, ("name", "instrument", "sample", "params", "bus", "steps"))
+        keys(d, where, ("name", "kind", "instrument", "sample", "params", "bus", "midi_channel",
+                        "midi_port"))
+        kind = d.get("kind", "audio")
+        if kind not in KINDS:
+            raise UserError(f"{where}.kind must be \"audio\" or \"midi\", not {show(kind)}")
         instrument = d.get("instrument", "sampler")
-        if instrument not in INSTRUMENTS:
-            raise UserError(f"{where}.instrument = {instrument!r} is not an instrument; "
+        if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
+            raise UserError(f"{where}.instrument = {show(instrument)} is not an instrument; "
                             f"known: {', '.join(INSTRUMENTS)}")
-        steps = d.get("steps", [])
-        if not isinstance(steps, list):
-            raise UserError(f"{where}.steps must be a list of steps, not {_kind(steps)}")
-        if len(steps) > pattern_length:
-            raise UserError(f"{where}.steps has {len(steps)} steps but pattern_length is {pattern_length}")
-        steps = [None if s is None else Step.from_dict(s, f"{where}.steps[{i}]") for i, s in enumerate(steps)]
-        spec = INSTRUMENTS[instrument]
+        port = d.get("midi_port")
         return cls(
-            name=_text(d.get("name", f"Track {index + 1}"), f"{where}.name"),
+            name=text(d.get("name", f"Track {index + 1}"), f"{where}.name"),
+            kind=kind,
             instrument=instrument,
-            sample=_sample_ref(d.get("sample"), f"{where}.sample"),
-            params=_table(d.get("params", {}), f"{where}.params", instrument_keys(instrument), spec),
+            sample=sample_ref(d.get("sample"), f"{where}.sample"),
+            params=_table(d.get("params", {}), f"{where}.params", instrument_keys(instrument),
+                          INSTRUMENTS[instrument]),
             bus=_table(d.get("bus", {}), f"{where}.bus", BUS_KEYS, BUS),
-            steps=steps + [None] * (pattern_length - len(steps)),
+            midi_channel=number(d.get("midi_channel", 1), f"{where}.midi_channel", 1, 16, whole=True),
+            midi_port=None if port is None else text(port, f"{where}.midi_port", most=128),
         )
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "instrument": self.instrument, "sample": self.sample,
-                "params": dict(self.params), "bus": dict(self.bus),
-                "steps": [None if s is None else s.to_dict() for s in self.steps]}
+        d = {"name": self.name, "kind": self.kind, "instrument": self.instrument,
+             "sample": self.sample, "params": dict(self.params), "bus": dict(self.bus)}
+        if self.midi_channel != 1:
+            d["midi_channel"] = self.midi_channel
+        if self.midi_port is not None:
+            d["midi_port"] = self.midi_port
+        return d
 
 
 @dataclass
 class Project:
     name: str = "Untitled"
     tempo: float = 120
-    pattern_length: int = 16
-    loops: int = 1
+    mode: str = "pattern"            # what PLAY plays: the current pattern, the chain or the song
+    pattern: str = "A01"             # the current pattern
     master: dict[str, float] = field(default_factory=dict)
-    tracks: list[Track] = field(default_factory=list)
+    tracks: list[Track] = field(default_factory=list)            # at most 16
+    patterns: dict[str, Pattern] = field(default_factory=dict)   # "A01".."P16"; missing = empty
+    chain: list[str] = field(default_factory=list)               # pattern names, played in a loop
+    song: Song = field(default_factory=Song)
+    metronome: bool = False
+    count_in_bars: int = 0           # 0..2 bars of metronome before the first step
+
+    def __eq__(self, other):
+        """Equal when everything is; a stored empty pattern is the same as none at all."""
+        if not isinstance(other, Project):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    __hash__ = None
+
+    def _compared(self) -> tuple:
+        used = {k: p for k, p in self.patterns.items() if not p.is_empty()}
+        return tuple(used if f.name == "patterns" else getattr(self, f.name) for f in fields(self))
+
+    def pattern_at(self, name: str) -> Pattern:
+        """The pattern stored as `name` ("A01".."P16"), or a new empty one (not stored)."""
+        pattern_slot(name)
+        stored = self.patterns.get(name)
+        return Pattern.empty() if stored is None else stored
+
+    def sample_refs(self) -> list[tuple[str, str]]:
+        """(place, reference) of every sound the project names: each track's sample, then
+        each sample lock, e.g. ("patterns.A01.tracks[1].steps[4].sample", "snare 2.wav")."""
+        refs = [(f"tracks[{i}].sample", t.sample) for i, t in enumerate(self.tracks) if t.sample]
+        for name in sorted(self.patterns, key=pattern_slot):
+            for i, track in enumerate(self.patterns[name].tracks):
+                refs += [(f"patterns.{name}.tracks[{i}].steps[{j}].sample", s.sample)
+                         for j, s in enumerate(track.steps) if s is not None and s.sample]
+        return refs
 
     @classmethod
     def from_dict(cls, d) -> Project:
         """A new Project from the parsed JSON of any supported version, or UserError."""
         d = upgrade(d)
-        _keys(d, "project", ("format", "version", "name", "tempo", "pattern_length", "loops",
-                             "master", "tracks"))
-        length = _check(PATTERN_LENGTH, d.get("pattern_length", 16), "")
+        keys(d, "project", ("format", "version", "name", "tempo", "mode", "pattern", "chain",
+                            "song", "metronome", "count_in_bars", "master", "tracks", "patterns"))
         tracks = d.get("tracks", [])
         if not isinstance(tracks, list):
-            raise UserError(f"tracks must be a list of tracks, not {_kind(tracks)}")
+            raise UserError(f"tracks must be a list of tracks, not {kind_of(tracks)}")
         if len(tracks) > MAX_TRACKS:
             raise UserError(f"tracks has {len(tracks)} tracks; a project has at most {MAX_TRACKS}")
+        tracks = [Track.from_dict(t, i) for i, t in enumerate(tracks)]
+        mode = d.get("mode", "pattern")
+        if mode not in MODES:
+            raise UserError(f"mode must be one of {', '.join(map(repr, MODES))}, not {show(mode)}")
+        chain = d.get("chain", [])
+        if not isinstance(chain, list):
+            raise UserError(f"chain must be a list of pattern names, not {kind_of(chain)}")
+        if len(chain) > MAX_CHAIN:
+            raise UserError(f"chain has {len(chain)} patterns; a chain has at most {MAX_CHAIN}")
         return cls(
-            name=_text(d.get("name", "Untitled"), "name"),
-            tempo=_check(TEMPO, d.get("tempo", 120), ""),
-            pattern_length=length,
-            loops=_check(LOOPS, d.get("loops", 1), ""),
+            name=text(d.get("name", "Untitled"), "name"),
+            tempo=check(TEMPO, d.get("tempo", 120), ""),
+            mode=mode,
+            pattern=_pattern_ref(d.get("pattern", "A01"), "pattern"),
             master=_table(d.get("master", {}), "master", MASTER_KEYS, MASTER),
-            tracks=[Track.from_dict(t, i, length) for i, t in enumerate(tracks)],
+            tracks=tracks,
+            patterns=_patterns(d.get("patterns", {}), [(t.kind, t.instrument) for t in tracks]),
+            chain=[_pattern_ref(p, f"chain[{i}]") for i, p in enumerate(chain)],
+            song=Song.from_dict(d.get("song", {})),
+            metronome=boolean(d.get("metronome", False), "metronome"),
+            count_in_bars=number(d.get("count_in_bars", 0), "count_in_bars", 0, 2, whole=True),
         )
 
     def to_dict(self) -> dict:
+        """The JSON form: the patterns in slot order, the empty ones left out."""
+        patterns = {name: self.patterns[name].to_dict()
+                    for name in sorted(self.patterns, key=pattern_slot) if not self.patterns[name].is_empty()}
         return {"format": FORMAT, "version": VERSION, "name": self.name, "tempo": self.tempo,
-                "pattern_length": self.pattern_length, "loops": self.loops,
-                "master": dict(self.master), "tracks": [t.to_dict() for t in self.tracks]}
+                "mode": self.mode, "pattern": self.pattern, "chain": list(self.chain),
+                "song": self.song.to_dict(), "metronome": self.metronome,
+                "count_in_bars": self.count_in_bars, "master": dict(self.master),
+                "tracks": [t.to_dict() for t in self.tracks], "patterns": patterns}
 
 
 def upgrade(d) -> dict:
     """Checks the format tag and brings an older version up to VERSION through MIGRATIONS."""
     if not isinstance(d, dict):
-        raise UserError(f"a project must be a JSON object ({{...}}), not {_kind(d)}")
+        raise UserError(f"a project must be a JSON object ({{...}}), not {kind_of(d)}")
     if d.get("format") != FORMAT:
-        raise UserError(f"format is {d.get('format')!r}, not {FORMAT!r}: this is not a Reverie project")
+        raise UserError(f"format is {show(d.get('format'))}, not {FORMAT!r}: this is not a Reverie project")
     version = d.get("version")
     supported = sorted(v for v in MIGRATIONS if all(k in MIGRATIONS for k in range(v, VERSION))) + [VERSION]
     if isinstance(version, bool) or not isinstance(version, int) or version not in supported:
         hint = "; update Reverie to open it" if isinstance(version, int) and version > VERSION else ""
-        raise UserError(f"project version {version!r} is not supported; this Reverie reads "
+        raise UserError(f"project version {show(version)} is not supported; this Reverie reads "
                         f"version{'s' if len(supported) > 1 else ''} "
                         f"{', '.join(map(str, supported))}{hint}")
     while version < VERSION:
@@ -150,45 +250,85 @@ def upgrade(d) -> dict:
     return d
 
 
-def _check(spec: ParamSpec, value, parent: str):
-    """The value as written (a number or a choice's name) if the spec allows it; whole
-    numbers as int."""
+def _patterns(d, sounds: list[tuple[str, str]]) -> dict[str, Pattern]:
+    if not isinstance(d, dict):
+        raise UserError(f"patterns must be an object {{\"A01\": pattern, ...}}, not {kind_of(d)}")
+    patterns = {}
+    for name in d:
+        try:
+            pattern_slot(name)
+        except UserError:
+            raise UserError(f"patterns: key {show(name)} is not a pattern name; patterns are A01..P16") from None
+        pattern = Pattern.from_dict(d[name], f"patterns.{name}", sounds)
+        if not pattern.is_empty():
+            patterns[name] = pattern
+    return dict(sorted(patterns.items(), key=lambda item: pattern_slot(item[0])))
+
+
+def _pattern_ref(value, where: str) -> str:
     try:
-        spec.check(value)
-    except UserError as exc:
-        raise UserError(f"{parent}.{exc}" if parent else str(exc)) from None
-    return int(value) if spec.curve == "int" else value
+        pattern_slot(value)
+    except UserError:
+        raise UserError(f"{where} = {show(value)} is not a pattern name; patterns are A01..P16") from None
+    return value
 
 
 def _table(d, where: str, known: tuple[str, ...], specs) -> dict:
-    _keys(d, where, known)
-    return {key: _check(specs[key], value, where) for key, value in d.items()}
+    keys(d, where, known)
+    return {key: check(specs[key], value, where) for key, value in d.items()}
 
 
-def _keys(d, where: str, known: tuple[str, ...]) -> None:
-    if not isinstance(d, dict):
-        raise UserError(f"{where} must be an object ({{...}}), not {_kind(d)}")
-    for key in d:
-        if key not in known:
-            raise UserError(f"{where}: unknown key {key!r}; known keys: {', '.join(known)}")
+# Version 1 -> 2. Version 1 held one pattern of up to 128 16th-note steps, a `steps` list in
+# each track ({note, velocity, length}), and `loops`, how many passes `reverie render` played.
+
+V1_KEYS = ("format", "version", "name", "tempo", "pattern_length", "loops", "master", "tracks")
+V1_TRACK_KEYS = ("name", "instrument", "sample", "params", "bus", "steps")
+V1_PATTERN_LENGTH = ParamSpec("pattern_length", 0, "LEN", 1, 128, 16, "int", "steps")
+V1_LOOPS = ParamSpec("loops", 0, "LOOP", 1, 1000, 1, "int")
+V1_STEP = (ParamSpec("note", 0, "NOTE", 0, 127, 60, "int"),
+           ParamSpec("velocity", 0, "VEL", 1, 127, 100, "int"),
+           ParamSpec("length", 0, "LEN", 0.0625, 128, 1, unit="steps"))
+MAX_REPEATS = 99
 
 
-def _text(value, where: str) -> str:
-    if not isinstance(value, str) or not 0 < len(value) <= 64:
-        raise UserError(f"{where} must be a text of 1 to 64 characters, not {value!r}")
-    return value
+def _v1_to_v2(d: dict) -> dict:
+    """The pattern becomes A01 (its length for the pattern and every track), each step's note
+    a one-note chord, its length the nearest 1/96 of a step; `loops` becomes a song of A01
+    played that many times (rows of at most 99). The v1 fields are checked here, so an error
+    names the place in the v1 file."""
+    keys(d, "project", V1_KEYS)
+    length = check(V1_PATTERN_LENGTH, d.get("pattern_length", 16), "")
+    loops = check(V1_LOOPS, d.get("loops", 1), "")
+    tracks = d.get("tracks", [])
+    if not isinstance(tracks, list):
+        raise UserError(f"tracks must be a list of tracks, not {kind_of(tracks)}")
+    new_tracks, track_patterns = [], []
+    for i, track in enumerate(tracks):
+        keys(track, f"tracks[{i}]", V1_TRACK_KEYS)
+        steps = track.get("steps", [])
+        if not isinstance(steps, list):
+            raise UserError(f"tracks[{i}].steps must be a list of steps, not {kind_of(steps)}")
+        if len(steps) > length:
+            raise UserError(f"tracks[{i}].steps has {len(steps)} steps but pattern_length is {length}")
+        new_tracks.append({k: v for k, v in track.items() if k != "steps"})
+        track_patterns.append({"length": length, "steps": [
+            None if s is None else _v1_step(s, f"tracks[{i}].steps[{j}]") for j, s in enumerate(steps)]})
+    track_patterns += [{"length": length}] * max(0, TRACKS - len(track_patterns))
+    rows = []
+    while loops > 0:
+        rows.append({"pattern": "A01", "repeats": min(loops, MAX_REPEATS)})
+        loops -= rows[-1]["repeats"]
+    new = {k: v for k, v in d.items() if k not in ("pattern_length", "loops", "tracks")}
+    return {**new, "mode": "song", "pattern": "A01", "song": {"rows": rows, "loop": False},
+            "tracks": new_tracks,
+            "patterns": {"A01": {"length": length, "tracks": track_patterns[:TRACKS]}}}
 
 
-def _sample_ref(value, where: str) -> str | None:
-    if value is None or (isinstance(value, str) and value.startswith(FACTORY_PREFIX)):
-        return value
-    path = PurePosixPath(value) if isinstance(value, str) and value else None
-    if path is None or path.is_absolute() or ".." in path.parts or "\\" in value:
-        raise UserError(f"{where} must be null, \"factory:<name>\" or a path inside the samples "
-                        f"folder such as \"kick.wav\", not {value!r}")
-    return value
+def _v1_step(step, where: str) -> dict:
+    keys(step, where, tuple(s.key for s in V1_STEP))
+    note, velocity, length = (check(s, step.get(s.key, s.default), where) for s in V1_STEP)
+    k = round(length * SUBSTEPS)
+    return {"notes": [note], "velocity": velocity, "length": k // SUBSTEPS if k % SUBSTEPS == 0 else k / SUBSTEPS}
 
 
-def _kind(value) -> str:
-    return {dict: "an object", list: "a list", str: "a text", type(None): "null",
-            bool: "true/false"}.get(type(value), "a number")
+MIGRATIONS[1] = _v1_to_v2

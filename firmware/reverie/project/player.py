@@ -26,8 +26,8 @@ class PatternPlayer:
     def __init__(self, project: Project, sample_rate: float, start_frame: int = 0,
                  forever: bool = False):
         self.start_frame = int(start_frame)
-        self.steps = project.pattern_length
-        self.loops = None if forever else project.loops
+        self.steps = project.pattern_at(project.pattern).length
+        self.loops = None if forever else _passes(project)
         step_frames = 15 * Fraction(sample_rate) / Fraction(str(project.tempo))
         self._num, self._den = step_frames.numerator, step_frames.denominator
         self._pattern = _one_pass(project)
@@ -93,23 +93,36 @@ class PatternPlayer:
         self._seq += 1
 
 
+def _passes(project: Project) -> int:
+    # Until the sequencer plays chains and songs: a song plays the current pattern as many
+    # times as its rows repeat (a version 1 project's `loops`), anything else plays it once.
+    if project.mode == "song" and project.song.rows:
+        return sum(row.repeats for row in project.song.rows)
+    return 1
+
+
 def _one_pass(project: Project) -> list[tuple]:
     """(step index, length, steps to the next same note on the track, track, note, velocity)
-    for every step that plays, in step order; tracks without a sound play nothing."""
-    n = project.pattern_length
+    for every step of the current pattern that plays (its first note, at 1x speed, each
+    track looping its own length), in step order; tracks without a sound play nothing."""
+    pattern = project.pattern_at(project.pattern)
+    n = pattern.length
     events = []
     for track_index, track in enumerate(project.tracks):
-        if track.sample is None:
+        if track.sample is None or track.kind != "audio":
             continue
+        steps = pattern.tracks[track_index].steps
+        steps = [steps[i % len(steps)] for i in range(n)]
         where: dict[int, list[int]] = {}   # note -> the steps that play it
-        for i, step in enumerate(track.steps):
-            if step is not None:
-                where.setdefault(step.note, []).append(i)
+        for i, step in enumerate(steps):
+            if step is not None and step.trig:
+                where.setdefault(step.notes[0], []).append(i)
         for note, indices in where.items():
             for j, i in enumerate(indices):
                 gap = (indices[(j + 1) % len(indices)] - i) % n or n
-                step = track.steps[i]
-                events.append((i, Fraction(str(step.length)), gap, track_index, note, step.velocity))
+                step = steps[i]
+                length = Fraction(round(step.length * 96), 96)   # a whole number of 1/96 steps
+                events.append((i, length, gap, track_index, note, step.velocity))
     events.sort(key=lambda e: (e[0], e[3]))
     return events
 
