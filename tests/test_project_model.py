@@ -364,6 +364,9 @@ def test_the_format_page_matches_the_code():
     p = Project.from_dict(json.loads(examples[0]))
     assert p.pattern_at("A01").tracks[1].steps[4] == Step(notes=(43,), velocity=90, length=0.5)
     assert Project.from_dict(p.to_dict()) == p
+    lock_example = page.split("#### `locks`")[1].split("```json\n")[1].split("```")[0]
+    assert Step.from_dict(json.loads(lock_example), "step") == Step(
+        notes=(36,), locks={"cutoff_hz": 1400, "filter": "bandpass", "reverb_send": 0.4})
     master = page.split("### `master`")[1].split("###")[0]
     assert re.findall(r"^\| `(\w+)` \|", master, re.M) == list(model.MASTER_KEYS)
     bus = page.split("#### `bus`")[1].split("###")[0]

@@ -86,6 +86,8 @@ class Retrig:
 
 @dataclass(frozen=True)
 class Step:
+    """One trig. Change a step by making a new one (dataclasses.replace); its `locks` dict
+    is shared by copies, so it is never changed in place."""
     notes: tuple[int, ...] = (60,)   # 1..4 MIDI notes: a chord
     velocity: int = 100
     length: float = 1                # the gate, in steps: a multiple of 1/96, 1/96..128
