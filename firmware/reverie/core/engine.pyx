@@ -353,6 +353,7 @@ cdef class Engine:
     cdef float *reverb_buf
     cdef object _lock
     cdef dict _buffers
+    cdef list _unread
     cdef int32_t _next_token
     cdef readonly double sample_rate
 
@@ -421,6 +422,7 @@ cdef class Engine:
         """Defaults are sequences of (parameter id, value); they apply at once, with no glide."""
         self._lock = threading.Lock()
         self._buffers = {}
+        self._unread = []
         self._next_token = 1
         cdef EngineState *st = self.st
         cdef int k
@@ -553,7 +555,7 @@ cdef class Engine:
                 raise ValueError(f"row {i}: pattern slot {slot} is outside 0..{PATTERN_SLOTS - 1}")
             arr[i] = (slot, max(1, int(repeats)), int(mutes),
                       int(round(min(300.0, max(20.0, bpm)) * 1000)) if bpm else 0)
-        return self._post_buffer(CMD_SEQ_ROWS, int(loop), 0, arr, len(rows), frame)
+        return self._post_buffer(CMD_SEQ_ROWS, int(loop), 0, arr.view(np.uint8).reshape(-1), len(rows), frame)
 
     def seq_play(self, int slot=0, int64_t frame=-1, int count_in_bars=0):
         """Starts slot `slot` (or, with slot -1, the arrangement's first row) from its start."""
@@ -690,11 +692,19 @@ cdef class Engine:
         with nogil:
             engine_render(self.st, &view[0, 0], view.shape[0])
         if spsc_count(&self.st.telemetry):
-            self.poll()
+            self._unread.extend(self._drain())
+            if len(self._unread) > TELEMETRY_RING:
+                del self._unread[:len(self._unread) - TELEMETRY_RING]
         return out
 
     def poll(self):
-        """Drains the telemetry ring: frees released sample buffers; returns the messages."""
+        """Drains the telemetry ring: frees released sample buffers; returns the messages
+        (kind, a, frame), those read during render() first (the newest TELEMETRY_RING)."""
+        events = self._unread + self._drain()
+        self._unread = []
+        return events
+
+    cdef list _drain(self):
         cdef Telemetry *m
         events = []
         while True:

@@ -336,7 +336,8 @@ cdef inline void track_scan(EngineState *st, int k) noexcept nogil:
         tr.loop += 1
     if p != NULL:
         s = &p.tracks[k].steps[i]
-        if s.trig and s.n_notes > 0 and step_plays(st, k, s) and not tr.muted and not tr.row_muted:
+        # a step with its trig off but with locks is a trigless lock: the locks apply, no note
+        if (s.trig and s.n_notes > 0 and step_plays(st, k, s)) or (not s.trig and s.n_locks > 0):
             onset = start + tr.step_ticks * s.micro // MICRO_DIV
             if tr.n & 1:
                 onset += tr.step_ticks * (p.swing - 50) // 50
@@ -435,7 +436,11 @@ cdef inline void track_trig(EngineState *st, int k, PendingTrig *pt) noexcept no
     cdef int64_t gate = tr.step_ticks * s.length // MICRO_DIV
     cdef int64_t count
     cdef int j, n = s.n_notes if s.n_notes <= STEP_NOTES else STEP_NOTES
+    if tr.muted or tr.row_muted:
+        return
     track_apply_locks(st, k, pt)
+    if not s.trig:
+        return
     tr.rt_n = 0
     if s.retrig_rate > 0:
         tr.rt_interval = tr.step_ticks // s.retrig_rate
