@@ -1,6 +1,8 @@
 """`reverie render`: deterministic, block-size invariant, sample-exact, and tidy on errors."""
 import json
+import math
 import os
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -49,7 +51,8 @@ def test_every_hit_starts_on_its_exact_sample(tmp_path, tempo):
     audio, rate = render(click_project(tmp_path / "p", tempo), tmp_path / "out.wav", "--float",
                          "--block-size", "100")
     steps = [loop * 16 + s for loop in range(2) for s in CLICK_STEPS]
-    expected = [round(s * 60 / tempo / 4 * rate) for s in steps]
+    # the first sample at or after each step's ideal time (docs/sequencer.md)
+    expected = [math.ceil(s * 60 / Fraction(str(tempo)) / 4 * rate) for s in steps]
     found = onsets(audio[:, 0])
     assert len(found) == len(expected)
     latency = found[0] - expected[0]   # the limiter's look-ahead: constant, measured here
@@ -84,22 +87,25 @@ def test_the_block_size_changes_nothing(tmp_path):
         assert np.array_equal(audio, reference), f"block size {block}"
 
 
-def test_live_pumping_gives_the_offline_render(tmp_path):
-    """The app's loop: pump about two blocks past the engine's frame, render a block."""
+def test_live_blocks_give_the_offline_render(tmp_path):
+    """The app's way: load the sequencer, start it, render the callback's 128-frame blocks."""
     from reverie.buses import make_engine
     from reverie.commands.render import render_project
-    from reverie.project import SETTLE_SECONDS, PatternPlayer, apply_project, load_sounds
+    from reverie.project import SETTLE_SECONDS, apply_project, load_sounds
+    from reverie.seq.compile import sound_slots
+    from reverie.seq.driver import Sequencer
 
     folder = click_project(tmp_path / "p", 133.3, loops=1)
     project = load_project(folder)
     offline = np.concatenate([b.copy() for b in render_project(project, folder, 48000, 1.0, 8193)])
     engine = make_engine(48000)
     apply_project(engine, project, load_sounds(project, folder, 48000))
+    seq = Sequencer(engine, project, sound_slots(project))
+    seq.load(once=True)
     engine.render(np.zeros((round(SETTLE_SECONDS * 48000), 2), np.float32))
-    player = PatternPlayer(project, 48000, start_frame=engine.frame)
+    seq.play(frame=engine.frame)
     live = np.zeros_like(offline)
     for start in range(0, len(live), 128):
-        player.pump(engine, engine.frame + 256)
         engine.render(live[start:start + 128])
     assert np.abs(offline).max() > 0.4
     assert np.array_equal(live, offline)
@@ -121,8 +127,8 @@ def test_the_demo_plays_its_loops_and_a_tail(tmp_path):
     audio, rate = render(demo_project_path() / "project.json", tmp_path / "demo.wav")
     project = load_project(demo_project_path())
     assert project.mode == "pattern"   # one pass of the current pattern
-    pattern_seconds = project.pattern_at(project.pattern).length * 15 / project.tempo
-    assert len(audio) == round((pattern_seconds + 2) * rate)
+    pattern_seconds = project.pattern_at(project.pattern).length * 15 / Fraction(str(project.tempo))
+    assert len(audio) == math.ceil(pattern_seconds * rate) + 2 * rate
     assert 0.1 < np.abs(audio).max() < 1.0
     assert np.sqrt(np.mean(audio ** 2)) > 0.03              # it sounds, not a whisper
     assert not np.array_equal(audio[:, 0], audio[:, 1])     # panning and stereo effects
@@ -158,7 +164,7 @@ def test_other_sample_rates(tmp_path):
                          "--float", "--sample-rate", "44100")
     assert rate == 44100
     found = onsets(audio[:, 0])
-    expected = [round(s * 5512.5) for s in CLICK_STEPS]   # ties round to even
+    expected = [math.ceil(s * 5512.5) for s in CLICK_STEPS]   # the first sample at or after
     assert found == [e + found[0] for e in expected]
 
 

@@ -1,7 +1,7 @@
 """The box as one program. Start order, each step on top of the one before:
 
-  configuration -> engine -> project (samples decoded on the worker thread) -> audio output
-  -> control loop (pattern player, telemetry)
+  configuration -> engine -> project (samples decoded on the worker thread) -> sequencer
+  -> audio output -> control loop (telemetry)
 
 and stop in reverse. The control loop is the only thread that changes the engine's state.
 """
@@ -21,7 +21,6 @@ from reverie.config import Config
 log = logging.getLogger("reverie")
 
 PUMP_INTERVAL_S = 0.005          # the control loop's tick
-LOOKAHEAD_S = 0.05               # events are posted this far ahead of the audio clock
 STATUS_INTERVAL_S = 5.0
 FACTORY_CACHE = Path("~/.cache/reverie/factory")
 
@@ -59,7 +58,8 @@ def run_app(config: Config, project_path: str | None = None, seconds: float | No
             stop: threading.Event | None = None) -> RunResult:
     from reverie.hal.audio import open_output
     from reverie.project.loader import SETTLE_SECONDS, apply_project
-    from reverie.project.player import PatternPlayer
+    from reverie.seq.compile import sound_slots
+    from reverie.seq.driver import Sequencer
 
     stop = stop or threading.Event()
     rate = config.audio.sample_rate_hz
@@ -67,13 +67,14 @@ def run_app(config: Config, project_path: str | None = None, seconds: float | No
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reverie-worker") as worker:
         project, sounds = worker.submit(load_project_sounds, config, project_path, rate).result()
     apply_project(engine, project, sounds)
+    sequencer = Sequencer(engine, project, sound_slots(project))
+    sequencer.load()
     output = open_output(engine, audio_settings(config))
     try:
         output.start()
         log.info("playing %s at %g BPM through %s", project.name, project.tempo, type(output).__name__)
-        start = engine.frame + int(SETTLE_SECONDS * rate)
-        player = PatternPlayer(project, rate, start_frame=start, forever=True)
-        control_loop(engine, player, rate, seconds, stop)
+        sequencer.play(frame=engine.frame + int(SETTLE_SECONDS * rate))
+        control_loop(engine, rate, seconds, stop)
     finally:
         output.close()
     stats = engine.stats()
@@ -81,15 +82,13 @@ def run_app(config: Config, project_path: str | None = None, seconds: float | No
                      faults=stats["faults"], output=type(output).__name__)
 
 
-def control_loop(engine, player, rate: int, seconds: float | None, stop: threading.Event) -> None:
-    lookahead = int(LOOKAHEAD_S * rate)
+def control_loop(engine, rate: int, seconds: float | None, stop: threading.Event) -> None:
     end_frame = None if seconds is None else engine.frame + int(seconds * rate)
     next_status = time.monotonic() + STATUS_INTERVAL_S
     while not stop.is_set():
         now = engine.frame
         if end_frame is not None and now >= end_frame:
             break
-        player.pump(engine, now + lookahead)
         engine.poll()
         if time.monotonic() >= next_status:
             s = engine.stats()

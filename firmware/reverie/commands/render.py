@@ -85,38 +85,45 @@ def _clear_peak_time(path) -> None:
 def render_project(project, folder, sample_rate: int, seconds: float | None = None,
                    block_size: int = 256, factory_dir=None):
     """Loads the project into a new engine and returns an iterator over the rendered audio:
-    (frames, 2) float32 arrays, each valid until the next. Frame 0 is the pattern's first step."""
+    (frames, 2) float32 arrays, each valid until the next. Frame 0 is the first step.
+
+    The engine's own sequencer plays the project's pattern, chain or song once through
+    (the same code that plays it live); without `seconds`, the render ends TAIL_SECONDS
+    after the sequencer stops."""
     from reverie.buses import make_engine
     from reverie.project.loader import SETTLE_SECONDS, apply_project, load_sounds
-    from reverie.project.player import PatternPlayer
+    from reverie.seq.compile import sound_slots
+    from reverie.seq.driver import Sequencer
 
     engine = make_engine(sample_rate)
     apply_project(engine, project, load_sounds(project, folder, sample_rate, factory_dir))
+    seq = Sequencer(engine, project, sound_slots(project))
+    seq.load(once=True)
     engine.render(np.zeros((round(SETTLE_SECONDS * sample_rate), 2), dtype=np.float32))
-    player = PatternPlayer(project, sample_rate, start_frame=engine.frame)
-    if seconds is None:
-        seconds = (player.end_frame - player.start_frame) / sample_rate + TAIL_SECONDS
-        if seconds > MAX_SECONDS:
-            raise UserError(f"the project plays for {seconds:.0f} s; render at most "
-                            f"{MAX_SECONDS:.0f} s with --seconds")
-    return _blocks(engine, player, player.start_frame + round(seconds * sample_rate), block_size)
+    start = engine.frame
+    seq.play(frame=start)
+    return _blocks(engine, start, None if seconds is None else start + round(seconds * sample_rate),
+                   round(TAIL_SECONDS * sample_rate), round(MAX_SECONDS * sample_rate), block_size)
 
 
-def _blocks(engine, player, end: int, block_size: int):
+def _blocks(engine, start: int, end: int | None, tail: int, most: int, block_size: int):
+    from reverie.core.defs import Telem
+
     # A whole number of blocks per write, so every engine call is block_size frames.
     buf = np.zeros((block_size * max(1, WRITE_FRAMES // block_size), 2), dtype=np.float32)
     filled = 0
-    while engine.frame < end:
-        stop = min(engine.frame + block_size, end)
-        player.pump(engine, stop)
-        if player.next_frame is not None and player.next_frame < stop:
-            # The command ring was full: render only up to the first event not posted.
-            if player.next_frame <= engine.frame:
-                raise RuntimeError(f"more events at frame {engine.frame} than the command ring holds")
-            stop = player.next_frame
-        n = min(stop - engine.frame, len(buf) - filled)
+    while end is None or engine.frame < end:
+        n = block_size if end is None else min(block_size, end - engine.frame)
+        n = min(n, len(buf) - filled)
         engine.render(buf[filled:filled + n])
         filled += n
+        if end is None:
+            stops = [f for kind, _, f in engine.poll() if kind == Telem.TEL_TRANSPORT_STOPPED]
+            if stops:
+                end = stops[0] + tail
+            elif engine.frame - start > most:
+                raise UserError(f"the project plays for more than {MAX_SECONDS:.0f} s; "
+                                f"render at most {MAX_SECONDS:.0f} s with --seconds")
         if filled == len(buf) or engine.frame == end:
             yield buf[:filled]
             filled = 0

@@ -25,11 +25,16 @@ _SILENCE = np.zeros((1, 2), dtype=np.float32)
 
 
 def load_sounds(project: Project, folder, engine_rate: int, factory_dir=None) -> list:
-    """One decoded Sample (or None) per project track. Factory sounds are built into
-    `factory_dir`, or into a temporary folder when it is None. UserError on a bad file."""
+    """One decoded Sample (or None) per project track, then one per sound that only sample
+    locks name, in the order of their slots (seq.compile.sound_slots). Factory sounds are
+    built into `factory_dir`, or into a temporary folder when it is None. UserError on a bad
+    file."""
     from reverie.samples import load_sample
+    from reverie.seq.compile import sound_slots
 
+    slots = sound_slots(project)
     refs = [t.sample for t in project.tracks]
+    refs += sorted((r for r, slot in slots.items() if slot >= MAX_TRACKS), key=slots.get)
     factory = {}
     if any(r and r.startswith(FACTORY_PREFIX) for r in refs):
         factory = _factory_sounds(engine_rate, factory_dir)
@@ -62,7 +67,7 @@ def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, f
     parameter, all at `frame`. RuntimeError if the command ring is full."""
     for k in range(MAX_TRACKS):
         track = project.tracks[k] if k < len(project.tracks) else Track(name=f"Track {k + 1}")
-        sound = sounds[k] if k < len(sounds) else None
+        sound = sounds[k] if k < min(len(sounds), len(project.tracks)) else None
         slot = first_slot + k
         if sound is None:
             # An empty slot would keep the last project's sound; one silent frame replaces it.
@@ -73,6 +78,9 @@ def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, f
             _post(engine.set_param(k, pid, value, frame))
         for spec in BUS:
             _post(engine.set_bus(k, spec.id, spec.check(track.bus.get(spec.key, spec.default)), frame))
+    for i, sound in enumerate(sounds[len(project.tracks):]):
+        slot = first_slot + MAX_TRACKS + i
+        _post(engine.set_sample(slot, sound.data, _or(sound.loop_start), _or(sound.loop_end), frame))
     for spec in MASTER:
         value = project.tempo if spec.key == "tempo_bpm" else project.master.get(spec.key, spec.default)
         _post(engine.set_master(spec.id, spec.check(value), frame))
