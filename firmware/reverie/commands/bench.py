@@ -22,10 +22,16 @@ def _callback(args):
     return run_callback_bench(seconds=args.seconds or 30.0, period=args.period)
 
 
+def _midi_clock_in(args):
+    from reverie.bench.clock_in import midi_clock_in
+    return midi_clock_in()
+
+
 SCENARIOS = {
     "voices-64": (_voices_64, "64 looping stereo voices: ns per voice-sample vs a plain C loop"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
     "callback": (_callback, "the C callback on a JACK dummy server while Python holds the GIL"),
+    "midi-clock-in": (_midi_clock_in, "MIDI clock follower: tempo and phase errors, lock time, live on JACK"),
 }
 
 
