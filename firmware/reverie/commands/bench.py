@@ -22,6 +22,16 @@ def _callback(args):
     return run_callback_bench(seconds=args.seconds or 30.0, period=args.period)
 
 
+def _seq_onsets(args):
+    from reverie.bench.seq import seq_onsets
+    return seq_onsets(seconds=args.seconds or 20.0)
+
+
+def _seq_stage(args):
+    from reverie.bench.seq import seq_stage
+    return seq_stage(seconds=args.seconds or 10.0)
+
+
 def _midi_clock_in(args):
     from reverie.bench.clock_in import midi_clock_in
     return midi_clock_in()
@@ -31,6 +41,8 @@ SCENARIOS = {
     "voices-64": (_voices_64, "64 looping stereo voices: ns per voice-sample vs a plain C loop"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
     "callback": (_callback, "the C callback on a JACK dummy server while Python holds the GIL"),
+    "seq-onsets": (_seq_onsets, "sequencer onsets against their ideal frames, offline and in the live callback"),
+    "seq-stage": (_seq_stage, "stage plus 16 x 128 steps of p-locks and retrigs: the sequencer's cost"),
     "midi-clock-in": (_midi_clock_in, "MIDI clock follower: tempo and phase errors, lock time, live on JACK"),
 }
 
