@@ -107,6 +107,18 @@ def compare(got: list, want: list) -> dict:
             "max_error_frames": max(errors, default=0)}
 
 
+def offline_onsets(seconds: float, block: int = 173) -> dict:
+    frames, start = int(seconds * SR), 4800
+    change = start + frames // 2 + 777
+    eng = onset_engine()
+    eng.seq_tempo(133.3)
+    eng.seq_play(0, frame=start)
+    eng.seq_tempo(101.25, frame=change)
+    out = np.zeros((block, 2), np.float32)
+    return compare(collect_onsets(eng, start + frames, lambda: eng.render(out)),
+                   ideal_onsets(frames, start, "133.3", change, "101.25"))
+
+
 def seq_onsets(seconds: float = 20.0) -> dict:
     from reverie.hal.audio import AudioSettings, open_output, portaudio_on_jack
     from reverie.jackd import JackServer
@@ -121,11 +133,7 @@ def seq_onsets(seconds: float = 20.0) -> dict:
         eng.seq_play(0, frame=at)
         eng.seq_tempo(101.25, frame=at - start + change)
 
-    # offline, in blocks of 173 frames
-    eng = onset_engine()
-    arm(eng, start)
-    out = np.zeros((173, 2), np.float32)
-    offline = compare(collect_onsets(eng, start + frames, lambda: eng.render(out)), want)
+    offline = offline_onsets(seconds)
 
     # live: the same engine code in the PortAudio callback, the clock from a JACK server
     eng = onset_engine()
