@@ -54,6 +54,7 @@ def test_follows_a_clock_sent_through_jack_midi(jack, clock_source):
     clock_in = MidiClockInput(follower, rtmidi.API_UNIX_JACK, port=source,
                               client_name=jack.client_name("clock-in"))
     with clock_in:
+        assert clock_in.open() is clock_in             # a second open() does nothing
         assert source in clock_in.port_name
         assert any(jack.client_name("clock-in") in p for p in jack_ports(jack))
         sender = ClockSender(midi_out, BPM, CLOCKS, seed=2)

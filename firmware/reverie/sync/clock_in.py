@@ -389,6 +389,9 @@ class MidiClockInput:
         self._midi_in = None
 
     def open(self) -> MidiClockInput:
+        """Opens the client and the port (a second call does nothing)."""
+        if self._midi_in is not None:
+            return self
         import rtmidi   # the backend library, only where it is used
 
         try:
