@@ -44,3 +44,24 @@ def test_an_explicit_missing_file_is_an_error(tmp_path):
 def test_booleans_are_not_numbers():
     with pytest.raises(UserError, match="whole number"):
         config_from_dict({"audio": {"period_frames": True}})
+
+
+def test_sync_and_midi_settings(tmp_path):
+    from reverie.config import config_from_dict
+
+    c = config_from_dict({"sync": {"source": "link"}, "midi": {"api": "jack", "clock_out": False}})
+    assert (c.sync.source, c.midi.api, c.midi.clock_out) == ("link", "jack", False)
+    assert config_from_dict({}).sync.source == "internal"      # Link is off unless chosen
+
+
+@pytest.mark.parametrize("data, text", [
+    ({"sync": {"source": "wifi"}}, 'sync.source = \'wifi\' must be "internal", "midi" or "link"'),
+    ({"midi": {"api": "coreaudio"}}, 'midi.api = \'coreaudio\' must be "alsa" or "jack"'),
+    ({"midi": {"clock_out": "yes"}}, "midi.clock_out must be true or false, not 'yes'"),
+])
+def test_bad_sync_and_midi_settings_are_one_line(data, text):
+    from reverie.config import config_from_dict
+
+    with pytest.raises(UserError) as err:
+        config_from_dict(data)
+    assert text in str(err.value) and "\n" not in str(err.value)

@@ -36,10 +36,24 @@ class ProjectConfig:
 
 
 @dataclass(frozen=True)
+class MidiConfig:
+    api: str = "alsa"                   # "alsa" on the box; "jack" when a JACK server runs
+    clock_out: bool = True              # clock, start/stop/continue, song position on every output
+    clock_in_port: str = ""             # a part of the input's name, for [sync] source = "midi"
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    source: str = "internal"            # the tempo: "internal", "midi" (clock in) or "link"
+
+
+@dataclass(frozen=True)
 class Config:
     audio: AudioConfig = field(default_factory=AudioConfig)
     samples: SamplesConfig = field(default_factory=SamplesConfig)
     project: ProjectConfig = field(default_factory=ProjectConfig)
+    midi: MidiConfig = field(default_factory=MidiConfig)
+    sync: SyncConfig = field(default_factory=SyncConfig)
 
 
 # (section, key) -> check returning an error text or None
@@ -48,6 +62,9 @@ CHECKS = {
     ("audio", "period_frames"): lambda v: None if 64 <= v <= 256 else "must be 64..256 frames",
     ("samples", "max_megabytes"): lambda v: None if 1 <= v <= 4096 else "must be 1..4096",
     ("samples", "max_seconds"): lambda v: None if 1 <= v <= 3600 else "must be 1..3600",
+    ("midi", "api"): lambda v: None if v in ("alsa", "jack") else 'must be "alsa" or "jack"',
+    ("sync", "source"): lambda v: None if v in ("internal", "midi", "link") else
+                        'must be "internal", "midi" or "link" (Link opens a network socket)',
 }
 
 
@@ -89,6 +106,8 @@ def section_from_dict(name, cls, data: dict, source: str):
         want = type(fields[key].default)
         if want is int and (isinstance(value, bool) or not isinstance(value, int)):
             raise UserError(f"{source}: {name}.{key} must be a whole number, not {value!r}")
+        if want is bool and not isinstance(value, bool):
+            raise UserError(f"{source}: {name}.{key} must be true or false, not {value!r}")
         if want is str and not isinstance(value, str):
             raise UserError(f"{source}: {name}.{key} must be text in quotes, not {value!r}")
         problem = CHECKS.get((name, key), lambda v: None)(value)
