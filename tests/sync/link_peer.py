@@ -8,7 +8,8 @@
     link_peer.py probe off|on
         What a session leaves open: socket and inet socket counts, threads, whether aalink
         was imported. "off" uses every call of a disabled session; "on" reports after
-        enable(), disable() and close().
+        enable() (once Link's sockets appear, within 10 s), disable() (once they are gone)
+        and close().
 
 Run it inside a loopback-only network namespace: Link multicasts on every interface.
 """
@@ -85,6 +86,14 @@ def open_sockets() -> dict:
             "threads": len(os.listdir("/proc/self/task")), "aalink": "aalink" in sys.modules}
 
 
+def wait_for(condition, timeout_s: float = 10.0) -> float:
+    """Seconds until `condition()` held, polled every 5 ms; gives up after `timeout_s`."""
+    start = time.monotonic()
+    while not condition() and time.monotonic() - start < timeout_s:
+        time.sleep(0.005)
+    return time.monotonic() - start
+
+
 def run_probe(args) -> int:
     session = LinkSession()
     if args.state == "off":
@@ -99,11 +108,11 @@ def run_probe(args) -> int:
         return 0
     emit(stage="before", **open_sockets())
     session.enable()
-    time.sleep(0.3)
-    emit(stage="enabled", enabled=session.enabled, **open_sockets())
+    waited = wait_for(lambda: open_sockets()["inet"] > 0)   # Link opens them on its own thread
+    emit(stage="enabled", enabled=session.enabled, waited_s=waited, **open_sockets())
     session.disable()
-    time.sleep(0.3)
-    emit(stage="disabled", enabled=session.enabled, **open_sockets())
+    waited = wait_for(lambda: open_sockets()["inet"] == 0)
+    emit(stage="disabled", enabled=session.enabled, waited_s=waited, **open_sockets())
     session.close()
     emit(stage="closed", **open_sockets())
     return 0
