@@ -1,7 +1,7 @@
 """The box as one program. Start order, each step on top of the one before:
 
-  configuration -> engine -> project (samples decoded on the worker thread) -> sequencer
-  -> audio output -> control loop (telemetry)
+  configuration -> engine -> project (samples decoded on the worker thread) -> sync (MIDI
+  out, tempo source) -> sequencer -> audio output -> control loop (sync, telemetry)
 
 and stop in reverse. The control loop is the only thread that changes the engine's state.
 """
@@ -60,6 +60,7 @@ def run_app(config: Config, project_path: str | None = None, seconds: float | No
     from reverie.project.loader import SETTLE_SECONDS, apply_project
     from reverie.seq.compile import sound_slots
     from reverie.seq.driver import Sequencer
+    from reverie.sync.session import SyncSession
 
     stop = stop or threading.Event()
     rate = config.audio.sample_rate_hz
@@ -67,28 +68,31 @@ def run_app(config: Config, project_path: str | None = None, seconds: float | No
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reverie-worker") as worker:
         project, sounds = worker.submit(load_project_sounds, config, project_path, rate).result()
     apply_project(engine, project, sounds)
-    sequencer = Sequencer(engine, project, sound_slots(project))
+    sync = SyncSession(engine, config.midi, config.sync, rate, config.audio.period_frames).start()
+    sequencer = Sequencer(engine, project, sound_slots(project), sync.port_names())
     sequencer.load()
     output = open_output(engine, audio_settings(config))
     try:
         output.start()
         log.info("playing %s at %g BPM through %s", project.name, project.tempo, type(output).__name__)
         sequencer.play(frame=engine.frame + int(SETTLE_SECONDS * rate))
-        control_loop(engine, rate, seconds, stop)
+        control_loop(engine, sync, rate, seconds, stop)
     finally:
         output.close()
+        sync.close()
     stats = engine.stats()
     return RunResult(seconds=stats["frames"] / rate, frames=stats["frames"], xruns=stats["xruns"],
                      faults=stats["faults"], output=type(output).__name__)
 
 
-def control_loop(engine, rate: int, seconds: float | None, stop: threading.Event) -> None:
+def control_loop(engine, sync, rate: int, seconds: float | None, stop: threading.Event) -> None:
     end_frame = None if seconds is None else engine.frame + int(seconds * rate)
     next_status = time.monotonic() + STATUS_INTERVAL_S
     while not stop.is_set():
         now = engine.frame
         if end_frame is not None and now >= end_frame:
             break
+        sync.poll()
         engine.poll()
         if time.monotonic() >= next_status:
             s = engine.stats()
