@@ -52,7 +52,7 @@ $(STAMPS)/install: pyproject.toml $(PY)
 	@touch $@
 
 # Rebuilt whenever a .pyx/.pxd/.h of the core or a C tool changes.
-build: $(STAMPS)/build $(TOOLS_BIN)/ref_voice $(TOOLS_BIN)/jack_ref_client
+build: $(STAMPS)/build $(TOOLS_BIN)/ref_voice $(TOOLS_BIN)/jack_ref_client $(TOOLS_BIN)/jack_midi_clock.so
 $(STAMPS)/build: $(CORE_SRC) $(STAMPS)/install
 	$(PY) setup.py -q build_ext --inplace -j 2
 	@touch $@
@@ -64,6 +64,10 @@ $(TOOLS_BIN)/ref_voice: tools/ref_voice.c
 $(TOOLS_BIN)/jack_ref_client: tools/jack_ref_client.c $(STAMPS)/debs
 	@mkdir -p $(TOOLS_BIN)
 	cc -O2 -o $@ $< -ljack -lpthread -lm
+
+$(TOOLS_BIN)/jack_midi_clock.so: tools/jack_midi_clock.c $(STAMPS)/debs
+	@mkdir -p $(TOOLS_BIN)
+	cc -O2 -shared -fPIC -o $@ $< -ljack
 
 clean:
 	rm -rf $(STAMPS) build $(TOOLS_BIN) $(CORE)/*.c $(CORE)/*.so

@@ -37,6 +37,11 @@ def _midi_clock_in(args):
     return midi_clock_in()
 
 
+def _midi_clock(args):
+    from reverie.bench.midi_clock import run_midi_clock_bench
+    return run_midi_clock_bench(seconds=args.seconds or 60.0, period=args.period)
+
+
 SCENARIOS = {
     "voices-64": (_voices_64, "64 looping stereo voices: ns per voice-sample vs a plain C loop"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
@@ -44,6 +49,7 @@ SCENARIOS = {
     "seq-onsets": (_seq_onsets, "sequencer onsets against their ideal frames, offline and in the live callback"),
     "seq-stage": (_seq_stage, "stage plus 16 x 128 steps of p-locks and retrigs: the sequencer's cost"),
     "midi-clock-in": (_midi_clock_in, "MIDI clock follower: tempo and phase errors, lock time, live on JACK"),
+    "midi-clock": (_midi_clock, "MIDI clock out at 120 BPM: send-time error against the sample clock, intervals received"),
 }
 
 
