@@ -86,7 +86,6 @@ cdef void apply_command(EngineState *st, Command *c) noexcept nogil:
     cdef int k
     cdef SampleSlot *s
     cdef Track *t
-    cdef Seq *q = &st.seq
     st.stats.commands += 1
     if c.kind == CMD_NOTE_ON:
         if 0 <= c.track < MAX_TRACKS:
@@ -198,7 +197,7 @@ cdef void apply_seq_command(EngineState *st, Command *c) noexcept nogil:
             track_end_notes(st, c.track)
             q.tracks[c.track].kind = KIND_MIDI if c.a == KIND_MIDI else KIND_AUDIO
             q.tracks[c.track].channel = c.b & 15
-            q.tracks[c.track].port = <int32_t>c.loop_start
+            q.tracks[c.track].port = <int32_t>c.frames
     elif c.kind == CMD_SEQ_METRONOME:
         q.metronome = c.a != 0
         q.click_gain = db_to_gain(clampf(<float>c.value, -60.0, 0.0))
@@ -455,12 +454,17 @@ cdef class Engine:
             return spsc_push(&self.st.commands, c)
 
     cdef bint _simple(self, int kind, int track, int a, double value, int64_t frame):
+        return self._command(kind, track, a, 0, value, 0, frame)
+
+    cdef bint _command(self, int kind, int track, int a, int b, double value, int64_t n, int64_t frame):
         cdef Command c
         memset(&c, 0, sizeof(Command))
         c.kind = kind
         c.track = track
         c.a = a
+        c.b = b
         c.value = value
+        c.frames = n
         c.frame = frame
         return self._post(&c)
 
@@ -559,7 +563,7 @@ cdef class Engine:
 
     def seq_play(self, int slot=0, int64_t frame=-1, int count_in_bars=0):
         """Starts slot `slot` (or, with slot -1, the arrangement's first row) from its start."""
-        return self._simple2(CMD_SEQ_PLAY, 0, slot, count_in_bars, 0.0, 0, frame)
+        return self._command(CMD_SEQ_PLAY, 0, slot, count_in_bars, 0.0, 0, frame)
 
     def seq_stop(self, int64_t frame=-1):
         return self._simple(CMD_SEQ_STOP, 0, 0, 0.0, frame)
@@ -573,12 +577,12 @@ cdef class Engine:
         return self._simple(CMD_SEQ_TEMPO, 0, 0, bpm, frame)
 
     def seq_locate(self, int64_t tick, int64_t frame=-1):
-        return self._simple2(CMD_SEQ_LOCATE, 0, 0, 0, 0.0, tick, frame)
+        return self._command(CMD_SEQ_LOCATE, 0, 0, 0, 0.0, tick, frame)
 
     def seq_queue(self, int slot, bint immediate=False, int64_t frame=-1):
         if not 0 <= slot < PATTERN_SLOTS:
             raise ValueError(f"pattern slot {slot} is outside 0..{PATTERN_SLOTS - 1}")
-        return self._simple2(CMD_SEQ_QUEUE, 0, slot, immediate, 0.0, 0, frame)
+        return self._command(CMD_SEQ_QUEUE, 0, slot, immediate, 0.0, 0, frame)
 
     def seq_fill(self, bint on, int64_t frame=-1):
         return self._simple(CMD_SEQ_FILL, 0, on, 0.0, frame)
@@ -587,36 +591,16 @@ cdef class Engine:
         return self._simple(CMD_SEQ_MUTE, track, on, 0.0, frame)
 
     def seq_seed(self, uint32_t seed, int64_t frame=-1):
-        return self._simple2(CMD_SEQ_SEED, 0, 0, 0, 0.0, seed, frame)
+        return self._command(CMD_SEQ_SEED, 0, 0, 0, 0.0, seed, frame)
 
     def seq_track(self, int track, int kind, int channel=0, int port=ALL_PORTS, int64_t frame=-1):
-        cdef Command c
-        memset(&c, 0, sizeof(Command))
-        c.kind = CMD_SEQ_TRACK
-        c.track = track
-        c.a = kind
-        c.b = channel
-        c.loop_start = port
-        c.frame = frame
-        return self._post(&c)
+        return self._command(CMD_SEQ_TRACK, track, kind, channel, 0.0, port, frame)
 
     def seq_metronome(self, bint on, double level_db=-12.0, int64_t frame=-1):
         return self._simple(CMD_SEQ_METRONOME, 0, on, level_db, frame)
 
     def seq_clock_out(self, bint on, int64_t frame=-1):
         return self._simple(CMD_SEQ_CLOCK_OUT, 0, on, 0.0, frame)
-
-    cdef bint _simple2(self, int kind, int track, int a, int b, double value, int64_t n, int64_t frame):
-        cdef Command c
-        memset(&c, 0, sizeof(Command))
-        c.kind = kind
-        c.track = track
-        c.a = a
-        c.b = b
-        c.value = value
-        c.frames = n
-        c.frame = frame
-        return self._post(&c)
 
     cdef _anchor(self):
         cdef Seq *q = &self.st.seq

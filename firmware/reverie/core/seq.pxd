@@ -157,22 +157,25 @@ cdef inline void track_end_notes(EngineState *st, int k) noexcept nogil:
         track_note_off(st, k, tr.offs[i].note)
     tr.n_offs = 0
 
-cdef inline void track_release_locks(EngineState *st, int k) noexcept nogil:
-    cdef SeqTrack *tr = &st.seq.tracks[k]
-    cdef Track *t = &st.tracks[k]
+# Parameters no longer locked go back to the value the control side set.
+cdef inline void track_unlock(Track *t, uint32_t gone, uint32_t bus_gone) noexcept nogil:
     cdef int p
-    if tr.locked == 0 and tr.bus_locked == 0:
-        return
     for p in range(N_TRACK_PARAMS):
-        if tr.locked & (1u << p):
+        if gone & (1u << p):
             t.target[p] = t.base[p]
             t.value[p] = t.base[p]
     for p in range(N_BUS_PARAMS):
-        if tr.bus_locked & (1u << p):
+        if bus_gone & (1u << p):
             t.bus_target[p] = t.bus_base[p]
+
+cdef inline void track_release_locks(EngineState *st, int k) noexcept nogil:
+    cdef SeqTrack *tr = &st.seq.tracks[k]
+    if tr.locked == 0 and tr.bus_locked == 0:
+        return
+    track_unlock(&st.tracks[k], tr.locked, tr.bus_locked)
     tr.locked = 0
     tr.bus_locked = 0
-    track_derive(t)
+    track_derive(&st.tracks[k])
 
 # Puts track k at the first step at or after tick T of the pass [pass_start, pass_end).
 cdef inline void track_place(EngineState *st, int k, int64_t T, int first) noexcept nogil:
@@ -218,32 +221,27 @@ cdef inline int step_plays(EngineState *st, int k, const SeqStep *s) noexcept no
     cdef SeqTrack *tr = &q.tracks[k]
     cdef int c = s.cond
     cdef int r = 1
-    cdef int counts = 0          # PRE and NEI read this trig's result afterwards
+    cdef int counts = 1          # PRE and NEI read this trig's result afterwards
     cdef int b
-    if c == COND_AB or c == COND_NOT_AB:
+    # Cond pairs a condition (odd) with its negation (the next, even, value).
+    cdef int base = c - 1 + (c & 1)
+    if base == COND_AB:
         b = s.cond_b if s.cond_b > 0 else 1
         r = (tr.loop % b) == (s.cond_a - 1)
-        if c == COND_NOT_AB:
-            r = not r
-        counts = 1
-    elif c == COND_FILL or c == COND_NOT_FILL:
+    elif base == COND_FILL:
         r = q.fill != 0
-        if c == COND_NOT_FILL:
-            r = not r
-        counts = 1
-    elif c == COND_FIRST or c == COND_NOT_FIRST:
+    elif base == COND_FIRST:
         r = tr.loop == 0
-        if c == COND_NOT_FIRST:
-            r = not r
-        counts = 1
-    elif c == COND_PRE or c == COND_NOT_PRE:
+    elif base == COND_PRE:
         r = tr.last_cond != 0
-        if c == COND_NOT_PRE:
-            r = not r
-    elif c == COND_NEI or c == COND_NOT_NEI:
+        counts = 0
+    elif base == COND_NEI:
         r = q.tracks[(k + MAX_TRACKS - 1) % MAX_TRACKS].last_cond != 0
-        if c == COND_NOT_NEI:
-            r = not r
+        counts = 0
+    else:
+        counts = 0
+    if c != COND_NONE and not (c & 1):
+        r = not r
     if s.prob < 100:
         r = (seq_random(q) % 100 < s.prob) and r
         counts = 1
@@ -367,7 +365,7 @@ cdef inline void track_apply_locks(EngineState *st, int k, PendingTrig *pt) noex
     # The previous trig's locks end, this trig's begin; both from this sample on.
     cdef SeqTrack *tr = &st.seq.tracks[k]
     cdef Track *t = &st.tracks[k]
-    cdef uint32_t want = 0, bus_want = 0, gone
+    cdef uint32_t want = 0, bus_want = 0
     cdef int j, p, cc
     cdef float v
     for j in range(pt.n_locks):
@@ -376,15 +374,7 @@ cdef inline void track_apply_locks(EngineState *st, int k, PendingTrig *pt) noex
             want |= 1u << p
         elif LOCK_BUS <= p < LOCK_BUS + N_BUS_PARAMS:
             bus_want |= 1u << (p - LOCK_BUS)
-    gone = tr.locked & ~want
-    for p in range(N_TRACK_PARAMS):
-        if gone & (1u << p):
-            t.target[p] = t.base[p]
-            t.value[p] = t.base[p]
-    gone = tr.bus_locked & ~bus_want
-    for p in range(N_BUS_PARAMS):
-        if gone & (1u << p):
-            t.bus_target[p] = t.bus_base[p]
+    track_unlock(t, tr.locked & ~want, tr.bus_locked & ~bus_want)
     for j in range(pt.n_locks):
         p = pt.locks[j].target
         if 0 <= p < N_TRACK_PARAMS:
