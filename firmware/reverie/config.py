@@ -48,12 +48,27 @@ class SyncConfig:
 
 
 @dataclass(frozen=True)
+class HardwareConfig:
+    box: str = "simulator"              # a box in hw/boxes/ ("reference", "minimal") or a TOML path
+    window: bool = True                 # the simulator also opens a window when a display is there
+
+
+@dataclass(frozen=True)
+class ControllersConfig:
+    enabled: bool = True                # USB MIDI controllers: hot-plugged, matched to a profile
+    scan_interval_ms: int = 250         # how often the port list is read (appear/vanish < 1 s)
+    learn_file: str = "~/.config/reverie/learn.toml"   # MIDI learn bindings, kept across runs
+
+
+@dataclass(frozen=True)
 class Config:
     audio: AudioConfig = field(default_factory=AudioConfig)
     samples: SamplesConfig = field(default_factory=SamplesConfig)
     project: ProjectConfig = field(default_factory=ProjectConfig)
     midi: MidiConfig = field(default_factory=MidiConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
+    hardware: HardwareConfig = field(default_factory=HardwareConfig)
+    controllers: ControllersConfig = field(default_factory=ControllersConfig)
 
 
 # (section, key) -> check returning an error text or None
@@ -65,6 +80,7 @@ CHECKS = {
     ("midi", "api"): lambda v: None if v in ("alsa", "jack") else 'must be "alsa" or "jack"',
     ("sync", "source"): lambda v: None if v in ("internal", "midi", "link") else
                         'must be "internal", "midi" or "link" (Link opens a network socket)',
+    ("controllers", "scan_interval_ms"): lambda v: None if 50 <= v <= 1000 else "must be 50..1000 ms",
 }
 
 

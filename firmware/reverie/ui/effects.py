@@ -1,0 +1,103 @@
+"""Effects: what the UI asks of the rest of the box. The UI state machine is pure; it returns
+these and the control thread's `Controller` (reverie/control.py) carries them out on the
+engine, the sequencer, the worker thread and the controllers. Plain frozen data, so tests
+assert them directly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class PlayNote:
+    """Sound a note now (a pad, a keyboard key): velocity 0 releases it. `t` is the input's
+    arrival time (monotonic s): the controller places it one block later at that offset."""
+    track: int
+    note: int
+    velocity: int
+    t: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SetParam:
+    """A live parameter change. `scope` is "track" (the instrument), "bus" or "master"."""
+    scope: str
+    track: int            # ignored for "master"
+    key: str              # the spec key, e.g. "cutoff_hz"
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class PatternEdited:
+    """The named pattern changed in the project: compile it and swap it in, even while it plays."""
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectEdited:
+    """Tracks, tempo, chain, song or the mode changed: reload the sequencer's project."""
+
+
+@dataclass(frozen=True, slots=True)
+class Transport:
+    action: str           # "play", "stop", "continue"
+
+
+@dataclass(frozen=True, slots=True)
+class Tempo:
+    bpm: float
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePattern:
+    name: str
+    immediate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Mute:
+    track: int
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SaveProject:
+    path: str             # a project folder; "" = where it was loaded from
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProject:
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadSample:
+    """Put a sample file on a track (decoded on the worker thread)."""
+    track: int
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Learn:
+    """Bind a controller's CC to a parameter (MIDI learn), or unbind when `key` is ""."""
+    device: str
+    channel: int
+    control: int
+    key: str              # "cutoff_hz", "bus.volume_db", "master.tempo_bpm"
+    track: int            # -1 = whichever track is focused when it moves
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """A box setting changed on the settings page (saved to the box's state file)."""
+    key: str
+    value: object
+
+
+Effect = (PlayNote | SetParam | PatternEdited | ProjectEdited | Transport | Tempo | QueuePattern
+          | Mute | Fill | SaveProject | LoadProject | LoadSample | Learn | Setting)
