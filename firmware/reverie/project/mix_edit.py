@@ -1,0 +1,95 @@
+"""Sound, mix and arrangement edits: pure functions from a Project to a new Project, in the
+manner of project/edit.py (shared structure, one-line UserError, nothing changed on error).
+The UI's sound, mixer, song and settings pages change the project only through these."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from reverie.buses import BUS, MASTER
+from reverie.errors import UserError
+from reverie.instruments import INSTRUMENTS
+from reverie.project.model import (MAX_CHAIN, MAX_SONG_ROWS, MODES, TEMPO, Project, Song, SongRow,
+                                   Track)
+from reverie.project.pattern import pattern_slot
+
+
+def _track(project: Project, track: int) -> Track:
+    if isinstance(track, bool) or not isinstance(track, int) or not 0 <= track < len(project.tracks):
+        raise UserError(f"track {track!r} is not one of the project's {len(project.tracks)} tracks")
+    return project.tracks[track]
+
+
+def _put(project: Project, track: int, t: Track) -> Project:
+    tracks = list(project.tracks)
+    tracks[track] = t
+    return replace(project, tracks=tracks)
+
+
+def set_track_param(project: Project, track: int, key: str, value: float) -> Project:
+    """An instrument parameter of a track, checked by its spec (sound page)."""
+    t = _track(project, track)
+    v = INSTRUMENTS[t.instrument][key].check(value)
+    if t.params.get(key) == v:
+        return project
+    return _put(project, track, replace(t, params={**t.params, key: v}))
+
+
+def set_bus_param(project: Project, track: int, key: str, value: float) -> Project:
+    """A track bus parameter: volume, pan, mute, solo, sends (mixer page)."""
+    t = _track(project, track)
+    v = BUS[key].check(value)
+    if t.bus.get(key) == v:
+        return project
+    return _put(project, track, replace(t, bus={**t.bus, key: v}))
+
+
+def set_master_param(project: Project, key: str, value: float) -> Project:
+    if key == "tempo_bpm":
+        return set_tempo(project, value)
+    v = MASTER[key].check(value)
+    if project.master.get(key) == v:
+        return project
+    return replace(project, master={**project.master, key: v})
+
+
+def set_tempo(project: Project, bpm: float) -> Project:
+    v = TEMPO.check(bpm)
+    return project if project.tempo == v else replace(project, tempo=round(v, 3))
+
+
+def set_track_sample(project: Project, track: int, sample: str | None) -> Project:
+    t = _track(project, track)
+    return project if t.sample == sample else _put(project, track, replace(t, sample=sample))
+
+
+def set_mode(project: Project, mode: str) -> Project:
+    if mode not in MODES:
+        raise UserError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    return replace(project, mode=mode)
+
+
+def set_current_pattern(project: Project, name: str) -> Project:
+    pattern_slot(name)
+    return replace(project, pattern=name)
+
+
+def set_chain(project: Project, names: list[str]) -> Project:
+    if len(names) > MAX_CHAIN:
+        raise UserError(f"a chain has at most {MAX_CHAIN} patterns")
+    for n in names:
+        pattern_slot(n)
+    return replace(project, chain=list(names))
+
+
+def set_song_rows(project: Project, rows: list[SongRow], loop: bool | None = None) -> Project:
+    if len(rows) > MAX_SONG_ROWS:
+        raise UserError(f"a song has at most {MAX_SONG_ROWS} rows")
+    checked = [SongRow.from_dict(r.to_dict(), f"song.rows[{i}]") for i, r in enumerate(rows)]
+    return replace(project, song=Song(rows=checked, loop=project.song.loop if loop is None else loop))
+
+
+def set_metronome(project: Project, on: bool, count_in_bars: int | None = None) -> Project:
+    bars = project.count_in_bars if count_in_bars is None else count_in_bars
+    if bars not in (0, 1, 2):
+        raise UserError(f"count-in is 0, 1 or 2 bars, not {bars!r}")
+    return replace(project, metronome=bool(on), count_in_bars=bars)

@@ -1,0 +1,43 @@
+"""The whole screen: the header row, the page's body and an overlay card. Page drawers live in
+the other modules of this package (one per page); importing this module registers them all."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from reverie.ui import draw as _package
+from reverie.ui.draw.canvas import HEADER_PX, HEIGHT, WIDTH, Canvas, _draw, cell, drawer
+from reverie.ui.view import Card, Header, Screen
+
+for _mod in pkgutil.iter_modules(_package.__path__):
+    if _mod.name not in ("canvas", "screen"):
+        importlib.import_module(f"{_package.__name__}.{_mod.name}")
+
+
+@drawer(Screen)
+def draw_screen(c: Canvas, s: Screen) -> None:
+    _draw(c, s.body)
+    draw_header(c, s.header)
+    if s.overlay is not None:
+        draw_card(c, s.overlay)
+
+
+@drawer(Header)
+def draw_header(c: Canvas, h: Header) -> None:
+    """ "PATTERN  A01 T1 120▶" : page, pattern, track, tempo and a play/record mark."""
+    c.d.rectangle((0, 0, WIDTH - 1, HEADER_PX - 1), fill=0)
+    c.text(0, 0, h.title[:8], invert=h.shift)
+    mark = "●" if h.recording else ("▶" if h.playing else "■")
+    right = f"{h.pattern} T{h.track + 1} {h.tempo_bpm:5.1f}{mark}"
+    c.text_right(WIDTH, 0, right)
+
+
+@drawer(Card)
+def draw_card(c: Canvas, card: Card) -> None:
+    """A boxed card over the page: a title in inverse video and up to four lines."""
+    cw, ch = cell("small")
+    top = HEADER_PX
+    c.d.rectangle((0, top, WIDTH - 1, HEIGHT - 1), fill=0, outline=1)
+    c.text(2, top + 1, card.title, invert=True, width=WIDTH - 4)
+    for i, line in enumerate(card.lines[:3]):
+        c.text(2, top + 1 + ch * (i + 1), line, width=WIDTH - 4)
