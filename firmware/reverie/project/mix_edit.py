@@ -25,10 +25,18 @@ def _put(project: Project, track: int, t: Track) -> Project:
     return replace(project, tracks=tracks)
 
 
-def set_track_param(project: Project, track: int, key: str, value: float) -> Project:
+def _stored(spec, value) -> float | str:
+    """The value as the project file keeps it: a choice by its name, a whole number as int."""
+    v = spec.check(value)
+    if spec.curve == "choice":
+        return spec.choices[int(v)]
+    return int(v) if spec.curve == "int" else v
+
+
+def set_track_param(project: Project, track: int, key: str, value: float | str) -> Project:
     """An instrument parameter of a track, checked by its spec (sound page)."""
     t = _track(project, track)
-    v = INSTRUMENTS[t.instrument][key].check(value)
+    v = _stored(INSTRUMENTS[t.instrument][key], value)
     if t.params.get(key) == v:
         return project
     return _put(project, track, replace(t, params={**t.params, key: v}))
@@ -37,7 +45,7 @@ def set_track_param(project: Project, track: int, key: str, value: float) -> Pro
 def set_bus_param(project: Project, track: int, key: str, value: float) -> Project:
     """A track bus parameter: volume, pan, mute, solo, sends (mixer page)."""
     t = _track(project, track)
-    v = BUS[key].check(value)
+    v = _stored(BUS[key], value)
     if t.bus.get(key) == v:
         return project
     return _put(project, track, replace(t, bus={**t.bus, key: v}))
@@ -46,7 +54,7 @@ def set_bus_param(project: Project, track: int, key: str, value: float) -> Proje
 def set_master_param(project: Project, key: str, value: float) -> Project:
     if key == "tempo_bpm":
         return set_tempo(project, value)
-    v = MASTER[key].check(value)
+    v = _stored(MASTER[key], value)
     if project.master.get(key) == v:
         return project
     return replace(project, master={**project.master, key: v})

@@ -1,0 +1,126 @@
+"""Carries out the UI's effects (ui/effects.py) on the control thread: engine commands, the
+sequencer, and slow work handed to the worker (jobs.py). Nothing here blocks: a full command
+ring is counted and reported on the screen, never waited on."""
+from __future__ import annotations
+
+import logging
+import time
+
+from reverie.buses import BUS, MASTER
+from reverie.errors import UserError
+from reverie.instruments import INSTRUMENTS
+from reverie.project.pattern import pattern_slot
+from reverie.ui import effects as fx
+
+log = logging.getLogger("reverie")
+
+
+class Applier:
+    """`engine`, `sequencer` (seq.driver.Sequencer), `project()` (the UI's current project),
+    `clock` (sync.frameclock.FrameClock or None: live notes then play at once), `jobs`
+    (jobs.Jobs or None), `on_setting(key, value)` and `on_learn(effect)` callbacks."""
+
+    def __init__(self, engine, sequencer, project, period_frames: int, clock=None, jobs=None,
+                 on_setting=None, on_learn=None):
+        self.engine = engine
+        self.sequencer = sequencer
+        self.project = project
+        self.period = period_frames
+        self.clock = clock
+        self.jobs = jobs
+        self.on_setting = on_setting or (lambda key, value: None)
+        self.on_learn = on_learn or (lambda effect: None)
+        self.refused = 0            # commands the full ring refused
+        self.notice = ""            # the last thing to tell the musician, read by the loop
+        self._handlers = {
+            fx.PlayNote: self._note, fx.SetParam: self._param, fx.PatternEdited: self._pattern,
+            fx.ProjectEdited: self._project, fx.Transport: self._transport, fx.Tempo: self._tempo,
+            fx.QueuePattern: self._queue, fx.Mute: self._mute, fx.Fill: self._fill,
+            fx.SaveProject: self._job, fx.LoadProject: self._job, fx.LoadSample: self._job,
+            fx.Learn: lambda e: self.on_learn(e), fx.Setting: lambda e: self.on_setting(e.key, e.value),
+        }
+
+    def apply(self, effects) -> None:
+        for e in effects:
+            handler = self._handlers.get(type(e))
+            if handler is None:
+                # An effect a page added that this box does not carry out: say so once per kind.
+                self._handlers[type(e)] = lambda e: None
+                log.warning("no handler for the UI effect %s", type(e).__name__)
+                continue
+            try:
+                handler(e)
+            except UserError as exc:
+                self.notice = str(exc)
+
+    def frame_for(self, t: float) -> int:
+        """The frame a live input that arrived at monotonic `t` plays on: one period after
+        the frame it arrived at, so the latency is constant (design §4); -1 = at once."""
+        if self.clock is None or not self.clock.ready or t <= 0:
+            return -1
+        frame = int(self.clock.frame_at(int(t * 1e9))) + self.period
+        return frame if frame > self.engine.frame else -1
+
+    def _ok(self, posted: bool) -> None:
+        if not posted:
+            self.refused += 1
+            self.notice = "busy: a change was dropped"
+
+    def _note(self, e: fx.PlayNote) -> None:
+        frame = self.frame_for(e.t)
+        if e.velocity > 0:
+            self._ok(self.engine.note_on(e.track, e.note, float(e.velocity), frame))
+        else:
+            self._ok(self.engine.note_off(e.track, e.note, frame))
+
+    def _param(self, e: fx.SetParam) -> None:
+        if e.scope == "master":
+            if e.key == "tempo_bpm":
+                return self._tempo(fx.Tempo(float(e.value)))
+            spec = MASTER[e.key]
+            self._ok(self.engine.set_master(spec.id, spec.check(e.value)))
+        elif e.scope == "bus":
+            spec = BUS[e.key]
+            self._ok(self.engine.set_bus(e.track, spec.id, spec.check(e.value)))
+        else:
+            tracks = self.project().tracks
+            instrument = tracks[e.track].instrument if e.track < len(tracks) else "sampler"
+            spec = INSTRUMENTS[instrument][e.key]
+            self._ok(self.engine.set_param(e.track, spec.id, spec.check(e.value)))
+
+    def _pattern(self, e: fx.PatternEdited) -> None:
+        self.sequencer.project = self.project()
+        self.sequencer.update_pattern(e.name)
+
+    def _project(self, e: fx.ProjectEdited) -> None:
+        self.sequencer.project = self.project()
+        self.sequencer.load()
+
+    def _transport(self, e: fx.Transport) -> None:
+        if e.action == "play":
+            self.sequencer.project = self.project()
+            self.sequencer.play()
+        elif e.action == "stop":
+            self.sequencer.stop()
+        elif e.action == "continue":
+            self._ok(self.engine.seq_continue())
+
+    def _tempo(self, e: fx.Tempo) -> None:
+        self._ok(self.engine.seq_tempo(float(e.bpm)))
+
+    def _queue(self, e: fx.QueuePattern) -> None:
+        self.sequencer.project = self.project()
+        self.sequencer.update_pattern(e.name)
+        self._ok(self.engine.seq_queue(pattern_slot(e.name), e.immediate))
+
+    def _mute(self, e: fx.Mute) -> None:
+        self._ok(self.engine.seq_mute(e.track, e.on))
+
+    def _fill(self, e: fx.Fill) -> None:
+        self._ok(self.engine.seq_fill(e.on))
+
+    def _job(self, e) -> None:
+        if self.jobs is None:
+            self.notice = "no disk on this box"
+            return
+        self.jobs.submit(e, time.monotonic())

@@ -1,0 +1,186 @@
+"""The control thread's side of the UI: effects carried out on a real engine (offline), the
+event queue, worker jobs and the status read from telemetry."""
+import threading
+
+import numpy as np
+import pytest
+
+from reverie.buses import make_engine
+from reverie.control.apply import Applier
+from reverie.control.jobs import Jobs
+from reverie.control.queue import EventQueue
+from reverie.control.telemetry import StatusReader, ip_address
+from reverie.errors import UserError
+from reverie.instruments import SAMPLER
+from reverie.project import edit, mix_edit
+from reverie.project.demo import demo_project_path
+from reverie.project.history import History
+from reverie.project.store import load_project
+from reverie.seq.compile import sound_slots
+from reverie.seq.driver import Sequencer
+from reverie.ui import effects as fx
+from reverie.ui.context import Context, changes
+from reverie.ui.status import Status
+
+RATE = 48000
+
+
+@pytest.fixture
+def rig():
+    engine = make_engine(RATE)
+    project = load_project(demo_project_path())
+    ctx = Context(History(project))
+    seq = Sequencer(engine, project, sound_slots(project))
+    seq.load()
+    # every track's sample parameter defaults to slot 0: one sound for all of them
+    engine.set_sample(0, np.full((4800, 2), 0.5, np.float32))
+    render(engine)
+    applier = Applier(engine, seq, lambda: ctx.project, period_frames=128)
+    return engine, ctx, seq, applier
+
+
+def render(engine, frames=256):
+    out = np.zeros((frames, 2), np.float32)
+    engine.render(out)
+    return out
+
+
+def test_a_sound_edit_reaches_the_engine_as_the_specs_value(rig):
+    engine, ctx, seq, applier = rig
+    effects = ctx.edit(mix_edit.set_track_param, 0, "loop", "pingpong")
+    assert effects == [fx.SetParam("track", 0, "loop", "pingpong")]
+    before = engine.stats()["commands"]
+    applier.apply(effects)
+    render(engine)
+    assert engine.stats()["commands"] == before + 1
+    assert ctx.project.tracks[0].params["loop"] == "pingpong"     # kept by name, as the file does
+
+
+def test_a_step_toggled_while_playing_is_heard_in_the_same_pass(rig):
+    engine, ctx, seq, applier = rig
+    project = ctx.project
+    applier.apply([fx.Transport("play")])
+    render(engine, 64)
+    assert engine.seq_state()["playing"]
+    step = 15
+    had = edit.get_step(project, project.pattern, 0, step)
+    applier.apply(ctx.edit(edit.toggle_step, project.pattern, 0, step))
+    assert (edit.get_step(ctx.project, project.pattern, 0, step) is None) == (had is not None)
+    assert seq.project is ctx.project        # the sequencer compiles the edited project
+
+
+def test_transport_tempo_mute_and_queue(rig):
+    engine, ctx, seq, applier = rig
+    applier.apply([fx.Transport("play"), fx.Tempo(133.5), fx.QueuePattern("A02")])
+    render(engine)
+    s = engine.seq_state()
+    assert s["playing"] and s["tempo_bpm"] == 133.5 and s["queued"] == 1
+    applier.apply([fx.Transport("stop")])
+    render(engine)
+    assert not engine.seq_state()["playing"]
+
+
+def test_a_refused_value_is_a_notice_not_an_exception(rig):
+    engine, ctx, seq, applier = rig
+    applier.apply([fx.SetParam("track", 0, "cutoff_hz", 5.0)])
+    assert "cutoff_hz" in applier.notice and "20" in applier.notice
+
+
+def test_a_live_note_plays_one_period_after_its_arrival_on_the_frame_clock(rig):
+    engine, ctx, seq, applier = rig
+
+    class Clock:
+        ready = True
+
+        def frame_at(self, t_ns):
+            return t_ns / 1e9 * RATE           # frame 0 at t = 0
+
+    applier.clock = Clock()
+    render(engine, 48000)                       # engine.frame = 48000 (1 s)
+    assert applier.frame_for(1.01) == int(1.01 * RATE) + 128
+    assert applier.frame_for(0.5) == -1         # already past: play at once
+    applier.clock = None
+    assert applier.frame_for(1.01) == -1
+
+
+def test_undo_sends_the_old_value_back(rig):
+    engine, ctx, seq, applier = rig
+    ctx.edit(mix_edit.set_bus_param, 2, "volume_db", -12)
+    ctx.edit(mix_edit.set_bus_param, 2, "volume_db", -6)
+    assert ctx.undo() == [fx.SetParam("bus", 2, "volume_db", -12)]
+
+
+def test_changes_reload_the_project_for_what_no_live_effect_covers(rig):
+    engine, ctx, seq, applier = rig
+    p = ctx.project
+    assert changes(p, mix_edit.set_chain(p, ["A01", "A02"])) == [fx.ProjectEdited()]
+    assert changes(p, mix_edit.set_tempo(p, 99)) == [fx.Tempo(99)]
+    assert changes(p, p) == []
+
+
+def test_the_queue_drops_and_counts_past_its_capacity_and_wakes_the_loop():
+    q = EventQueue(capacity=3)
+    assert all(q.put(i) for i in range(3))
+    assert not q.put(3) and q.dropped == 1
+    assert q.wake.is_set()
+    assert q.drain(2) == [0, 1] and q.wake.is_set()
+    assert q.drain() == [2] and not q.wake.is_set()
+
+
+def test_the_queue_takes_events_from_many_threads():
+    q = EventQueue(capacity=100_000)
+    threads = [threading.Thread(target=lambda k=k: [q.put((k, i)) for i in range(1000)]) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    got = []
+    while len(q):
+        got += q.drain(1000)
+    assert sorted(got) == sorted((k, i) for k in range(4) for i in range(1000))
+
+
+def test_jobs_finish_on_the_polling_thread_and_turn_user_errors_into_notices():
+    jobs = Jobs()
+    finished = []
+    jobs.run("load", lambda: threading.get_ident(), lambda r: finished.append((r, threading.get_ident())))
+
+    def bad():
+        raise UserError("kick.wav: not a sound file")
+    jobs.run("load kick", bad, finished.append)
+    jobs.wait()
+    (worker_thread, control_thread), = finished
+    assert worker_thread != control_thread == threading.get_ident()
+    assert jobs.notice == "kick.wav: not a sound file"
+    jobs.close()
+
+
+def test_a_bug_in_a_job_is_logged_and_noticed_not_raised(caplog):
+    jobs = Jobs()
+    jobs.run("save", lambda: 1 / 0, lambda r: None)
+    jobs.wait()
+    assert jobs.notice == "save failed (see the log)"
+    assert "ZeroDivisionError" in caplog.text
+    jobs.close()
+
+
+def test_status_reads_the_playhead_and_peak_holds_the_dsp_load(rig):
+    engine, ctx, seq, applier = rig
+    reader = StatusReader(engine)
+    applier.apply([fx.Transport("play")])
+    render(engine, 48000 // 2)
+    s = reader.read(0.0, Status())
+    assert s.playing and s.pattern == ctx.project.pattern
+    assert any(step >= 0 for step in s.steps)
+    assert len(s.meters) == 16 and max(s.meters) > 0
+    assert reader.read(10.0, s).dsp_load >= 0
+
+
+def test_the_ip_address_comes_from_the_routing_table(tmp_path):
+    table = tmp_path / "fib_trie"
+    table.write_text("Main:\n  +-- 0.0.0.0/0 3 0 5\n     |-- 127.0.0.1\n        /32 host LOCAL\n"
+                     "     |-- 10.1.2.3\n        /32 host LOCAL\n")
+    assert ip_address(table) == "10.1.2.3"
+    table.write_text("Main:\n     |-- 127.0.0.1\n        /32 host LOCAL\n")
+    assert ip_address(table) == ""
+    assert ip_address(tmp_path / "missing") == ""
