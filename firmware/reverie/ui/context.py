@@ -33,6 +33,7 @@ class Context:
     held_pads: set[int] = field(default_factory=set)
     message: str = ""                    # a one-line notice (an edit refused, saved…)
     settings: dict = field(default_factory=dict)
+    overviews: dict = field(default_factory=dict)   # sample reference -> waveform.Overview
 
     @property
     def project(self) -> Project:

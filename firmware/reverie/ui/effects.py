@@ -76,6 +76,19 @@ class LoadProject:
 
 
 @dataclass(frozen=True, slots=True)
+class NewProject:
+    """Start a new project from the shipped demo's tracks and sounds, unsaved and with no
+    folder yet (its first save asks for a name)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOverview:
+    """Compute a sample's waveform overview on the worker thread (ui/waveform.py) and put it
+    in Context.overviews[sample]; Overview.failed(message) when the file cannot be read."""
+    sample: str           # a sample reference from Status.samples
+
+
+@dataclass(frozen=True, slots=True)
 class LoadSample:
     """Put a sample file on a track (decoded on the worker thread)."""
     track: int
@@ -100,4 +113,5 @@ class Setting:
 
 
 Effect = (PlayNote | SetParam | PatternEdited | ProjectEdited | Transport | Tempo | QueuePattern
-          | Mute | Fill | SaveProject | LoadProject | LoadSample | Learn | Setting)
+          | Mute | Fill | SaveProject | LoadProject | NewProject | LoadSample | LoadOverview | Learn
+          | Setting)

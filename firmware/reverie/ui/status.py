@@ -25,3 +25,7 @@ class Status:
     message: str = ""                    # a one-line notice from the box (saved, load failed…)
     samples: tuple[str, ...] = field(default=())   # sample references the browser can offer
     projects: tuple[str, ...] = field(default=())  # project names the project page can offer
+    saved_as: str = ""                   # the loaded project's name among `projects`, "" = none yet
+    saved_revision: int = -1             # History.revision when it was last loaded or saved
+    version: str = ""                    # the firmware's version, e.g. "0.1.0"
+    uptime_s: float = 0.0                # seconds since the box started
