@@ -34,6 +34,10 @@ class Context:
     message: str = ""                    # a one-line notice (an edit refused, saved…)
     settings: dict = field(default_factory=dict)
     overviews: dict = field(default_factory=dict)   # sample reference -> waveform.Overview
+    focus: int = 0                       # fewer than 4 encoders: the field ENC1 edits (0 = ENC1's)
+    goto: str = ""                       # a page asks to open another page (its name) after this event
+    step: int = 0                        # the step the step page shows (focused track, this pattern)
+    held_steps: dict[int, int] = field(default_factory=dict)   # pad -> step held on the pattern page
 
     @property
     def project(self) -> Project:

@@ -4,7 +4,9 @@ Each page is a small class in ui/pages/. The machine (machine.py) routes an even
 focused page first; a handler returns a list of effects (possibly empty) when it used the
 event, or None to let the machine's global handling have it (page keys, transport, SHIFT
 help, track select). `view()` returns a frozen dataclass that draw/ knows how to draw.
-`help` says, per control, what it does on this page: SHIFT + that control shows it.
+`help` says, per control, what it does on this page: SHIFT + that control shows it. Keys
+are control names ("PLAY", "PADS", "FUNC+PADS"); an encoder is "ENC1" (turn and push, text
+as "turn: ...; push: ...") or split as "ENC1 TURN" / "ENC1 PUSH".
 """
 from __future__ import annotations
 
@@ -33,6 +35,16 @@ class Page:
 
     def knob(self, ctx, ev: Knob) -> list | None:
         return None
+
+    def fields(self, ctx) -> int:
+        """How many encoder fields the page shows now (ENC1..ENCn). With fewer than four
+        encoders the machine moves ctx.focus over them on a short ENC1 push and sends ENC1's
+        turns to the focused one, unless the page keeps its own focus (it handles ENC1)."""
+        return 4
+
+    def heading(self, ctx) -> str:
+        """The header's title: `title`, or something more precise ("FILT 1/3")."""
+        return self.title
 
     def view(self, ctx):
         raise NotImplementedError
