@@ -17,7 +17,8 @@ REGEN = "REVERIE_REGEN_GOLDENS=1 .venv/bin/python -m pytest -q tests/ui tests/te
 
 def assert_golden(image: Image.Image, name: str) -> None:
     path = GOLDEN / f"{name}.png"
-    image = image.convert("1")
+    # Drawing with fill=1 stores 1 in a "1" image where a loaded PNG holds 255: compare lit/unlit.
+    image = image.convert("L").point(lambda v: 255 if v else 0).convert("1")
     if os.environ.get("REVERIE_REGEN_GOLDENS") == "1":
         GOLDEN.mkdir(exist_ok=True)
         image.save(path)
