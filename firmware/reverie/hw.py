@@ -154,6 +154,10 @@ _TYPE_WORDS = {int: "a whole number", bool: "true or false", str: "text in quote
                list: "a list [...]"}
 
 
+def _shown(value) -> str:
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
 class _Check:
     def __init__(self, source: str):
         self.source = source
@@ -186,8 +190,8 @@ class _Check:
 
     def choice(self, where: str, value, choices) -> None:
         if value not in choices:
-            words = ", ".join(f'"{c}"' if isinstance(c, str) else str(c) for c in choices)
-            raise self.error(f"{where} = {value!r} must be one of {words}")
+            words = ", ".join(_shown(c) for c in choices)
+            raise self.error(f"{where} = {_shown(value)} must be one of {words}")
 
     def within(self, where: str, value: int, lo: int, hi: int) -> None:
         if not lo <= value <= hi:
@@ -275,13 +279,17 @@ class _Check:
         if s["port"] is None:
             s["port"] = 0 if spi else 1
         if s["driver"] in OLED_DRIVERS:
+            if spi and s["port"] != 0:
+                raise self.error(f"display.port = {s['port']}: the display's SPI bus is "
+                                 "SPI0 (port 0, BCM 7-11)")
+            if not spi and s["port"] != 1:
+                raise self.error(f"display.port = {s['port']}: the header's I2C bus is "
+                                 "port 1 (BCM 2 and 3)")
             if spi:
-                self.choice("display.port", s["port"], (0,))
                 self.choice("display.device", s["device"], (0, 1))
                 self.choice("display.speed_hz", s["speed_hz"], SPI_SPEEDS_HZ)
-            else:
-                self.choice("display.port", s["port"], (1,))
-                self.within("display.address", s["address"], 0x08, 0x77)
+            elif not 0x08 <= s["address"] <= 0x77:
+                raise self.error(f"display.address = {s['address']:#04x} must be 0x08..0x77")
         self.within("display.rotate", s["rotate"], 0, 3)
         self.within("display.contrast", s["contrast"], 0, 255)
         return Display(**s)
