@@ -38,6 +38,7 @@ class Context:
     goto: str = ""                       # a page asks to open another page (its name) after this event
     step: int = 0                        # the step the step page shows (focused track, this pattern)
     held_steps: dict[int, int] = field(default_factory=dict)   # pad -> step held on the pattern page
+    recording: bool = False              # live recording (REC) is on
 
     @property
     def project(self) -> Project:
