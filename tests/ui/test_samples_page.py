@@ -156,9 +156,19 @@ def test_with_no_samples_loading_says_what_to_do():
 def test_pads_audition_the_focused_track_from_its_root_note():
     page, ctx, _ = page_with(tracks=[Track("Bass", sample="factory:bass", params={"root_note": 36})])
     assert page.pad(ctx, Pad(0, 100, t=1.5)) == [fx.PlayNote(0, 36, 100, 1.5)]
+    assert page.pad(ctx, Pad(7, 90, t=1.6)) == [fx.PlayNote(0, 43, 90, 1.6)]
     assert page.pad(ctx, Pad(7, 0, t=2.0)) == [fx.PlayNote(0, 43, 0, 2.0)]
+    assert page.pad(ctx, Pad(7, 0, t=2.1)) == []      # released already
     ctx.func = True
     assert page.pad(ctx, Pad(7, 100)) is None
+
+
+def test_a_pad_releases_the_note_it_played_after_the_track_changed():
+    page, ctx, _ = page_with(tracks=[Track("A", sample="factory:kick"),
+                                     Track("B", sample="factory:bass", params={"root_note": 36})])
+    page.pad(ctx, Pad(2, 100))
+    ctx.track = 1
+    assert page.pad(ctx, Pad(2, 0)) == [fx.PlayNote(0, 62, 0, 0.0)]
 
 
 # --- one encoder -----------------------------------------------------------------------------
@@ -179,6 +189,16 @@ def test_one_encoder_picks_loads_and_moves_every_marker():
     assert params(ctx)["end"] == 1.0 and params(ctx)["loop_end"] == 1.0
     assert params(ctx)["loop_start"] == pytest.approx(COARSE, abs=1e-4)
     assert page.view(ctx).focus == "list"
+
+
+def test_one_encoder_double_click_on_the_list_loads():
+    page, ctx, _ = page_with(encoders=1)
+    page.turn(ctx, Turn(0, 2))
+    click(page, ctx)                                  # the first click moves to LOAD...
+    page.key(ctx, Key("ENC1", "press"))
+    out = page.key(ctx, Key("ENC1", "double"))        # ...the double click goes back and loads
+    assert page.key(ctx, Key("ENC1", "release")) == []
+    assert fx.LoadSample(0, "drums/kick 2.wav") in out and page.view(ctx).focus == "list"
 
 
 def test_one_encoder_leaves_the_long_push_to_the_machine():

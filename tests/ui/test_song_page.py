@@ -254,6 +254,23 @@ def test_one_encoder_reaches_every_field():
     assert ctx.project.song.rows == []
 
 
+def test_one_encoder_double_click_is_the_focused_fields_push():
+    page, ctx = chain_page(["A01", "A02"], encoders=1)
+    page.turn(ctx, Turn(0, 1))
+    click_double(page, ctx)                           # on the cursor: ENC1's push, insert
+    assert ctx.project.chain == ["A01", "A03", "A02"] and page.view(ctx).focus == "line"
+    short(page, ctx)
+    click_double(page, ctx)                           # on the pattern: ENC2's push, delete
+    assert ctx.project.chain == ["A01", "A02"] and page.view(ctx).focus == "pattern"
+
+
+def click_double(page, ctx):
+    short(page, ctx)
+    page.key(ctx, Key("ENC1", "press"))
+    page.key(ctx, Key("ENC1", "double"))
+    assert page.key(ctx, Key("ENC1", "release")) == []
+
+
 def test_one_encoder_moves_a_chain_entry():
     page, ctx = chain_page(["A01", "A02", "A03"], encoders=1)
     short(page, ctx)

@@ -1,13 +1,15 @@
-"""Reaching every field with fewer than four encoders.
+"""Reaching every field with fewer than four encoders, on pages that keep their own focus.
 
 With four encoders ENC1..ENC4 edit the fields shown. With fewer (the minimal box has one)
-a page keeps a focus: a short push of ENC1 moves it to the next field, a turn edits the
-focused field, and a long push does what ENC1's push does on the four-encoder box. A push
-is short when it is released before the LONG event (events.LONG_PRESS_S) arrives.
+such a page keeps a focus by name: a click of ENC1 moves it to the next field, a turn edits
+the focused field, a double click is the push of the field focused before it. A long push
+is the machine's (its menu), as are the press and a hold-and-turn (ui/cursor.py): through
+the machine a page sees a click's release and a double click; called directly, as in tests,
+it sees every action and this tells them apart the same way.
 """
 from __future__ import annotations
 
-from reverie.events import LONG, PRESS, RELEASE, Key
+from reverie.events import DOUBLE, LONG, PRESS, RELEASE, Key
 
 SHORT = "short"
 
@@ -18,21 +20,21 @@ def one_knob(ctx) -> bool:
 
 
 class Push:
-    """Tells a short push from a long one on the one-encoder box."""
+    """Tells a click from a long push and a double click on the one-encoder box."""
 
     def __init__(self) -> None:
-        self._long = False
+        self._used = False            # this push went long or was a double click's second
 
     def kind(self, ev: Key) -> str | None:
-        """SHORT on the release of a short push, LONG when held; None otherwise."""
+        """SHORT on a click's release, LONG and DOUBLE as they come; None otherwise."""
         if ev.action == PRESS:
-            self._long = False
-        elif ev.action == LONG:
-            self._long = True
-            return LONG
+            self._used = False
+        elif ev.action in (LONG, DOUBLE):
+            self._used = True
+            return ev.action
         elif ev.action == RELEASE:
-            was_long, self._long = self._long, False
-            return None if was_long else SHORT
+            used, self._used = self._used, False
+            return None if used else SHORT
         return None
 
 

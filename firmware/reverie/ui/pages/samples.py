@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reverie.events import LONG, PRESS, Key, Pad, Turn
+from reverie.events import DOUBLE, LONG, PRESS, Key, Pad, Turn
 from reverie.instruments import INSTRUMENTS
 from reverie.project import mix_edit
 from reverie.ui import effects as fx
@@ -54,6 +54,7 @@ class SamplesPage(Page):
         self.focus = "list"
         self._push = Push()
         self._asked: set[str] = set()
+        self._sounding: dict[int, tuple[int, int]] = {}   # pad -> (track, note) it plays
 
     def enter(self, ctx) -> list:
         samples = ctx.status.samples
@@ -68,21 +69,30 @@ class SamplesPage(Page):
         if not ev.name.startswith("ENC"):
             return None
         if one_knob(ctx):
-            if ev.name != "ENC1":
-                return None
-            kind = self._push.kind(ev)
-            if kind == LONG:
-                return None                            # the machine's menu
-            if kind != SHORT:
-                return []
-            out = self._load(ctx) if self.focus == "load" else []
-            self.focus = FIELDS[(FIELDS.index(self.focus) + 1) % len(FIELDS)]
-            if self.focus in MARKERS:
-                self.marker = self.focus
-            return out
+            return self._click(ctx, ev) if ev.name == "ENC1" else None
         if ev.name == "ENC1" and ev.action == PRESS:
             return self._load(ctx)
         return []
+
+    def _click(self, ctx, ev: Key) -> list | None:
+        """One encoder: a click moves the focus (on LOAD it loads first); a double click on
+        the list loads, like ENC1's push."""
+        kind = self._push.kind(ev)
+        if kind == LONG:
+            return None                                # the machine's menu
+        at = FIELDS.index(self.focus)
+        out: list = []
+        if kind == SHORT:
+            out = self._load(ctx) if self.focus == "load" else []
+            at = (at + 1) % len(FIELDS)
+        elif kind == DOUBLE:
+            at = (at - 1) % len(FIELDS)
+            out = self._load(ctx) if FIELDS[at] == "list" else []
+        self.focus = FIELDS[at]
+        if self.focus in MARKERS:
+            self.marker = self.focus
+        ctx.focus = 2 if self.focus in MARKERS else 0  # the encoder whose help SHIFT shows
+        return out
 
     def turn(self, ctx, ev: Turn) -> list | None:
         if one_knob(ctx):
@@ -101,11 +111,15 @@ class SamplesPage(Page):
     def pad(self, ctx, ev: Pad) -> list | None:
         if ctx.func or ctx.shift:
             return None
+        if ev.velocity == 0:
+            sounding = self._sounding.pop(ev.pad, None)
+            return [] if sounding is None else [fx.PlayNote(*sounding, 0, ev.t)]
         track = self._track(ctx)
         if track is None:
             return []
         root = int(track.params.get("root_note", INSTRUMENTS[track.instrument]["root_note"].default))
-        return [fx.PlayNote(ctx.track, min(127, root + ev.pad), ev.velocity, ev.t)]
+        self._sounding[ev.pad] = (ctx.track, min(127, root + ev.pad))
+        return [fx.PlayNote(*self._sounding[ev.pad], ev.velocity, ev.t)]
 
     # --- actions -----------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from reverie.events import LONG, PRESS, Key, Pad, Turn
+from reverie.events import DOUBLE, LONG, PRESS, Key, Pad, Turn
 from reverie.project import mix_edit
 from reverie.project.model import MODES, SongRow
 from reverie.project.pattern import BANKS, SLOTS, pattern_name, pattern_slot
@@ -81,24 +81,36 @@ class SongPage(Page):
         if not ev.name.startswith("ENC"):
             return None
         if one_knob(ctx):
-            if ev.name != "ENC1":
-                return None
-            kind = self._push.kind(ev)
-            if kind == LONG:
-                return None                # the machine's menu
-            if kind == SHORT:
-                order = ("line",) + self._fields(ctx)
-                self.focus = order[(order.index(self._focused(ctx)) + 1) % len(order)]
-            return []
+            return self._click(ctx, ev) if ev.name == "ENC1" else None
         if ev.action != PRESS:
             return []
-        if ev.name == "ENC1":
+        return self._pushed(ctx, int(ev.name[3:]) - 1)
+
+    def _click(self, ctx, ev: Key) -> list | None:
+        """One encoder: a click moves the focus; a double click is the push of the field
+        focused before that click (what its encoder's push does with four encoders)."""
+        kind = self._push.kind(ev)
+        if kind == LONG:
+            return None                    # the machine's menu
+        order = ("line",) + self._fields(ctx)
+        at = order.index(self._focused(ctx))
+        if kind == SHORT:
+            at = (at + 1) % len(order)
+        elif kind == DOUBLE:
+            at = (at - 1) % len(order)
+        self.focus = order[at]
+        ctx.focus = min(at, 3)             # the encoder whose help SHIFT shows
+        return self._pushed(ctx, at) if kind == DOUBLE else []
+
+    def _pushed(self, ctx, encoder: int) -> list:
+        """ENC1..ENC4's push (0..3)."""
+        if encoder == 0:
             return self._insert(ctx)
-        if ev.name == "ENC2":
+        if encoder == 1:
             return self._delete(ctx)
-        if ev.name == "ENC3" and self.view_name == "song":
+        if encoder == 2 and self.view_name == "song":
             return self._set_loop(ctx, not ctx.project.song.loop)
-        if ev.name == "ENC4" and self._is_entry(ctx) and self.view_name == "song":
+        if encoder == 3 and self._is_entry(ctx) and self.view_name == "song":
             row = ctx.project.song.rows[self.line]
             tempo = None if row.tempo is not None else round(ctx.project.tempo)
             return self._put_row(ctx, replace(row, tempo=tempo), f"song row {self.line + 1} tempo")
