@@ -114,5 +114,6 @@ class GpioInput:
             encoder.close()
         for pin in self._pins:          # inputs again: the matrix rows stop driving
             pin.close()
-        self._factory.release_all(self)
+        if self._factory is not None:   # None: a box with no GPIO inputs at all
+            self._factory.release_all(self)
         self._pins.clear()
