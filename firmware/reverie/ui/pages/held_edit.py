@@ -1,0 +1,90 @@
+"""Editing the steps held on the pattern page: the encoders edit every held step, by
+layers. TRIG: note (the chord moves as one), velocity, gate length, micro-timing. MORE:
+probability, condition, retrig rate and retrig length. Then the sound's screens and the mix
+(focused.lock_screens): a turn there locks the parameter on the held steps, starting from
+the lock already there or else the track's own value. All the turns of one field while the
+steps are held make one undo entry."""
+from __future__ import annotations
+
+from reverie.errors import UserError
+from reverie.project import edit
+from reverie.ui import focused
+from reverie.ui.fields import Field, focus_of
+from reverie.ui.step_fields import LABELS, show, turned
+from reverie.ui.turning import show as show_value, turn
+
+STEP_LAYERS = (("TRIG", ("note", "velocity", "length", "micro")),
+               ("MORE", ("prob", "cond", "rate", "rlen")))
+
+
+class HeldEdit:
+    def __init__(self) -> None:
+        self.layer = 0
+
+    def layers(self, ctx) -> list[tuple[str, tuple]]:
+        return list(STEP_LAYERS) + focused.lock_screens(ctx)
+
+    def current(self, ctx) -> tuple[str, tuple]:
+        layers = self.layers(ctx)
+        return layers[min(self.layer, len(layers) - 1)]
+
+    def count(self, ctx) -> int:
+        return len(self.current(ctx)[1])
+
+    def move(self, ctx, d: int) -> None:
+        self.layer = max(0, min(len(self.layers(ctx)) - 1, self.layer + d))
+
+    def turn(self, ctx, encoder: int, detents: int) -> list:
+        _, items = self.current(ctx)
+        if not 0 <= encoder < len(items):
+            return []
+        item = items[encoder]
+        name, track = focused.pattern_name(ctx), ctx.track
+        out: list = []
+        for index in sorted(set(ctx.held_steps.values())):
+            step = focused.track_pattern(ctx).steps[index]
+            place = edit.where(name, track, index)
+            if isinstance(item, str):
+                if step is None:
+                    continue
+                try:
+                    field, value = turned(step, item, detents, ctx.func)
+                except UserError as exc:
+                    ctx.message = f"{place}: {exc}"
+                    continue
+                out += ctx.edit(edit.set_field, name, track, index, field, value,
+                                label=f"set {field} {place}", coalesce=f"held {name} {track} {item}")
+            else:
+                locks = step.locks if step is not None else {}
+                now = focused.as_number(item, locks[item.key]) if item.key in locks else focused.sound_value(ctx, item)
+                value = focused.stored(item, turn(item, now, detents, ctx.func))
+                out += ctx.edit(edit.set_lock, name, track, index, item.key, value,
+                                label=f"lock {item.key} {place}", coalesce=f"lock {name} {track} {item.key}")
+        return unique(out)
+
+    def fields(self, ctx) -> tuple[str, tuple[Field, ...]]:
+        """("S5 TRIG", the layer's fields for the first held step)."""
+        layer, items = self.current(ctx)
+        held = sorted(set(ctx.held_steps.values()))
+        step = focused.track_pattern(ctx).steps[held[0]]
+        more = f"+{len(held) - 1}" if len(held) > 1 else ""
+        out = []
+        for i, item in enumerate(items):
+            focus = focus_of(ctx, i, len(items))
+            if isinstance(item, str):
+                out.append(Field(LABELS[item], show(step, item), focus))
+                continue
+            locked = step is not None and item.key in step.locks
+            value = focused.as_number(item, step.locks[item.key]) if locked else focused.sound_value(ctx, item)
+            out.append(Field(item.label, show_value(item, value, 5), focus, marked=locked))
+        return f"S{held[0] + 1}{more} {layer}", tuple(out)
+
+
+def unique(effects: list) -> list:
+    """The effects in order, each once (many held steps edit one pattern)."""
+    seen, out = set(), []
+    for e in effects:
+        if e not in seen:
+            seen.add(e)
+            out.append(e)
+    return out
