@@ -34,10 +34,13 @@ def draw_header(c: Canvas, h: Header) -> None:
 
 @drawer(Card)
 def draw_card(c: Canvas, card: Card) -> None:
-    """A boxed card over the page: a title in inverse video and up to four lines."""
+    """A boxed card at the bottom of the screen, as tall as its text: the title (if any) in
+    inverse video, then the lines. Up to four rows stay below the header; a help card of
+    five rows (title and four lines) covers it."""
     cw, ch = cell("small")
-    top = HEADER_PX
+    rows = ([card.title] if card.title else []) + list(card.lines)
+    rows = rows[:(HEIGHT - 3) // ch]
+    top = HEIGHT - len(rows) * ch - 3
     c.d.rectangle((0, top, WIDTH - 1, HEIGHT - 1), fill=0, outline=1)
-    c.text(2, top + 1, card.title, invert=True, width=WIDTH - 4)
-    for i, line in enumerate(card.lines[:3]):
-        c.text(2, top + 1 + ch * (i + 1), line, width=WIDTH - 4)
+    for i, row in enumerate(rows):
+        c.text(2, top + 2 + ch * i, row, invert=bool(card.title) and i == 0, width=WIDTH - 4)
