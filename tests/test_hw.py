@@ -213,3 +213,18 @@ def test_an_spi_display_takes_the_spi0_pins_and_its_dc_pin(tmp_path):
         "matrix.columns[1] = 9: BCM 9 is taken by the display's SPI0 bus"
     assert error_of(tmp_path, spi.replace("PLAY = 22", "PLAY = 24")) == \
         "BCM 24 is used twice: keys.PLAY and display.dc"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('keys = 5', "[keys] must be a table of settings"),
+    ('display = "ssd1306"', "[display] must be a table of settings"),
+    ('matrix = [1]', "[matrix] must be a table of settings"),
+    ('[encoders]\na = 1', "encoders must be [[encoders]] tables"),
+    ('[matrix]\nrows = [4, "5"]\ncolumns = [6]\ncells = []', "matrix.rows must be a list of BCM pin numbers"),
+    ('[matrix]\nrows = []\ncolumns = [6]\ncells = []', "matrix.rows must be a list of BCM pin numbers"),
+    ('[matrix]\nrows = [4]\ncolumns = [6]\ncells = ["PLAY"]',
+     'matrix.cells must be a list of rows of names ("PLAY", "pad 0", "")'),
+    ('[matrix]\nrows = [4]\ncolumns = [6]', "matrix.cells is missing"),
+])
+def test_a_section_of_the_wrong_shape(tmp_path, text, expected):
+    assert error_of(tmp_path, 'gpio = "mock"\npads = "midi"\n' + text) == expected

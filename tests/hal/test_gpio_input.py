@@ -161,3 +161,12 @@ def test_a_failing_scan_stops_the_thread_and_keeps_the_error():
     gpio._thread.join(5.0)
     assert isinstance(gpio.error, OSError)
     gpio.close()
+
+
+def test_a_box_without_gpio_inputs_needs_no_pin_factory():
+    events = []
+    gpio = GpioInput(load_box("simulator"), None, events.append)
+    gpio.start()
+    gpio.scan(0.0)
+    gpio.close()
+    assert events == [] and gpio.scans == 0

@@ -37,7 +37,6 @@ class KeyMatrix:
     def read(self) -> list[bool]:
         """Closed switches, row by row (index row * columns + column). The list is reused."""
         closed = self._closed
-        width = len(self.columns)
         i = 0
         for row in self.rows:
             row.state = 0
