@@ -228,3 +228,9 @@ def test_an_spi_display_takes_the_spi0_pins_and_its_dc_pin(tmp_path):
 ])
 def test_a_section_of_the_wrong_shape(tmp_path, text, expected):
     assert error_of(tmp_path, 'gpio = "mock"\npads = "midi"\n' + text) == expected
+
+
+def test_pads_come_from_the_matrix_when_it_has_pad_cells_else_from_midi(tmp_path):
+    assert load_box(write(tmp_path, BASE.replace('pads = "matrix"\n', ""))).pads == "matrix"
+    no_pads = BASE.replace('pads = "matrix"\n', "").replace('"pad 0", "pad 1"', '"REC", "STOP"')
+    assert load_box(write(tmp_path, no_pads)).pads == "midi"

@@ -79,6 +79,8 @@ class Box:
     matrix: Matrix | None = None
     encoders: tuple[Encoder, ...] = ()
     pads: str = "keyboard"          # where pads come from: "matrix", "midi" or "keyboard"
+                                    # (these defaults make a box with no GPIO; the TOML's
+                                    # are in docs/hardware.md)
     pad_velocity: int = 100         # GPIO pads have no velocity: every hit plays this
     display: Display = field(default_factory=Display)
     i2s: bool = False               # an I2S audio HAT is fitted
@@ -116,7 +118,8 @@ def box_from_dict(data: dict, source: str = "box", default_name: str = "box") ->
             raise check.error(f"unknown section [{key}]; known: {', '.join(_SECTIONS)}")
     s = check.settings(top, _TOP, "")
     check.choice("gpio", s["gpio"], GPIO_BACKENDS)
-    check.choice("pads", s["pads"], PAD_SOURCES)
+    if s["pads"] is not None:
+        check.choice("pads", s["pads"], PAD_SOURCES)
     check.within("pad_velocity", s["pad_velocity"], 1, 127)
     display = check.display(check.table(data, "display"))
     keys = check.keys(check.table(data, "keys"))
@@ -127,6 +130,8 @@ def box_from_dict(data: dict, source: str = "box", default_name: str = "box") ->
         raise check.error('gpio = "none" but the box has keys, a matrix or encoders; '
                           'set gpio = "auto"')
     pad_cells = [(r, c, n) for r, c, n in (matrix.named_cells() if matrix else []) if n.startswith("pad ")]
+    if s["pads"] is None:
+        s["pads"] = "matrix" if pad_cells else "midi"
     if s["pads"] == "matrix" and not pad_cells:
         raise check.error('pads = "matrix" but matrix.cells has no "pad N" cell')
     if s["pads"] != "matrix" and pad_cells:
@@ -141,7 +146,7 @@ def box_from_dict(data: dict, source: str = "box", default_name: str = "box") ->
 
 _SECTIONS = ("keys", "matrix", "encoders", "display")
 _TOP = {"name": (str, ""), "description": (str, ""), "gpio": (str, "auto"),
-        "pads": (str, "matrix"), "pad_velocity": (int, 100), "i2s": (bool, False)}
+        "pads": (str, None), "pad_velocity": (int, 100), "i2s": (bool, False)}
 _REQUIRED = object()
 _MATRIX = {"rows": (list, _REQUIRED), "columns": (list, _REQUIRED), "cells": (list, _REQUIRED)}
 _ENCODER = {"a": (int, _REQUIRED), "b": (int, _REQUIRED), "push": (str, ""),
