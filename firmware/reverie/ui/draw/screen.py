@@ -26,10 +26,12 @@ def draw_screen(c: Canvas, s: Screen) -> None:
 def draw_header(c: Canvas, h: Header) -> None:
     """ "PATTERN  A01 T1 120▶" : page, pattern, track, tempo and a play/record mark."""
     c.d.rectangle((0, 0, WIDTH - 1, HEADER_PX - 1), fill=0)
-    c.text(0, 0, h.title[:8], invert=h.shift)
     mark = "●" if h.recording else ("▶" if h.playing else "■")
-    right = f"{h.pattern} T{h.track + 1} {h.tempo_bpm:5.1f}{mark}"
+    bpm = round(h.tempo_bpm, 1)
+    right = f"{h.pattern} T{h.track + 1} {bpm:g}{mark}"
     c.text_right(WIDTH, 0, right)
+    room = WIDTH - cell("small")[0] * (len(right) + 1)     # a space before the right part
+    c.text(1 if h.shift else 0, 0, h.title[:8], invert=h.shift, width=room)
 
 
 @drawer(Card)
