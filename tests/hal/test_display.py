@@ -140,6 +140,7 @@ def test_sh1106_init_sequence_is_the_datasheets():
     assert not serial.shown().any()
 
 
+@pytest.mark.filterwarnings("ignore:Image.Image.getdata:DeprecationWarning")    # luma's stock driver
 def test_a_full_frame_is_1024_bytes_and_matches_lumas_own_driver():
     from luma.oled.device import ssd1306
     image = text_image()
@@ -253,8 +254,9 @@ def test_spi_off_a_pi_says_so(monkeypatch):
     ({"driver": "ssd1306", "bus": "usb"}, "must be \"i2c\" or \"spi\""),
     ({"rotate": 4}, "must be 0, 1, 2 or 3"),
     ({"contrast": 256}, "must be 0..255"),
-    ({"address": 0x100}, "7-bit"),
-    ({"bus_speed_hz": 1234}, "bus_speed_hz"),
+    ({"address": 0x100}, "0x08..0x77"),
+    ({"speed_hz": 1234}, "speed_hz"),
+    ({"address": 0x03}, "0x08..0x77"),
     ({"colour": "white"}, "unknown display setting 'colour'"),
     ({"rotate": "2"}, "must be a whole number"),
     ({"rotate": True}, "must be a whole number"),
@@ -263,6 +265,16 @@ def test_spi_off_a_pi_says_so(monkeypatch):
 def test_bad_settings_are_one_line_errors(spec, words):
     with pytest.raises(UserError, match=words.replace("(", r"\(").replace(".", r"\.")):
         open_display(spec)
+
+
+def test_a_boxs_display_table_is_a_spec():
+    from reverie.hw import Display
+    assert open_display(Display(driver="none")) is None
+    with pytest.raises(UserError, match="/dev/i2c-97"):
+        open_display(Display(driver="sh1106", port=97))
+    assert DisplaySpec.of(Display(driver="ssd1306", bus="spi", port=0, reset=-1)) == \
+        DisplaySpec(driver="ssd1306", bus="spi", port=0, reset=-1, contrast=255)
+    assert DisplaySpec(bus="spi").port == 0 and DisplaySpec(bus="i2c").port == 1
 
 
 def test_dummy_terminal_and_none(tmp_path):

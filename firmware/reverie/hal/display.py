@@ -28,16 +28,17 @@ REGION_COST_BYTES = 10  # what one more region costs on the bus: address command
 
 @dataclass(frozen=True)
 class DisplaySpec:
+    """The [display] table of a box (the same names as reverie.hw.Display)."""
     driver: str = "terminal"
     bus: str = "i2c"
-    port: int = 1             # /dev/i2c-1, or SPI port 0
+    port: int | None = None   # I2C bus 1 or SPI0 when not given
     address: int = 0x3C       # I2C address (0x3C or 0x3D)
     device: int = 0           # SPI chip select
-    gpio_DC: int = 24         # SPI data/command pin (BCM)
-    gpio_RST: int = 25        # SPI reset pin (BCM)
-    bus_speed_hz: int = 8_000_000
+    dc: int = 24              # SPI data/command pin (BCM)
+    reset: int = 25           # SPI reset pin (BCM), -1 when the module has none
+    speed_hz: int = 8_000_000
     rotate: int = 0           # quarter turns clockwise, 0..3
-    contrast: int = 0xCF      # 0..255
+    contrast: int = 255       # 0..255
 
     def __post_init__(self):
         checks = (
@@ -45,13 +46,15 @@ class DisplaySpec:
             (self.bus in BUSES, f"display bus {self.bus!r} must be \"i2c\" or \"spi\""),
             (self.rotate in (0, 1, 2, 3), f"display rotate = {self.rotate!r} must be 0, 1, 2 or 3"),
             (0 <= self.contrast <= 255, f"display contrast = {self.contrast!r} must be 0..255"),
-            (0x03 <= self.address <= 0x77, f"display address = {self.address!r} must be a 7-bit I2C address such as 0x3C"),
-            (self.bus_speed_hz in SPI_SPEEDS_HZ, f"display bus_speed_hz = {self.bus_speed_hz!r} must be one of "
-                                                 f"{', '.join(str(s) for s in SPI_SPEEDS_HZ)}"),
+            (0x08 <= self.address <= 0x77, f"display address = {self.address!r} must be 0x08..0x77, such as 0x3C"),
+            (self.speed_hz in SPI_SPEEDS_HZ, f"display speed_hz = {self.speed_hz!r} must be one of "
+                                             f"{', '.join(str(s) for s in SPI_SPEEDS_HZ)}"),
         )
         for ok, message in checks:
             if not ok:
                 raise UserError(message)
+        if self.port is None:
+            object.__setattr__(self, "port", 1 if self.bus == "i2c" else 0)
 
     @classmethod
     def from_dict(cls, data: dict) -> DisplaySpec:
@@ -59,17 +62,26 @@ class DisplaySpec:
         for key, value in data.items():
             if key not in known:
                 raise UserError(f"unknown display setting {key!r}; known: {', '.join(known)}")
-            want = type(known[key].default)
-            if isinstance(value, bool) or not isinstance(value, want):
+            want = str if key in ("driver", "bus") else int
+            if isinstance(value, bool) or not isinstance(value, want) and not (key == "port" and value is None):
                 raise UserError(f"display {key} = {value!r} must be {'text' if want is str else 'a whole number'}")
         return cls(**data)
 
+    @classmethod
+    def of(cls, spec) -> DisplaySpec:
+        """A DisplaySpec from itself, a dict, or any object with these attributes (a box's Display)."""
+        if isinstance(spec, cls):
+            return spec
+        if isinstance(spec, dict):
+            return cls.from_dict(spec)
+        return cls.from_dict({f.name: getattr(spec, f.name) for f in fields(cls) if hasattr(spec, f.name)})
 
-def open_display(spec: DisplaySpec | dict, stream=None):
-    """The device for `spec`; None for driver "none" (run no display thread then). `stream` is
-    where the "terminal" driver draws (default: standard output)."""
-    if isinstance(spec, dict):
-        spec = DisplaySpec.from_dict(spec)
+
+def open_display(spec, stream=None):
+    """The device for `spec` (a DisplaySpec, a dict, or a box's Display); None for driver
+    "none" (run no display thread then). `stream` is where the "terminal" driver draws
+    (default: standard output)."""
+    spec = DisplaySpec.of(spec)
     if spec.driver == "none":
         return None
     if spec.driver == "dummy":
@@ -102,8 +114,8 @@ def serial_interface(spec: DisplaySpec):
     try:
         if spec.bus == "i2c":
             return i2c(port=spec.port, address=spec.address)
-        return spi(port=spec.port, device=spec.device, gpio_DC=spec.gpio_DC, gpio_RST=spec.gpio_RST,
-                   bus_speed_hz=spec.bus_speed_hz)
+        return spi(port=spec.port, device=spec.device, gpio_DC=spec.dc,
+                   gpio_RST=None if spec.reset == -1 else spec.reset, bus_speed_hz=spec.speed_hz)
     except ImportError as exc:
         raise UserError(f"display on {spec.bus.upper()} needs the {exc.name} package, which only works on "
                         f"a Raspberry Pi; on a laptop use display driver \"terminal\"") from None
@@ -119,9 +131,9 @@ def what_to_check(spec: DisplaySpec) -> str:
         return (f"check that I2C is enabled (sudo raspi-config, Interface Options), that "
                 f"i2cdetect -y {spec.port} shows the display at 0x{spec.address:02X}, and the wiring "
                 f"(SDA to GPIO2, SCL to GPIO3, 3.3 V, GND)")
+    reset = "" if spec.reset == -1 else f", RST on GPIO{spec.reset}"
     return (f"check that SPI is enabled (sudo raspi-config, Interface Options), that "
-            f"/dev/spidev{spec.port}.{spec.device} exists, and the wiring (DC on GPIO{spec.gpio_DC}, "
-            f"RST on GPIO{spec.gpio_RST})")
+            f"/dev/spidev{spec.port}.{spec.device} exists, and the wiring (DC on GPIO{spec.dc}{reset})")
 
 
 def page_bytes(image) -> np.ndarray:
