@@ -409,3 +409,19 @@ def test_a_grid_whose_led_port_comes_later_gets_its_leds_then(jack, manager, cap
             sink.delete()
     waits = [r.getMessage() for r in caplog.records if "no LEDs yet" in r.getMessage()]
     assert len(waits) == 1
+
+
+@pytest.mark.timeout(120)
+def test_the_bench_measures_latency_and_hot_plug_times():
+    from reverie.bench.controllers import run
+
+    result = run(seconds=0.2, hotplug_cycles=2)
+    assert result["notes"] == 40 and result["hotplug_cycles"] == 2
+    for name in ("send_to_stamp", "stamp_to_emit", "send_to_emit"):
+        p50, p99, top = (result[f"{name}_ms_{k}"] for k in ("p50", "p99", "max"))
+        assert 0 <= p50 <= p99 <= top, result
+    # Loose bounds for a shared machine; the figures themselves are the bench's business.
+    assert result["send_to_emit_ms_p50"] < 50
+    assert 0 < result["appear_ms_median"] <= result["appear_ms_max"] < 1000 * APPEAR_S
+    assert 0 < result["vanish_ms_median"] <= result["vanish_ms_max"] < 1000 * APPEAR_S
+    assert result["dropped"] == result["malformed"] == 0
