@@ -2,9 +2,11 @@
 keys from a pseudo-terminal and from the window becoming events, the status under the screen."""
 import io
 import os
+import re
 import termios
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, ImageDraw
 from test_terminal import Grid
@@ -12,7 +14,7 @@ from test_window import xdisplay  # noqa: F401  (the private X server fixture)
 
 from reverie.events import Pad
 from reverie.hal.display_thread import DisplayThread
-from reverie.hal.keymap import help_lines
+from reverie.hal.keymap import KEYMAP, help_lines, key_map_markdown, shown
 from reverie.hal.simulator import Simulator
 from reverie.hal.terminal import ALT_SCREEN_OFF, CURSOR_SHOW, framed, half_block_lines
 
@@ -123,3 +125,12 @@ def test_the_window_mirrors_the_screen_and_takes_keys(xdisplay):  # noqa: F811
         sim.window.call(lambda root: root.tk.eval(root.protocol("WM_DELETE_WINDOW")))
         assert app.quit.is_set()
     assert not sim.window._thread.is_alive()
+
+
+def test_the_docs_key_map_is_the_code_s():
+    """To regenerate the block in docs/simulator.md: print(reverie.hal.keymap.key_map_markdown())."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "simulator.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- keymap: start -->\n(.*)\n<!-- keymap: end -->", doc, re.S).group(1)
+    assert block == key_map_markdown()
+    for key in KEYMAP:
+        assert ("`` ` ``" if key == "`" else f"`{shown(key)}`") in block, key
