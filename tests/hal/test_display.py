@@ -236,6 +236,12 @@ def test_nobody_at_the_address_says_what_to_check():
         open_oled(DisplaySpec(driver="ssd1306", address=0x3D), i2c(bus=SilentBus(), address=0x3D))
 
 
+def test_spi_without_its_modules_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "RPi", None)          # what a laptop without rpi-lgpio has
+    with pytest.raises(UserError, match=r"needs the Python module RPi.*pip install rpi-lgpio.*\"terminal\"$"):
+        open_display({"driver": "ssd1306", "bus": "spi"})
+
+
 def test_spi_off_a_pi_says_so(monkeypatch):
     class NotAPi:           # what importing RPi.GPIO does on any other machine
         def find_spec(self, name, path=None, target=None):

@@ -9,14 +9,11 @@ instead of the whole 1024-byte frame, which matters at 400 kHz I2C (~25 ms per f
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, fields
 
 import numpy as np
 
 from reverie.errors import UserError
-
-log = logging.getLogger(__name__)
 
 DRIVERS = ("ssd1306", "sh1106", "terminal", "dummy", "none")
 BUSES = ("i2c", "spi")
@@ -117,8 +114,11 @@ def serial_interface(spec: DisplaySpec):
         return spi(port=spec.port, device=spec.device, gpio_DC=spec.dc,
                    gpio_RST=None if spec.reset == -1 else spec.reset, bus_speed_hz=spec.speed_hz)
     except ImportError as exc:
-        raise UserError(f"display on {spec.bus.upper()} needs the {exc.name} package, which only works on "
-                        f"a Raspberry Pi; on a laptop use display driver \"terminal\"") from None
+        module = (exc.name or "RPi").split(".")[0]
+        package = {"RPi": "rpi-lgpio"}.get(module, module)
+        raise UserError(f"display on {spec.bus.upper()} needs the Python module {module}, which works only "
+                        f"on a Raspberry Pi (pip install {package}); on a laptop use display driver "
+                        f"\"terminal\"") from None
     except luma.core.error.DevicePermissionError as exc:
         raise UserError(f"display: {exc}; add this user to the {spec.bus} group "
                         f"(sudo adduser $USER {spec.bus}) and log in again") from None
