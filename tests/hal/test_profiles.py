@@ -215,6 +215,7 @@ BAD = {
     "match not a list": ('name = "x"\nmatch = "a"', "match: must be a list"),
     "bad regex": ('name = "x"\nmatch = ["re:(unclosed"]', "match[0]: bad regex"),
     "fallback": ('name = "x"\nfallback = "yes"', "fallback: must be true or false"),
+    "description": ('name = "x"\nmatch = ["a"]\ndescription = 3', "description: must be a string"),
     "channel": ('name = "x"\nmatch = ["a"]\nchannel = 17', "channel: channel 17 is out of 1..16"),
     "section not a table": ('name = "x"\nmatch = ["a"]\npads = 3', "pads: must be a table"),
     "too many pads": ('name = "x"\nmatch = ["a"]\n[pads]\nnotes = ' + str(list(range(17))),

@@ -205,8 +205,10 @@ class _Parser:
         if "name" not in data:
             self.fail("name", "missing")
         fields = dict(name=self.str_(data["name"], "name"), source=self.source,
-                      description=str(data.get("description", "")),
+                      description=data.get("description", ""),
                       match=self.patterns(data, "match"), skip=self.patterns(data, "skip"))
+        if not isinstance(fields["description"], str):
+            self.fail("description", "must be a string")
         fallback = data.get("fallback", False)
         if not isinstance(fallback, bool):
             self.fail("fallback", "must be true or false")
