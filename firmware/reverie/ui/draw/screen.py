@@ -43,6 +43,7 @@ def draw_card(c: Canvas, card: Card) -> None:
     rows = ([card.title] if card.title else []) + list(card.lines)
     rows = rows[:(HEIGHT - 3) // ch]
     top = HEIGHT - len(rows) * ch - 3
+    top = 0 if top < HEADER_PX else top
     c.d.rectangle((0, top, WIDTH - 1, HEIGHT - 1), fill=0, outline=1)
     for i, row in enumerate(rows):
         c.text(2, top + 2 + ch * i, row, invert=bool(card.title) and i == 0, width=WIDTH - 4)
