@@ -4,7 +4,7 @@ from __future__ import annotations
 from reverie.buses import BUS
 from reverie.instruments import INSTRUMENTS
 from reverie.params import ParamSpec
-from reverie.project.model import Track
+from reverie.project.model import Track, instrument_keys
 from reverie.project.pattern import TrackPattern, lock_specs
 
 SCREEN_PARAMS = 4           # parameters on one sound screen: one per encoder
@@ -35,9 +35,11 @@ def track_name(ctx, index: int | None = None) -> str:
 
 def screens(instrument: str) -> list[tuple[str, tuple[ParamSpec, ...]]]:
     """The sound page's screens: each instrument page in runs of four parameters, named
-    "FILT 1/3" style (page name in four letters, screen of the page)."""
+    "FILT 1/3" style (page name in four letters, screen of the page). The sample slot is
+    not among them: the track's sample is chosen on the sample page."""
     out = []
     for page, specs in INSTRUMENTS[instrument].pages().items():
+        specs = [s for s in specs if s.key in instrument_keys(instrument)]
         runs = [tuple(specs[i:i + SCREEN_PARAMS]) for i in range(0, len(specs), SCREEN_PARAMS)]
         for k, run in enumerate(runs):
             out.append((f"{page[:4].upper()} {k + 1}/{len(runs)}", run))

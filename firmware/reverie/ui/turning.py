@@ -61,9 +61,13 @@ def _within(spec: ParamSpec, raw: float, old: float) -> float:
 
 
 def show(spec: ParamSpec, value: float, width: int = 8) -> str:
-    """The value and its unit in at most `width` characters: "20kHz", "1.5s", "-6dB", "0.25"."""
+    """The value and its unit in at most `width` characters: "20kHz", "1.5s", "-6dB", "0.25";
+    a pan as "L30", "C", "R100"."""
     if spec.curve == "choice":
         return spec.choices[int(value)][:width]
+    if spec.key == "pan":
+        side = round(value * 100)
+        return "C" if side == 0 else f"{'L' if side < 0 else 'R'}{abs(side)}"
     unit = spec.unit
     if unit == "Hz" and abs(value) >= 1000:
         value, unit = value / 1000, "kHz"

@@ -39,27 +39,22 @@ class HeldEdit:
         if not 0 <= encoder < len(items):
             return []
         item = items[encoder]
+        if not isinstance(item, str):
+            return lock_held(ctx, item, detents)
         name, track = focused.pattern_name(ctx), ctx.track
         out: list = []
         for index in sorted(set(ctx.held_steps.values())):
             step = focused.track_pattern(ctx).steps[index]
             place = edit.where(name, track, index)
-            if isinstance(item, str):
-                if step is None:
-                    continue
-                try:
-                    field, value = turned(step, item, detents, ctx.func)
-                except UserError as exc:
-                    ctx.message = f"{place}: {exc}"
-                    continue
-                out += ctx.edit(edit.set_field, name, track, index, field, value,
-                                label=f"set {field} {place}", coalesce=f"held {name} {track} {item}")
-            else:
-                locks = step.locks if step is not None else {}
-                now = focused.as_number(item, locks[item.key]) if item.key in locks else focused.sound_value(ctx, item)
-                value = focused.stored(item, turn(item, now, detents, ctx.func))
-                out += ctx.edit(edit.set_lock, name, track, index, item.key, value,
-                                label=f"lock {item.key} {place}", coalesce=f"lock {name} {track} {item.key}")
+            if step is None:
+                continue
+            try:
+                field, value = turned(step, item, detents, ctx.func)
+            except UserError as exc:
+                ctx.message = f"{place}: {exc}"
+                continue
+            out += ctx.edit(edit.set_field, name, track, index, field, value,
+                            label=f"set {field} {place}", coalesce=f"held {name} {track} {item}")
         return unique(out)
 
     def fields(self, ctx) -> tuple[str, tuple[Field, ...]]:
@@ -74,10 +69,31 @@ class HeldEdit:
             if isinstance(item, str):
                 out.append(Field(LABELS[item], show(step, item), focus))
                 continue
-            locked = step is not None and item.key in step.locks
-            value = focused.as_number(item, step.locks[item.key]) if locked else focused.sound_value(ctx, item)
+            value, locked = locked_value(ctx, item, step)
             out.append(Field(item.label, show_value(item, value, 5), focus, marked=locked))
         return f"S{held[0] + 1}{more} {layer}", tuple(out)
+
+
+def lock_held(ctx, spec, detents: int) -> list:
+    """Turns the lock of `spec` on every held step, from the lock there or the track's value."""
+    name, track = focused.pattern_name(ctx), ctx.track
+    out: list = []
+    for index in sorted(set(ctx.held_steps.values())):
+        step = focused.track_pattern(ctx).steps[index]
+        locks = step.locks if step is not None else {}
+        now = focused.as_number(spec, locks[spec.key]) if spec.key in locks else focused.sound_value(ctx, spec)
+        value = focused.stored(spec, turn(spec, now, detents, ctx.func))
+        out += ctx.edit(edit.set_lock, name, track, index, spec.key, value,
+                        label=f"lock {spec.key} {edit.where(name, track, index)}",
+                        coalesce=f"lock {name} {track} {spec.key}")
+    return unique(out)
+
+
+def locked_value(ctx, spec, step) -> tuple[float, bool]:
+    """(the value a held step plays for `spec`, whether a lock holds it)."""
+    if step is not None and spec.key in step.locks:
+        return focused.as_number(spec, step.locks[spec.key]), True
+    return focused.sound_value(ctx, spec), False
 
 
 def unique(effects: list) -> list:

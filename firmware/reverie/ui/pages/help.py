@@ -7,6 +7,7 @@ part about the gesture made. A card shows 4 lines of CARD_CHARS characters.
 """
 from __future__ import annotations
 
+import re
 import textwrap
 
 from reverie.ui.view import Card
@@ -15,38 +16,39 @@ CARD_CHARS = 20
 CARD_LINES = 4
 
 GLOBAL = {
-    "PLAY": "Start the pattern; again: stop. FUNC+PLAY: continue from where it stopped.",
-    "STOP": "Stop. When stopped: release every note held by pads and keys.",
-    "REC": "Live recording on/off: pads and keys played while playing become steps.",
-    "SHIFT": "Hold and press any control to read what it does here.",
-    "FUNC": "Hold for second functions: FUNC+pad selects a track; FUNC+LEFT/RIGHT undo/redo.",
-    "PATTERN": "The pattern page: the focused track's 16 steps.",
-    "SOUND": "The sound page: the focused track's instrument, 4 parameters a screen.",
-    "MIXER": "The mixer: levels, meters, mutes and sends of all 16 tracks.",
-    "SONG": "The song page: chains and songs.",
+    "PLAY": "Play; again: stop. FUNC+PLAY: continue from where it stopped.",
+    "STOP": "Stop. When stopped: let go of every note pads and keys hold.",
+    "REC": "Live recording on or off: notes played while playing become steps.",
+    "SHIFT": "Hold, then press, turn or hit a control to read what it does.",
+    "FUNC": "Hold for more: +pad selects a track, +LEFT undo, +RIGHT redo.",
+    "PATTERN": "The pattern page: the focused track's steps, 16 at a time.",
+    "SOUND": "The sound page: the focused track's instrument parameters.",
+    "MIXER": "The mixer: levels, meters, mutes and sends of the 16 tracks.",
+    "SONG": "The song page: chains of patterns and songs.",
     "SAMPLE": "The sample browser: put a sample on the focused track.",
     "PROJECT": "The project page: save, load and start projects.",
-    "SETTINGS": "The settings page: the box's settings.",
-    "SYSTEM": "The system page: load, devices and version.",
+    "SETTINGS": "The settings page: how this box behaves.",
+    "SYSTEM": "The system page: load, devices, version.",
     "LEFT": "Move left on this page. FUNC+LEFT: undo the last edit.",
     "RIGHT": "Move right on this page. FUNC+RIGHT: redo what was undone.",
     "FUNC+LEFT": "Undo the last edit.",
     "FUNC+RIGHT": "Redo the edit undone last.",
     "FUNC+PLAY": "Continue playing from where it stopped.",
-    "ENC1": "Push: a page's action. Hold (or FUNC+push): the page menu.",
-    "ENC2": "Push: the page's action for this encoder's field, if it has one.",
-    "ENC3": "Push: the page's action for this encoder's field, if it has one.",
-    "ENC4": "Push: the page's action for this encoder's field, if it has one.",
-    "ENC1 TURN": "Turn: edit the first field shown at the bottom of the page.",
-    "ENC2 TURN": "Turn: edit the second field shown on the page.",
-    "ENC3 TURN": "Turn: edit the third field shown on the page.",
-    "ENC4 TURN": "Turn: edit the fourth field shown on the page.",
-    "PADS": "Play the pad's track (pad 1 = track 1).",
-    "FUNC+PADS": "Select the pad's track: the track pages show and edit.",
+    "ENC1": "Push: the page's action, if any. Hold or FUNC+push: the menu.",
+    "ENC2": "Push: the page's action for this field, if any.",
+    "ENC3": "Push: the page's action for this field, if any.",
+    "ENC4": "Push: the page's action for this field, if any.",
+    "FUNC+ENC1": "Open the menu of pages and actions.",
+    "ENC1 TURN": "Edit the page's first field.",
+    "ENC2 TURN": "Edit the page's second field.",
+    "ENC3 TURN": "Edit the page's third field.",
+    "ENC4 TURN": "Edit the page's fourth field.",
+    "PADS": "Play the pad's track (pad 1 plays track 1).",
+    "FUNC+PADS": "Select the pad's track: the pages show and edit it.",
 }
 
 ONE_ENCODER = {
-    "ENC1": "Click: next field. Hold+turn: left/right. Hold 1/2 s: the menu.",
+    "ENC1": "Click: next field. Hold+turn: left, right. Hold: menu. Double: push.",
 }
 
 
@@ -75,11 +77,12 @@ def lookup(page_help, control: str, func: bool = False, one_encoder: bool = Fals
 
 def _gesture_part(text: str, gesture: str) -> str:
     """From "turn: a; push: b" the part for the gesture made; the whole text otherwise."""
-    parts = [p.strip() for p in text.split(";")]
-    tagged = {p.split(":", 1)[0].strip().lower(): p for p in parts if ":" in p}
-    if gesture and gesture in tagged and len(tagged) > 1:
-        return tagged[gesture][0].upper() + tagged[gesture][1:]
-    return text
+    m = re.search(r"(^|;\s*)push:\s*", text, re.IGNORECASE)
+    if not gesture or m is None:
+        return text
+    part = text[m.end():] if gesture == "push" else text[:m.start()]
+    part = re.sub(r"^turn:\s*", "", part.strip(), flags=re.IGNORECASE)
+    return part[:1].upper() + part[1:] if part else text
 
 
 def card(title: str, text: str) -> Card:

@@ -14,8 +14,8 @@ TRACKS = 16
 
 HELP = {
     "ENC1 TURN": "Move the cursor; on TRACK: choose the track.",
-    "ENC1 PUSH": "Open the page or do the action under the cursor. Hold: close the menu.",
-    "ENC1": "Push: open the page or do the action under the cursor. Hold: close the menu.",
+    "ENC1 PUSH": "Open the page or do the action under the cursor. Hold: close.",
+    "ENC1": "Push: open the page or do the action. Hold: close the menu.",
     "LEFT": "Move the cursor up.",
     "RIGHT": "Move the cursor down.",
     "PADS": "Play the pad's track.",

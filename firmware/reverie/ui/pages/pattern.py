@@ -58,7 +58,7 @@ class PatternPage(Page):
     name = "PATTERN"
     title = "PATTERN"
     help = {
-        "PADS": "Add a trig; on a trig: clear it. Hold+turn: edit. Hold 1/2 s: step page.",
+        "PADS": "Add or clear a trig. Hold+turn: edit the step. Hold 1/2 s: step page.",
         "LEFT": "The previous 16 steps. Holding a step: the previous edit layer.",
         "RIGHT": "The next 16 steps. Holding a step: the next edit layer.",
         "ENC1 TURN": "Tempo (FUNC: fine). Holding a step: its note or the layer's 1st field.",

@@ -1,0 +1,125 @@
+"""The sound page: the focused track's instrument, four parameters a screen (one per
+encoder), screens made from the instrument spec's pages (focused.screens: "SAMP 1/3",
+"AMP 1/2", "FILT 1/3"...). LEFT/RIGHT change the screen.
+
+A turn sets the track's parameter: one undo entry per run of turns of one parameter
+(coalesce "param:<track>:<key>"), and the SetParam effect that the engine needs. While steps
+are held on the pattern page (hold pads there, then press SOUND) a turn locks the parameter
+on those steps instead, and the screen shows their values, locked ones marked. A knob
+(slot 0..7) sets the instrument page's parameters in order, absolutely.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reverie.events import PRESS, Key, Knob, Turn
+from reverie.project import mix_edit
+from reverie.ui import focused
+from reverie.ui.fields import Field, focus_of
+from reverie.ui.page import Page
+from reverie.ui.pages.held_edit import lock_held, locked_value
+from reverie.ui.turning import absolute, show, turn
+
+KNOB_SLOTS = 8
+
+
+@dataclass(frozen=True)
+class SoundView:
+    screen: str                  # "FILT 1/3"
+    rows: tuple[Field, ...]      # up to four, one per encoder
+    note: str = ""               # why nothing is shown ("T9: no track in the project")
+
+
+class SoundPage(Page):
+    name = "SOUND"
+    title = "SOUND"
+    help = {
+        "ENC1 TURN": "The first parameter shown. Steps held on the pattern page: lock it.",
+        "ENC2 TURN": "The second parameter shown (FUNC: fine steps).",
+        "ENC3 TURN": "The third parameter shown (FUNC: fine steps).",
+        "ENC4 TURN": "The fourth parameter shown (FUNC: fine steps).",
+        "LEFT": "The previous screen of parameters.",
+        "RIGHT": "The next screen of parameters: sample, amp, filter.",
+        "PADS": "Play the pad's track. FUNC+pad: edit that track's sound.",
+    }
+
+    def __init__(self) -> None:
+        self.screen = 0
+
+    def _screens(self, ctx):
+        t = focused.track(ctx)
+        return focused.screens(t.instrument) if t is not None else []
+
+    def _current(self, ctx):
+        screens = self._screens(ctx)
+        if not screens:
+            return None
+        return screens[min(self.screen, len(screens) - 1)]
+
+    def fields(self, ctx) -> int:
+        current = self._current(ctx)
+        return len(current[1]) if current else 1
+
+    def heading(self, ctx) -> str:
+        current = self._current(ctx)
+        if current is None:
+            return self.title
+        held = sorted(set(ctx.held_steps.values()))
+        return f"LOCK S{held[0] + 1}" if held else current[0]
+
+    def key(self, ctx, ev: Key) -> list | None:
+        if ev.name not in ("LEFT", "RIGHT"):
+            return None
+        if ev.action == PRESS:
+            count = max(1, len(self._screens(ctx)))
+            self.screen = max(0, min(count - 1, self.screen + (1 if ev.name == "RIGHT" else -1)))
+        return []
+
+    def turn(self, ctx, ev: Turn) -> list | None:
+        current = self._current(ctx)
+        if current is None:
+            ctx.message = f"T{ctx.track + 1} is not a track of this project"
+            return []
+        specs = current[1]
+        if not 0 <= ev.encoder < len(specs):
+            return []
+        spec = specs[ev.encoder]
+        if ctx.held_steps:
+            return lock_held(ctx, spec, ev.detents)
+        return self._set(ctx, spec, turn(spec, focused.sound_value(ctx, spec), ev.detents, ctx.func))
+
+    def knob(self, ctx, ev: Knob) -> list | None:
+        current = self._current(ctx)
+        if current is None or not 0 <= ev.slot < KNOB_SLOTS:
+            return None
+        t = focused.track(ctx)
+        page = current[1][0].page
+        specs = [s for name, run in focused.screens(t.instrument) for s in run if s.page == page]
+        if ev.slot >= len(specs):
+            return []
+        spec = specs[ev.slot]
+        now = focused.sound_value(ctx, spec)
+        value = turn(spec, now, int(round(ev.value)), ctx.func) if ev.relative else absolute(spec, ev.value)
+        return self._set(ctx, spec, value)
+
+    def _set(self, ctx, spec, value: float) -> list:
+        return ctx.edit(mix_edit.set_track_param, ctx.track, spec.key, focused.stored(spec, value),
+                        label=f"{spec.key} T{ctx.track + 1}", coalesce=f"param:{ctx.track}:{spec.key}")
+
+    def view(self, ctx) -> SoundView:
+        current = self._current(ctx)
+        if current is None:
+            return SoundView("", (), f"T{ctx.track + 1}: no track in the project")
+        name, specs = current
+        held = sorted(set(ctx.held_steps.values()))
+        step = focused.track_pattern(ctx).steps[held[0]] if held else None
+        rows = []
+        for i, spec in enumerate(specs):
+            if held:
+                value, locked = locked_value(ctx, spec, step)
+            else:
+                value, locked = focused.sound_value(ctx, spec), False
+            rows.append(Field(spec.label, show(spec, value), focus_of(ctx, i, len(specs)), locked,
+                              bar=None if spec.curve == "choice" else spec.to_norm(value),
+                              bipolar=spec.lo < 0 < spec.hi))
+        return SoundView(name, tuple(rows))
