@@ -1,0 +1,252 @@
+"""The UI machine on scripted events: routing, global keys, transport, track select, undo
+and redo, SHIFT help, notices, bad input and live recording."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from scenes import MINIMAL, groove, hit, playing, press, turn, ui
+
+from reverie.events import KEYS, Device, Key, Knob, Note, Pad, Turn
+from reverie.project import edit
+from reverie.ui import effects as fx
+from reverie.ui.context import Caps
+from reverie.ui.machine import NOTICE_S, UI
+from reverie.ui.pages import all_pages
+from reverie.ui.pages import help as helps
+from reverie.ui.pages.pattern import PatternPage
+from reverie.ui.status import Status
+from reverie.ui.view import Screen
+
+
+def test_starts_on_the_pattern_page_with_the_project():
+    u = ui()
+    assert u.page_name == "PATTERN"
+    assert u.project == groove()
+    assert u.context.track == 0
+    assert isinstance(u.view(), Screen)
+    assert u.view() == u.view()
+
+
+def test_page_keys_open_their_pages_and_unknown_pages_give_a_notice():
+    u = ui()
+    for name in ("SOUND", "MIXER", "PATTERN"):
+        press(u, name)
+        assert u.page_name == name
+    present = all_pages()
+    for name in ("SONG", "SAMPLE", "PROJECT", "SETTINGS", "SYSTEM"):
+        u.handle(Key("PATTERN", "press"))
+        u.handle(Key(name, "press"))
+        if name in present:
+            assert u.page_name == name
+        else:
+            assert u.page_name == "PATTERN" and name.lower() in u.context.message
+
+
+def test_play_toggles_the_transport_and_func_play_continues():
+    u = ui()
+    assert u.handle(Key("PLAY", "press")) == [fx.Transport("play")]
+    playing(u)
+    assert u.handle(Key("PLAY", "press")) == [fx.Transport("stop")]
+    u.handle(Key("FUNC", "press"))
+    assert u.handle(Key("PLAY", "press")) == [fx.Transport("continue")]
+
+
+def test_stop_when_stopped_releases_the_notes_pads_and_keys_hold():
+    u = ui()
+    press(u, "SOUND")
+    assert u.handle(Pad(3, 90, 1.0)) == [fx.PlayNote(3, 60, 90, 1.0)]
+    assert u.handle(Note(64, 80, 1.1)) == [fx.PlayNote(0, 64, 80, 1.1)]
+    out = u.handle(Key("STOP", "press", 2.0))
+    assert out[0] == fx.Transport("stop")
+    assert set(out[1:]) == {fx.PlayNote(3, 60, 0, 2.0), fx.PlayNote(0, 64, 0, 2.0)}
+    assert u.handle(Pad(3, 0, 2.1)) == []          # already released
+
+
+def test_func_pad_selects_the_track_and_refuses_a_track_the_project_lacks():
+    u = ui()
+    u.handle(Key("FUNC", "press"))
+    assert hit(u, 5) == []
+    assert u.context.track == 5
+    assert u.view().header.track == 5
+    before = u.project
+    hit(u, 12)
+    assert u.context.track == 5 and "8 tracks" in u.context.message
+    assert u.project is before
+
+
+def test_func_left_right_undo_and_redo_with_their_effects():
+    u = ui()
+    before = u.project
+    out = hit(u, 1)                                  # an empty step: a trig
+    assert out == [fx.PatternEdited("A01")]
+    after = u.project
+    u.handle(Key("FUNC", "press"))
+    assert u.handle(Key("LEFT", "press")) == [fx.PatternEdited("A01")]
+    assert u.project == before
+    assert u.handle(Key("RIGHT", "press")) == [fx.PatternEdited("A01")]
+    assert u.project == after
+    assert u.handle(Key("RIGHT", "press")) == []
+    assert u.context.message == "nothing to redo"
+
+
+def test_shift_shows_help_and_does_not_act():
+    u = ui()
+    before = u.project
+    u.handle(Key("SHIFT", "press"))
+    assert u.view().header.shift
+    for ev in (Key("PLAY", "press"), Turn(0, 3), Pad(2, 100), Key("SOUND", "press"), Key("REC", "press")):
+        assert u.handle(ev) == []
+        card = u.view().overlay
+        assert card is not None and card.lines and card.lines[0]
+    assert u.page_name == "PATTERN" and not u.recording
+    assert u.project is before
+    assert u.handle(Pad(2, 0)) == []                 # the release of the help hit does nothing
+    u.handle(Key("SHIFT", "release"))
+    assert u.view().overlay is None and not u.view().header.shift
+
+
+def test_help_card_names_the_control_and_says_what_it_does_on_this_page():
+    u = ui()
+    u.handle(Key("SHIFT", "press"))
+    u.handle(Key("PLAY", "press"))
+    card = u.view().overlay
+    assert card.title == "PLAY" and " ".join(card.lines) == helps.GLOBAL["PLAY"]
+    u.handle(Turn(1, 1))
+    card = u.view().overlay
+    assert card.title == "ENC2 TURN" and " ".join(card.lines) == PatternPage.help["ENC2 TURN"]
+    u.handle(Key("FUNC", "press"))
+    u.handle(Pad(0, 100))
+    assert u.view().overlay.title == "FUNC+PADS"
+
+
+def test_a_notice_goes_away_two_seconds_later_by_event_or_update_time():
+    u = ui()
+    u.handle(Key("FUNC", "press", 10.0))
+    u.handle(Key("LEFT", "press", 10.0))
+    assert u.context.message == "nothing to undo"
+    assert u.view().overlay is not None
+    u.update(Status(), now=10.0 + NOTICE_S / 2)
+    assert u.context.message
+    u.update(Status(), now=10.0 + NOTICE_S)
+    assert u.context.message == "" and u.view().overlay is None
+    u.handle(Key("LEFT", "press", 20.0))
+    u.handle(Key("FUNC", "release", 20.5 + NOTICE_S))
+    assert u.context.message == ""
+
+
+def test_status_message_from_the_box_shows_as_a_notice():
+    u = ui()
+    u.update(Status(message="saved Groove"))
+    assert u.view().overlay.lines == ("saved Groove",)
+
+
+def test_bad_input_never_raises_and_changes_nothing():
+    u = ui()
+    before = u.project
+    bad = [Key("NOPE", "press"), Turn(9, 1), Turn(0, 1.5), Pad(16, 100), Pad(0, 300), Pad(-1, 0),
+           Note(200, 100), Note(60, -1), Knob(0, math.nan), Knob(-1, 0.5, key="no_such_param"),
+           Knob(-1, 0.5, key="bus.nope"), Knob(-1, 0.5, key="master.nope"), Knob(-1, 0.5, key="x.y.z"),
+           object()]
+    for ev in bad:
+        assert u.handle(ev) == []
+    assert u.project is before
+    assert u.context.message
+
+
+def test_keyboard_notes_play_the_focused_track():
+    u = ui()
+    u.handle(Key("FUNC", "press"))
+    hit(u, 5)
+    u.handle(Key("FUNC", "release"))
+    assert u.handle(Note(48, 100, 3.0)) == [fx.PlayNote(5, 48, 100, 3.0)]
+    assert u.handle(Note(48, 0, 3.5)) == [fx.PlayNote(5, 48, 0, 3.5)]
+
+
+def test_pads_off_the_pattern_page_play_their_track():
+    u = ui()
+    press(u, "MIXER")
+    press(u, "SOUND")
+    assert u.handle(Pad(7, 64, 1.0)) == [fx.PlayNote(7, 60, 64, 1.0)]
+    assert u.handle(Pad(7, 0, 1.2)) == [fx.PlayNote(7, 60, 0, 1.2)]
+
+
+def test_learned_knob_sets_its_parameter_with_one_undo_entry():
+    u = ui()
+    out = u.handle(Knob(-1, 0.0, key="cutoff_hz", track=2))
+    assert out == [fx.SetParam("track", 2, "cutoff_hz", 20.0)]
+    u.handle(Knob(-1, 1.0, key="bus.volume_db"))
+    assert u.project.tracks[0].bus["volume_db"] == 6
+    u.handle(Knob(-1, 3, relative=True, key="master.tempo_bpm"))
+    u.handle(Knob(-1, 2, relative=True, key="master.tempo_bpm"))
+    assert u.project.tempo == 125
+    assert u.context.history.labels()[0].startswith("set master param")
+    u.context.undo()
+    assert u.project.tempo == 120
+
+
+def test_device_events_post_a_notice():
+    u = ui()
+    assert u.handle(Device("nanoPAD2", "generic-pads", True)) == []
+    assert "nanoPAD2 connected" == u.context.message
+    u.handle(Device("nanoPAD2", "generic-pads", False))
+    assert "went away" in u.context.message
+
+
+def test_live_recording_writes_pads_and_notes_at_the_playhead_as_one_undo_entry():
+    u = ui()
+    before = u.project
+    press(u, "REC")
+    assert u.recording and u.view().header.recording
+    press(u, "SOUND")
+    playing(u, {2: 6, 0: 3})
+    out = u.handle(Pad(2, 110, 5.0))
+    assert fx.PlayNote(2, 60, 110, 5.0) in out and fx.PatternEdited("A01") in out
+    u.handle(Pad(2, 0, 5.25))                       # half a beat at 120 BPM: 2 steps
+    step = edit.get_step(u.project, "A01", 2, 6)
+    assert step.notes == (60,) and step.velocity == 110 and step.length == 2
+    u.handle(Note(67, 90, 6.0))                     # the focused track (0), at its step 3
+    u.handle(Note(67, 0, 6.5))
+    kick = edit.get_step(u.project, "A01", 0, 3)
+    assert kick.notes == (67,) and kick.length == 4
+    press(u, "REC")
+    assert not u.recording
+    assert len(u.context.history.labels()) == 1
+    u.context.undo()
+    assert u.project == before
+
+
+def test_recording_when_stopped_only_plays():
+    u = ui()
+    press(u, "REC")
+    press(u, "SOUND")
+    before = u.project
+    assert u.handle(Pad(2, 100)) == [fx.PlayNote(2, 60, 100, 0.0)]
+    assert u.project is before
+
+
+@pytest.mark.parametrize("caps", [Caps(), MINIMAL], ids=["reference", "minimal"])
+def test_every_key_action_on_every_page_never_raises(caps):
+    u = UI(groove(), caps)
+    pages = list(u.menu.pages)
+    for page in pages:
+        u.open_page(page)
+        for name in KEYS:
+            for action in ("press", "long", "double", "release"):
+                u.handle(Key(name, action))
+                u.view()
+            u.close_menu()
+            u.open_page(page)
+        u.handle(Key("SHIFT", "release"))
+        u.handle(Key("FUNC", "release"))
+
+
+def test_turning_on_the_minimal_box_edits_the_focused_field():
+    u = ui(MINIMAL)
+    turn(u, 0, 5)
+    assert u.project.tempo == 125
+    press(u, "ENC1")                                  # the cursor to the second field: swing
+    assert u.context.focus == 1
+    turn(u, 0, 3)
+    assert u.project.pattern_at("A01").swing == 53
+    assert u.project.tempo == 125
