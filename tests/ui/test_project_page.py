@@ -240,3 +240,32 @@ def test_project_screens():
     shot(page, ctx, "project-load")
     press(page, ctx, "ENC1")
     shot(page, ctx, "project-confirm")
+
+
+# --- through the machine ------------------------------------------------------------------------
+
+def test_through_the_machine_save_and_the_saved_state():
+    from reverie.ui.machine import UI
+    u = UI(Project(name="Night bus", tracks=[Track("Kick")]))
+    u.update(Status(projects=PROJECTS, saved_as="Night bus", saved_revision=u.context.history.revision))
+    assert u.handle(Key("PROJECT", "press")) == []
+    assert u.view().body.state == "saved" and u.view().header.title == "PROJECT"
+    u.handle(Key("SOUND", "press"))
+    u.handle(Turn(0, 3))                             # an edit on another page
+    assert u.context.history.can_undo
+    u.handle(Key("PROJECT", "press"))
+    assert u.view().body.state == "unsaved"
+    assert u.handle(Key("ENC1", "press")) == [fx.SaveProject("")]
+
+
+def test_through_the_machine_with_one_encoder_load_asks_over_unsaved_edits():
+    from scenes import MINIMAL
+    from reverie.ui.machine import UI
+    u = UI(Project(name="Night bus", tracks=[Track("Kick")]), MINIMAL)
+    u.update(Status(projects=PROJECTS, saved_as="Night bus", saved_revision=-5))
+    u.open_page("PROJECT")
+    u.handle(Turn(0, 2))
+    for expected in ([], [], [fx.LoadProject("Demo jam")]):
+        u.handle(Key("ENC1", "press"))
+        assert u.handle(Key("ENC1", "release")) == expected
+        u.handle(Turn(0, 1))

@@ -233,3 +233,40 @@ def test_samples_screen_with_one_encoder_on_load():
 def test_samples_screen_without_samples():
     page, ctx, _ = page_with(samples=())
     shot(page, ctx, "samples-empty")
+
+
+# --- through the machine ------------------------------------------------------------------------
+
+def machine(caps=Caps()):
+    from reverie.ui.machine import UI
+    u = UI(Project(tracks=[Track("Kick", sample="factory:kick")]), caps)
+    u.update(Status(samples=REFS))
+    return u
+
+
+def test_through_the_machine_on_the_reference_box():
+    u = machine()
+    out = u.handle(Key("SAMPLE", "press"))
+    assert u.page_name == "SAMPLE" and out == [fx.LoadOverview("factory:kick")]
+    u.context.overviews["factory:kick"] = decaying_sine()
+    assert u.view().body.overview == decaying_sine()
+    assert u.handle(Turn(2, 4)) == [fx.SetParam("track", 0, "start", 0.0312)]
+    assert u.handle(Turn(0, 1)) == [fx.LoadOverview("factory:snare")]
+    out = u.handle(Key("ENC1", "press"))
+    assert fx.LoadSample(0, "factory:snare") in out
+    u.handle(Key("ENC1", "release"))
+    assert u.project.tracks[0].sample == "factory:snare"
+    assert u.handle(Pad(12, 100, 3.0)) == [fx.PlayNote(0, 72, 100, 3.0)]
+
+
+def test_through_the_machine_with_one_encoder():
+    from scenes import MINIMAL
+    u = machine(MINIMAL)
+    u.open_page("SAMPLE")
+    u.handle(Turn(0, 3))
+    for _ in range(2):                               # to LOAD, and LOAD
+        u.handle(Key("ENC1", "press"))
+        out = u.handle(Key("ENC1", "release"))
+    assert fx.LoadSample(0, REFS[3]) in out and u.view().body.focus == "start"
+    u.handle(Turn(0, 2))
+    assert u.project.tracks[0].params["start"] == 0.0156

@@ -163,3 +163,28 @@ def test_settings_screen_with_one_encoder():
     click(page, ctx)
     click(page, ctx)
     shot(page, ctx, "settings-one-encoder")
+
+
+# --- through the machine ------------------------------------------------------------------------
+
+def test_through_the_machine_settings_start_from_what_the_app_gave():
+    from reverie.ui.machine import UI
+    u = UI(Project(tracks=[Track("Kick")]), settings={"sync.source": "midi"})
+    u.handle(Key("SETTINGS", "press"))
+    u.handle(Key("RIGHT", "press"))
+    assert dict(u.view().body.lines)["sync"] == "MIDI"
+    assert u.handle(Turn(1, -1)) == [fx.Setting("sync.source", "internal")]
+    assert u.context.settings["sync.source"] == "internal"
+
+
+def test_through_the_machine_one_encoder_hold_and_turn_changes_the_screen():
+    from scenes import MINIMAL
+    from reverie.ui.machine import UI
+    u = UI(Project(tracks=[Track("Kick")]), MINIMAL)
+    u.open_page("SETTINGS")
+    u.handle(Key("ENC1", "press"))
+    u.handle(Turn(0, 1))                             # held: RIGHT
+    u.handle(Key("ENC1", "release"))
+    v = u.view().body
+    assert v.screen == 1 and v.focus == 0
+    assert u.handle(Turn(0, 1)) == [fx.Setting("pads.velocity", "fixed")]

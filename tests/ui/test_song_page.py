@@ -318,3 +318,56 @@ def test_song_screen_with_one_encoder():
     short(page, ctx)
     short(page, ctx)
     shot(page, ctx, "song-one-encoder")
+
+
+# --- through the machine -----------------------------------------------------------------------
+
+def machine(caps=Caps()):
+    from reverie.ui.machine import UI
+    return UI(project(mode="song", song=Song(rows=list(ROWS))), caps)
+
+
+def handle_press(u, name):
+    return u.handle(Key(name, "press")) + u.handle(Key(name, "release"))
+
+
+def test_through_the_machine_on_the_reference_box():
+    u = machine()
+    handle_press(u, "SONG")
+    assert u.page_name == "SONG" and u.view().body.view == "song"
+    assert u.handle(Pad(6, 100)) == [fx.QueuePattern("A07")]
+    assert u.handle(Pad(6, 0)) == []
+    u.handle(Turn(0, -1))
+    assert u.handle(Turn(2, -2)) == [fx.ProjectEdited()] and u.project.mode == "pattern"
+    handle_press(u, "SONG")                          # the page's own key: the chain
+    assert u.page_name == "SONG" and u.view().body.view == "chain"
+    u.handle(Key("FUNC", "press"))
+    u.handle(Pad(3, 100))                            # FUNC + pad: the machine selects the track
+    assert u.context.track == 3
+    u.handle(Key("FUNC", "release"))
+    u.handle(Key("SHIFT", "press"))
+    u.handle(Turn(2, 1))
+    assert "move the entry" in " ".join(u.view().overlay.lines)
+    assert u.project.mode == "pattern"               # help does not act
+
+
+def test_through_the_machine_with_one_encoder():
+    from scenes import MINIMAL
+    u = machine(MINIMAL)
+    u.handle(Key("ENC1", "press"))
+    u.handle(Key("ENC1", "long"))                    # the menu
+    u.handle(Key("ENC1", "release"))
+    assert u.menu_open
+    u.handle(Turn(0, u.menu.items.index("SONG") - u.menu.cursor))
+    handle_press(u, "ENC1")
+    assert u.page_name == "SONG"
+    handle_press(u, "ENC1")                          # a click: the focus to the row's pattern
+    assert u.view().body.focus == "pattern"
+    u.handle(Turn(0, 2))
+    assert u.project.song.rows[0].pattern == "A03"
+    handle_press(u, "ENC1")
+    u.handle(Key("ENC1", "press"))
+    u.handle(Key("ENC1", "double"))                  # back on the pattern: ENC2's push, delete
+    u.handle(Key("ENC1", "release"))
+    assert [r.pattern for r in u.project.song.rows] == ["A02", "B05"]
+    assert u.view().body.focus == "pattern"

@@ -87,3 +87,13 @@ def test_system_screens():
     shot(page, ctx, "system-scrolled")
     page.turn(ctx, Turn(0, -5))
     shot(page, ctx, "system-overloaded")
+
+
+def test_through_the_machine_the_page_shows_each_new_status():
+    from reverie.ui.machine import UI
+    u = UI(Project())
+    u.handle(Key("SYSTEM", "press"))
+    u.update(BUSY)
+    assert u.page_name == "SYSTEM" and u.view().body.lines[1] == ("IP 192.168.1.20", "")
+    u.update(Status(ip_address=""))
+    assert u.view().body.lines[1] == ("no network", "")
