@@ -1,5 +1,6 @@
 """The whole box, started as `reverie run` starts it, with no audio device: the WAV fallback."""
 import dataclasses
+import io
 
 import numpy as np
 import soundfile as sf
@@ -15,7 +16,8 @@ def test_run_plays_the_demo_into_the_fallback_wav(tmp_path, monkeypatch):
                                                              fallback_wav=str(wav)))
     # no PortAudio device exists on the test machine, so the fallback must take over
     monkeypatch.setattr("reverie.hal.audio.list_output_devices", lambda: [])
-    result = run_app(config, seconds=1.5)
+    screen = io.StringIO()
+    result = run_app(config, seconds=1.5, play=True, stream=screen, stdin=io.StringIO())
     assert result.output == "WavOutput"
     assert result.faults == 0
     audio, rate = sf.read(wav)
@@ -25,3 +27,5 @@ def test_run_plays_the_demo_into_the_fallback_wav(tmp_path, monkeypatch):
     assert np.abs(audio[:int(0.19 * rate)]).max() < 1e-4
     assert np.abs(audio[int(0.2 * rate):]).max() > 0.1
     assert np.abs(audio).max() <= 10 ** (-0.3 / 20) + 1e-6
+    # the simulator drew the box's screen in the "terminal"
+    assert "\u2580" in screen.getvalue() or "\u2584" in screen.getvalue() or "\u2588" in screen.getvalue()

@@ -33,6 +33,7 @@ class SamplesConfig:
 @dataclass(frozen=True)
 class ProjectConfig:
     path: str = ""                      # "" = the shipped demo project
+    library: str = "~/reverie/projects"  # where the project page lists, saves and loads projects
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,15 @@ from reverie.errors import UserError
 
 def add_parser(sub):
     p = sub.add_parser("run", help="start the box",
-                       description="Start the box: load the project (the demo by default) and play "
-                       "it through the configured audio device, or into a WAV file when there is none.")
+                       description="Start the box: load the project (the demo by default), show its screen "
+                       "and take its keys, pads, encoders and USB MIDI controllers. On a laptop the box "
+                       "is the simulator: the screen in the terminal (and a window), the computer "
+                       "keyboard as the controls (? shows them). Sound goes to the configured audio "
+                       "device, or into a WAV file when there is none.")
     p.add_argument("--config", metavar="FILE", help="configuration file (default ~/.config/reverie/config.toml)")
     p.add_argument("--project", metavar="DIR", help="project folder (default: configuration, then the demo)")
     p.add_argument("--seconds", type=float, metavar="S", help="stop after S seconds (default: run until stopped)")
+    p.add_argument("--play", action="store_true", help="start playing at once (otherwise PLAY starts it)")
     return p
 
 
@@ -25,7 +29,7 @@ def run(args) -> int:
     config = load_config(args.config)
     stop = threading.Event()
     stop_on_signals(stop)
-    result = run_app(config, args.project, args.seconds, stop)
+    result = run_app(config, args.project, args.seconds, stop, play=args.play)
     print(f"played {result.seconds:.1f} s through {result.output}: "
           f"{result.xruns} xruns, {result.faults} faults")
     return 0

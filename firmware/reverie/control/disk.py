@@ -1,0 +1,113 @@
+"""The UI's disk work as worker jobs (jobs.py): saving and loading projects, loading a sample
+onto a track, and the lists the project and sample pages offer. Reading and decoding run
+on the worker; the engine and the UI change only in `finish`, on the control thread.
+
+Projects live in the library folder, one folder each (project.json plus samples/). Saving
+the shipped demo, which is read-only, saves a copy into the library under its name."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from reverie.errors import UserError
+from reverie.project.model import FACTORY_PREFIX
+from reverie.project.store import PROJECT_FILE, SAMPLES_DIR
+from reverie.ui import effects as fx
+
+SAMPLE_SUFFIXES = (".wav", ".aif", ".aiff", ".flac", ".ogg")
+
+
+def folder_name(name: str) -> str:
+    """A project's name as a folder name: letters, digits, - and _ kept, the rest as -."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name.strip()).strip("-")
+    return slug or "untitled"
+
+
+@dataclass
+class Disk:
+    rig: object                  # app.Rig: engine, sequencer, ui, folder, rate
+    library: Path
+    factory_dir: Path
+
+    def handlers(self) -> dict:
+        return {fx.SaveProject: self.save, fx.LoadProject: self.load, fx.LoadSample: self.sample}
+
+    def _target(self, path: str) -> Path:
+        from reverie.project.demo import demo_project_path
+
+        rig = self.rig
+        if path:
+            return Path(path) if Path(path).is_absolute() else self.library / folder_name(path)
+        if rig.folder is None or Path(rig.folder).resolve() == demo_project_path().resolve():
+            return self.library / folder_name(rig.ui.project.name)
+        return Path(rig.folder)
+
+    def save(self, e: fx.SaveProject):
+        from reverie.project.store import save_project
+
+        project, revision, folder = self.rig.ui.project, self.rig.ui.context.history.revision, self._target(e.path)
+
+        def finish(_):
+            self.rig.folder = folder
+            self.rig.saved_revision = revision
+            notify(self.rig, f"saved {project.name} to {folder}")
+        return f"saving {project.name}", lambda: save_project(project, folder), finish
+
+    def load(self, e: fx.LoadProject):
+        from reverie.project.loader import load_sounds
+        from reverie.project.store import load_project
+
+        folder = self._target(e.path)
+
+        def work():
+            project = load_project(folder)
+            return project, load_sounds(project, folder, self.rig.rate, factory_dir=self.factory_dir)
+
+        def finish(result):
+            self.rig.replace_project(*result, folder)
+            notify(self.rig, f"loaded {result[0].name}")
+        return f"loading {folder.name}", work, finish
+
+    def sample(self, e: fx.LoadSample):
+        from reverie.samples import load_sample
+
+        path = self.sample_path(e.path)
+
+        def finish(sound):
+            engine = self.rig.engine
+            ok = engine.set_sample(e.track, sound.data, -1 if sound.loop_start is None else sound.loop_start,
+                                   -1 if sound.loop_end is None else sound.loop_end)
+            notify(self.rig, f"T{e.track + 1}: {e.path}" if ok else "busy: the sample was not loaded")
+        return f"loading {e.path}", lambda: load_sample(path, engine_rate=self.rig.rate), finish
+
+    def sample_path(self, ref: str) -> Path:
+        if ref.startswith(FACTORY_PREFIX):
+            from reverie.kit import build_factory_kit
+
+            name = ref[len(FACTORY_PREFIX):]
+            kit = build_factory_kit(self.factory_dir)
+            if name not in kit:
+                raise UserError(f"{ref} is not a factory sound; known: {', '.join(kit)}")
+            return kit[name]
+        if self.rig.folder is None:
+            raise UserError(f"{ref}: this project has no samples folder; save it first")
+        return Path(self.rig.folder) / SAMPLES_DIR / ref
+
+    def listing(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(project names in the library, sample references offered): worker thread."""
+        from reverie.kit import FACTORY_KIT_NAMES
+
+        projects = ()
+        if self.library.is_dir():
+            projects = tuple(sorted(p.name for p in self.library.iterdir() if (p / PROJECT_FILE).is_file()))
+        samples = [FACTORY_PREFIX + n for n in FACTORY_KIT_NAMES]
+        if self.rig.folder is not None and (Path(self.rig.folder) / SAMPLES_DIR).is_dir():
+            base = Path(self.rig.folder) / SAMPLES_DIR
+            samples += sorted(str(p.relative_to(base)) for p in base.rglob("*")
+                              if p.suffix.lower() in SAMPLE_SUFFIXES and p.is_file())
+        return projects, tuple(samples)
+
+
+def notify(rig, text: str) -> None:
+    rig.applier.notice = text
