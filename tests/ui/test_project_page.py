@@ -269,3 +269,12 @@ def test_through_the_machine_with_one_encoder_load_asks_over_unsaved_edits():
         u.handle(Key("ENC1", "press"))
         assert u.handle(Key("ENC1", "release")) == expected
         u.handle(Turn(0, 1))
+
+
+def test_every_help_text_fits_the_help_card():
+    from reverie.ui.pages import help as helps
+    from reverie.ui.pages.project import ProjectPage
+    for control in ProjectPage.help:
+        for gesture in ((" TURN", " PUSH") if control in ("ENC1", "ENC2", "ENC3", "ENC4") else ("",)):
+            text = helps.lookup(ProjectPage.help, control + gesture)
+            assert text != "Nothing here." and not helps.wrap(text)[-1].endswith("~"), control + gesture

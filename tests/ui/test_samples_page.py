@@ -270,3 +270,12 @@ def test_through_the_machine_with_one_encoder():
     assert fx.LoadSample(0, REFS[3]) in out and u.view().body.focus == "start"
     u.handle(Turn(0, 2))
     assert u.project.tracks[0].params["start"] == 0.0156
+
+
+def test_every_help_text_fits_the_help_card():
+    from reverie.ui.pages import help as helps
+    from reverie.ui.pages.samples import SamplesPage
+    for control in SamplesPage.help:
+        for gesture in ((" TURN", " PUSH") if control in ("ENC1", "ENC2", "ENC3", "ENC4") else ("",)):
+            text = helps.lookup(SamplesPage.help, control + gesture)
+            assert text != "Nothing here." and not helps.wrap(text)[-1].endswith("~"), control + gesture

@@ -188,3 +188,12 @@ def test_through_the_machine_one_encoder_hold_and_turn_changes_the_screen():
     v = u.view().body
     assert v.screen == 1 and v.focus == 0
     assert u.handle(Turn(0, 1)) == [fx.Setting("pads.velocity", "fixed")]
+
+
+def test_every_help_text_fits_the_help_card():
+    from reverie.ui.pages import help as helps
+    from reverie.ui.pages.settings import SettingsPage
+    for control in SettingsPage.help:
+        for gesture in ((" TURN", " PUSH") if control in ("ENC1", "ENC2", "ENC3", "ENC4") else ("",)):
+            text = helps.lookup(SettingsPage.help, control + gesture)
+            assert text != "Nothing here." and not helps.wrap(text)[-1].endswith("~"), control + gesture

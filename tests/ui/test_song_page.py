@@ -371,3 +371,12 @@ def test_through_the_machine_with_one_encoder():
     u.handle(Key("ENC1", "release"))
     assert [r.pattern for r in u.project.song.rows] == ["A02", "B05"]
     assert u.view().body.focus == "pattern"
+
+
+def test_every_help_text_fits_the_help_card():
+    from reverie.ui.pages import help as helps
+    from reverie.ui.pages.song import SongPage
+    for control in SongPage.help:
+        for gesture in ((" TURN", " PUSH") if control in ("ENC1", "ENC2", "ENC3", "ENC4") else ("",)):
+            text = helps.lookup(SongPage.help, control + gesture)
+            assert text != "Nothing here." and not helps.wrap(text)[-1].endswith("~"), control + gesture

@@ -97,3 +97,12 @@ def test_through_the_machine_the_page_shows_each_new_status():
     assert u.page_name == "SYSTEM" and u.view().body.lines[1] == ("IP 192.168.1.20", "")
     u.update(Status(ip_address=""))
     assert u.view().body.lines[1] == ("no network", "")
+
+
+def test_every_help_text_fits_the_help_card():
+    from reverie.ui.pages import help as helps
+    from reverie.ui.pages.system import SystemPage
+    for control in SystemPage.help:
+        for gesture in ((" TURN", " PUSH") if control in ("ENC1", "ENC2", "ENC3", "ENC4") else ("",)):
+            text = helps.lookup(SystemPage.help, control + gesture)
+            assert text != "Nothing here." and not helps.wrap(text)[-1].endswith("~"), control + gesture

@@ -48,7 +48,7 @@ class ProjectPage(Page):
     title = "PROJECT"
     help = {
         "ENC1": "turn: choose; naming: move along the name; push: do it (naming: save)",
-        "ENC2": "turn: naming: the letter under the cursor",
+        "ENC2 TURN": "Naming: the letter under the cursor.",
         "LEFT": "Back to the project menu; naming: the cursor left.",
         "RIGHT": "Naming: the cursor right.",
         "PROJECT": "Back to the project menu.",

@@ -42,9 +42,9 @@ class SamplesPage(Page):
     title = "SAMPLES"
     help = {
         "ENC1": "turn: pick a sample; push: put it on the focused track",
-        "ENC2": "turn: choose a marker: start, end, loop start, loop end",
-        "ENC3": "turn: move the marker, a screen column a click",
-        "ENC4": "turn: move the marker finely",
+        "ENC2 TURN": "Choose a marker: start, end, loop start, loop end.",
+        "ENC3 TURN": "Move the marker, a screen column a click.",
+        "ENC4 TURN": "Move the marker finely.",
         "PADS": "Play the focused track: pad 1 at its root note, a semitone a pad.",
     }
 

@@ -31,7 +31,7 @@ class SystemPage(Page):
     name = "SYSTEM"
     title = "SYSTEM"
     help = {
-        "ENC1": "turn: scroll: voices, network, version, MIDI devices",
+        "ENC1 TURN": "Scroll: voices, network, version, MIDI devices.",
     }
 
     def __init__(self) -> None:
