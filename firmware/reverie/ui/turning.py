@@ -1,9 +1,9 @@
 """How an encoder turn moves a parameter, and how a value is written in a few characters.
 
 A detent moves a value by a step that suits its spec: whole numbers and choices by one;
-semitones, cents and BPM by one; decibels by 0.5; times in ms along a cube-root taper (fine
+semitones, cents and BPM by one and decibels by 0.5 (FUNC held: a tenth); times in ms along a cube-root taper (fine
 near zero, quick at seconds); exponential curves (frequencies) by 1/128 of their normalised
-range; other linear values by 1/128 of their range. With FUNC held the step is an eighth.
+range; other linear values by 1/128 of their range (FUNC held: an eighth of these).
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from reverie.params import ParamSpec
 
 RESOLUTION = 128            # detents across a normalised range
 FINE = 8                    # FUNC held: steps this many times smaller
+FINE_UNITS = 10             # ... and tenths of a semitone, a cent, a BPM
 UNIT_STEPS = {"st": 1.0, "ct": 1.0, "dB": 0.5, "BPM": 1.0, "bpm": 1.0}
 NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 
@@ -29,7 +30,7 @@ def turn(spec: ParamSpec, value: float, detents: int, fine: bool = False) -> flo
         return _within(spec, spec.from_norm(x), value)
     step = UNIT_STEPS.get(spec.unit)
     if step is not None:
-        step /= div
+        step /= FINE_UNITS if fine else 1
         return _within(spec, round((value + detents * step) / step) * step, value)
     if spec.unit == "ms" and spec.lo >= 0 < spec.hi:
         x = (value / spec.hi) ** (1 / 3) + detents / (RESOLUTION * div)

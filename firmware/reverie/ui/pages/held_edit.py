@@ -70,7 +70,8 @@ class HeldEdit:
                 out.append(Field(LABELS[item], show(step, item), focus))
                 continue
             value, locked = locked_value(ctx, item, step)
-            out.append(Field(item.label, show_value(item, value, 5), focus, marked=locked))
+            width = 4 if item.curve == "choice" else 5      # a choice's name is cut: keep a gap
+            out.append(Field(item.label, show_value(item, value, width), focus, marked=locked))
         return f"S{held[0] + 1}{more} {layer}", tuple(out)
 
 
