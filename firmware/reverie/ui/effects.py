@@ -67,12 +67,14 @@ class Fill:
 
 @dataclass(frozen=True, slots=True)
 class SaveProject:
-    path: str             # a project folder; "" = where it was loaded from
+    """The project page saves under a name (a folder in the box's projects folder, listed
+    in Status.projects once saved); "" saves where the project was loaded from."""
+    path: str             # a project folder or a name; "" = where it was loaded from
 
 
 @dataclass(frozen=True, slots=True)
 class LoadProject:
-    path: str
+    path: str             # a project folder, or a name from Status.projects
 
 
 @dataclass(frozen=True, slots=True)
