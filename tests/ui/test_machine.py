@@ -250,3 +250,83 @@ def test_turning_on_the_minimal_box_edits_the_focused_field():
     turn(u, 0, 3)
     assert u.project.pattern_at("A01").swing == 53
     assert u.project.tempo == 125
+
+
+def open_by_menu(u: UI, page: str) -> None:
+    """With the minimal box's controls only: hold ENC1, let go, turn to the page, click."""
+    u.handle(Key("ENC1", "press"))
+    u.handle(Key("ENC1", "long"))
+    u.handle(Key("ENC1", "release"))
+    assert u.menu_open
+    turn(u, 0, -99)
+    turn(u, 0, u.menu.items.index(page))
+    press(u, "ENC1")
+
+
+def test_every_page_is_reached_through_the_menu_on_the_minimal_box():
+    u = ui(MINIMAL)
+    assert set(u.menu.pages) >= {"PATTERN", "STEP", "SOUND", "MIXER"}
+    assert set(u.menu.pages) == set(all_pages())
+    for page in reversed(u.menu.pages):
+        open_by_menu(u, page)
+        assert u.page_name == page and not u.menu_open
+
+
+def test_the_menu_chooses_the_track_and_undoes_redoes_and_records():
+    u = ui(MINIMAL)
+    hit(u, 1)
+    changed = u.project
+    open_by_menu(u, "TRACK")
+    assert u.menu_open and u.menu.choosing
+    turn(u, 0, 3)
+    press(u, "ENC1")
+    assert u.context.track == 3 and not u.menu_open
+    open_by_menu(u, "UNDO")
+    assert u.project == groove() and u.menu_open
+    turn(u, 0, 1)
+    press(u, "ENC1")
+    assert u.project == changed
+    turn(u, 0, 1)
+    press(u, "ENC1")
+    assert u.recording
+    u.handle(Key("ENC1", "press"))
+    u.handle(Key("ENC1", "long"))                        # a hold closes the menu
+    assert not u.menu_open
+    assert u.handle(Key("ENC1", "release")) == [] and u.context.focus == 0
+
+
+def test_the_reference_box_opens_the_menu_with_func_and_enc1():
+    u = ui()
+    u.handle(Key("FUNC", "press"))
+    u.handle(Key("ENC1", "press"))
+    u.handle(Key("FUNC", "release"))
+    u.handle(Key("ENC1", "release"))                     # the release of the opening push
+    assert u.menu_open
+    press(u, "RIGHT")
+    press(u, "ENC1")
+    assert u.page_name == u.menu.pages[1] and not u.menu_open
+    u.open_menu()
+    press(u, "MIXER")                                    # a page key closes it and opens its page
+    assert u.page_name == "MIXER" and not u.menu_open
+
+
+def test_one_encoder_hold_and_turn_is_left_right_and_a_double_click_pushes():
+    u = ui(MINIMAL)
+    press(u, "SOUND")
+    u.open_page("SOUND")
+    u.handle(Key("ENC1", "press"))
+    turn(u, 0, 2)
+    u.handle(Key("ENC1", "release"))
+    assert u.view().header.title == "SAMP 3/3" and u.context.focus == 0
+    u.open_page("STEP")
+    turn(u, 0, 1)                                        # line: N1
+    u.handle(Key("ENC1", "press"))
+    u.handle(Key("ENC1", "release"))                     # focus: the value
+    assert u.context.focus == 1
+    u.handle(Key("ENC1", "press"))
+    u.handle(Key("ENC1", "release"))                     # the first click moves on...
+    u.handle(Key("ENC1", "press"))
+    u.handle(Key("ENC1", "double"))                      # ...the double click comes back and
+    u.handle(Key("ENC1", "release"))                     # pushes the value: remove note 1
+    assert u.context.focus == 1
+    assert u.context.message == "a trig plays at least one note"

@@ -10,12 +10,12 @@ COLUMN = WIDTH // 4         # px per field in a row of four
 
 def columns(c: Canvas, fields: tuple[Field, ...], y: int) -> None:
     """Labels on the line at `y`, values on the line below; the cursor's label inverse,
-    a locked field's label followed by a dot."""
+    a locked field's label underlined."""
     for i, f in enumerate(fields[:4]):
         x = i * COLUMN + 1
         end = c.text(x, y, f.label[:4], invert=f.focus)
         if f.marked:
-            dot(c, end + 2, y + 5)
+            c.hline(x, end - 1, y + 11)
         c.text(x, y + 12, f.value, width=COLUMN - 2)
 
 
