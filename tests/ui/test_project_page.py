@@ -1,3 +1,5 @@
+import pytest
+
 from reverie.events import Key, Turn
 from reverie.project import mix_edit
 from reverie.project.history import History
@@ -11,10 +13,10 @@ from reverie.ui.view import Header, Screen
 
 from golden import assert_golden
 
-PROJECTS = ("Night bus", "Demo jam", "Sketch 04", "LIVE SET 2024", "Ambient")
+PROJECTS = ("Night-bus", "Demo-jam", "Sketch-04", "LIVE-SET-2024", "Ambient")   # folder names
 
 
-def page_with(edits=0, saved=True, saved_as="Night bus", encoders=4, projects=PROJECTS):
+def page_with(edits=0, saved=True, saved_as="Night-bus", encoders=4, projects=PROJECTS):
     history = History(Project(name="Night bus", tracks=[Track("Kick")]))
     for i in range(edits):
         history.apply(mix_edit.set_tempo, 100 + i)
@@ -57,7 +59,7 @@ def test_the_menu_shows_the_name_whether_saved_and_the_undo_depth():
     page, ctx = page_with(edits=12, saved=False)
     v = page.view(ctx)
     assert (v.mode, v.name, v.state, v.undo) == ("menu", "Night bus", "unsaved", 12)
-    ctx.status = Status(saved_as="Night bus", saved_revision=ctx.history.revision)
+    ctx.status = Status(saved_as="Night-bus", saved_revision=ctx.history.revision)
     assert page.view(ctx).state == "saved"
     ctx.status = Status(saved_as="")
     assert page.view(ctx).state == "new"
@@ -81,9 +83,9 @@ def test_save_of_a_project_without_a_name_on_the_box_asks_for_one():
 def test_save_as_spells_a_name_renames_the_project_and_saves_it():
     page, ctx = page_with()
     choose(page, ctx, "SAVE AS")
-    spell(page, ctx, "Dub 7")
+    spell(page, ctx, " Dub  7")
     out = press(page, ctx, "ENC1")
-    assert out == [fx.SaveProject("Dub 7")] and ctx.project.name == "Dub 7"
+    assert out == [fx.SaveProject("Dub-7")] and ctx.project.name == "Dub-7"   # its folder's name
     assert page.view(ctx).mode == "menu"
     ctx.undo()
     assert ctx.project.name == "Night bus"
@@ -99,10 +101,11 @@ def test_letters_stop_at_the_ends_of_the_alphabet():
     assert page.view(ctx).spelled[0] == "_"
 
 
-def test_a_blank_name_is_refused():
+@pytest.mark.parametrize("blank", ["", "  -  -"])
+def test_a_blank_name_is_refused(blank):
     page, ctx = page_with()
     choose(page, ctx, "SAVE AS")
-    spell(page, ctx, "")
+    spell(page, ctx, blank)
     before = ctx.project
     assert press(page, ctx, "ENC1") == [] and ctx.project is before
     assert ctx.message and page.view(ctx).mode == "name"
@@ -139,9 +142,9 @@ def test_load_lists_the_projects_and_loads_at_once_when_nothing_is_unsaved():
     page, ctx = page_with()
     choose(page, ctx, "LOAD")
     v = page.view(ctx)
-    assert v.mode == "load" and v.items[:-1] == PROJECTS and v.at == 0 and v.current == "Night bus"
+    assert v.mode == "load" and v.items[:-1] == PROJECTS and v.at == 0 and v.current == "Night-bus"
     page.turn(ctx, Turn(0, 2))
-    assert press(page, ctx, "ENC1") == [fx.LoadProject("Sketch 04")]
+    assert press(page, ctx, "ENC1") == [fx.LoadProject("Sketch-04")]
 
 
 def test_load_over_unsaved_changes_asks_first():
@@ -149,13 +152,13 @@ def test_load_over_unsaved_changes_asks_first():
     choose(page, ctx, "LOAD")
     page.turn(ctx, Turn(0, 1))
     assert press(page, ctx, "ENC1") == []
-    assert page.view(ctx).question == ("load Demo jam?", "unsaved edits will", "be lost")
+    assert page.view(ctx).question == ("load Demo-jam?", "unsaved edits will", "be lost")
     assert press(page, ctx, "ENC1") == []                                       # NO
     choose(page, ctx, "LOAD")
     page.turn(ctx, Turn(0, 1))
     press(page, ctx, "ENC1")
     page.turn(ctx, Turn(0, 1))
-    assert press(page, ctx, "ENC1") == [fx.LoadProject("Demo jam")]            # YES
+    assert press(page, ctx, "ENC1") == [fx.LoadProject("Demo-jam")]            # YES
 
 
 def test_load_with_no_projects_says_so():
@@ -200,7 +203,7 @@ def test_one_encoder_spells_a_name_and_saves():
     page.turn(ctx, Turn(0, -13))                       # N -> A
     click(page, ctx)
     page.turn(ctx, Turn(0, OK))                        # the cursor onto SAVE
-    assert click(page, ctx) == [fx.SaveProject("Aight bus")]
+    assert click(page, ctx) == [fx.SaveProject("Aight-bus")]
 
 
 def test_one_encoder_loads_through_the_question():
@@ -247,7 +250,7 @@ def test_project_screens():
 def test_through_the_machine_save_and_the_saved_state():
     from reverie.ui.machine import UI
     u = UI(Project(name="Night bus", tracks=[Track("Kick")]))
-    u.update(Status(projects=PROJECTS, saved_as="Night bus", saved_revision=u.context.history.revision))
+    u.update(Status(projects=PROJECTS, saved_as="Night-bus", saved_revision=u.context.history.revision))
     assert u.handle(Key("PROJECT", "press")) == []
     assert u.view().body.state == "saved" and u.view().header.title == "PROJECT"
     u.handle(Key("SOUND", "press"))
@@ -262,10 +265,10 @@ def test_through_the_machine_with_one_encoder_load_asks_over_unsaved_edits():
     from scenes import MINIMAL
     from reverie.ui.machine import UI
     u = UI(Project(name="Night bus", tracks=[Track("Kick")]), MINIMAL)
-    u.update(Status(projects=PROJECTS, saved_as="Night bus", saved_revision=-5))
+    u.update(Status(projects=PROJECTS, saved_as="Night-bus", saved_revision=-5))
     u.open_page("PROJECT")
     u.handle(Turn(0, 2))
-    for expected in ([], [], [fx.LoadProject("Demo jam")]):
+    for expected in ([], [], [fx.LoadProject("Demo-jam")]):
         u.handle(Key("ENC1", "press"))
         assert u.handle(Key("ENC1", "release")) == expected
         u.handle(Turn(0, 1))

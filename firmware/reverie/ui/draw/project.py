@@ -36,9 +36,10 @@ def _menu(c: Canvas, v: ProjectView) -> None:
 def _name(c: Canvas, v: ProjectView) -> None:
     c.text(1, TOP, "name it:")
     y = TOP + CH + 2
-    x0 = (WIDTH - MW * NAME_CHARS) // 2
+    pitch = MW + 1                                      # an inverse letter keeps off its neighbours
+    x0 = (WIDTH - pitch * NAME_CHARS) // 2 + 1
     for i, ch in enumerate(v.spelled):
-        x = x0 + i * MW
+        x = x0 + i * pitch
         if i == v.pos and v.editing:
             c.text(x, y, ch, size="medium", invert=True)
         else:

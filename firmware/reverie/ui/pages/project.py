@@ -9,6 +9,7 @@ none yet (new, or the read-only demo), and then SAVE asks for a name.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from reverie.events import LONG, PRESS, Key, Turn
@@ -18,8 +19,10 @@ from reverie.ui.focus import SHORT, Push, one_knob, step
 from reverie.ui.page import Page
 
 MENU = ("SAVE", "SAVE AS", "LOAD", "NEW")
+# A name is also its folder's name on the box, so it keeps to letters, digits, - and _;
+# " " is a place left empty, and empty places inside a name become "-" when it is saved.
 CHARS = " ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-NAME_CHARS = 15                   # what the medium font fits across the screen
+NAME_CHARS = 14                   # medium letters a pixel apart across the screen
 OK, BACK = NAME_CHARS, NAME_CHARS + 1        # the name's buttons, after its characters
 BACK_ITEM = "‹ back"
 
@@ -37,6 +40,11 @@ class ProjectView:
     pos: int = 0                   # its cursor: a character, OK or BACK
     editing: bool = True           # one encoder: turning changes the character, not the cursor
     question: tuple[str, ...] = ()
+
+
+def saved_name(spelled: str) -> str:
+    """"Night bus  " -> "Night-bus": the name a project is saved under."""
+    return re.sub(" +", "-", spelled.strip()).strip("-")
 
 
 def rename(project: Project, name: str) -> Project:
@@ -153,7 +161,7 @@ class ProjectPage(Page):
         return self._ask(ctx, "new", "")
 
     def _save_as(self, ctx) -> list:
-        name = "".join(self.spelled).strip()
+        name = saved_name("".join(self.spelled))
         if not name:
             ctx.message = "a name needs a letter or a digit"
             return []
