@@ -57,10 +57,9 @@ class SamplesPage(Page):
         self._sounding: dict[int, tuple[int, int]] = {}   # pad -> (track, note) it plays
 
     def enter(self, ctx) -> list:
-        samples = ctx.status.samples
-        track = self._track(ctx)
-        if track is not None and track.sample in samples:
-            self.index = samples.index(track.sample)
+        samples, tracks = ctx.status.samples, ctx.project.tracks
+        if 0 <= ctx.track < len(tracks) and tracks[ctx.track].sample in samples:
+            self.index = samples.index(tracks[ctx.track].sample)
         return self._ask(ctx)
 
     # --- input -------------------------------------------------------------------------
