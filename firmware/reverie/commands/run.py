@@ -1,9 +1,26 @@
 """`reverie run`: start the box and play the project through the audio device."""
 from __future__ import annotations
 
+import logging
+import sys
 import threading
+from pathlib import Path
 
 from reverie.errors import UserError
+
+LOG_FILE = Path("~/.cache/reverie/reverie.log")
+
+
+def log_to_file(path: Path) -> None:
+    """The simulator draws the screen on the terminal: the log goes to a file instead."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    root.addHandler(handler)
+    print(f"the log is in {path}", file=sys.stderr)
 
 
 def add_parser(sub):
@@ -23,10 +40,13 @@ def add_parser(sub):
 def run(args) -> int:
     from reverie.app import run_app, stop_on_signals
     from reverie.config import load_config
+    from reverie.hw import load_box
 
     if args.seconds is not None and args.seconds <= 0:
         raise UserError("--seconds must be positive")
     config = load_config(args.config)
+    if sys.stdout.isatty() and load_box(config.hardware.box).display.driver == "terminal":
+        log_to_file(LOG_FILE.expanduser())
     stop = threading.Event()
     stop_on_signals(stop)
     result = run_app(config, args.project, args.seconds, stop, play=args.play)
