@@ -97,11 +97,20 @@ def test_keys_typed_in_a_real_terminal():
     before = termios.tcgetattr(slave)
     stream = io.StringIO()
     with os.fdopen(slave, "rb", buffering=0) as stdin:
+        size = [140, 45]
         sim = Simulator(app.emit, app.quit.set, window=False, stream=stream, stdin=stdin,
-                        terminal_size=lambda: (140, 45))
+                        terminal_size=lambda: tuple(size))
         with sim:
             os.write(master, b"x")
             assert app.got.wait(2) and app.events[0].pad == 13
+            mark = len(stream.getvalue())
+            size[:] = [80, 24]                      # resized while nothing changes on screen
+            waiting = threading.Event()
+            for _ in range(100):
+                if "\x1b[2J" in stream.getvalue()[mark:]:
+                    break
+                waiting.wait(0.02)
+            assert stream.getvalue()[mark:].startswith("\x1b[2J")
         assert termios.tcgetattr(slave) == before
     os.close(master)
 

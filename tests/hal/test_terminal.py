@@ -159,6 +159,19 @@ def test_a_resize_redraws_everything_in_the_new_form():
     assert text.startswith("\x1b[2J") and len(rows) == 18 and "⠁" in text and "▀" not in text
 
 
+def test_refresh_redraws_only_after_a_resize():
+    term, stream, size = screen(140, 40)
+    term.open()
+    term.display(image_with((0, 0)))
+    mark = len(stream.getvalue())
+    term.refresh()
+    assert stream.getvalue()[mark:] == ""
+    size[:] = [80, 24]
+    term.refresh()
+    text, rows = drawn(stream, mark)
+    assert text.startswith("\x1b[2J") and len(rows) == 18 and "⠁" in text
+
+
 def test_cleanup_gives_the_terminal_back_once_even_after_an_error():
     term, stream, _ = screen()
     with pytest.raises(RuntimeError):

@@ -49,7 +49,7 @@ class Simulator:
         self._quit = quit
         self.keyboard = Keyboard(emit, quit, on_help=self.toggle_help, on_change=self._show_status)
         self.terminal = TerminalScreen(stream or sys.stdout, terminal_size)
-        self.keys = TerminalKeys(self.keyboard, stdin or sys.stdin)
+        self.keys = TerminalKeys(self.keyboard, stdin or sys.stdin, on_idle=self.terminal.refresh)
         self.display = MirrorDisplay(self)
         self.window = None
         self._want_window = window

@@ -105,6 +105,13 @@ class TerminalScreen:
             self._status = list(lines)
             self._paint()
 
+    def refresh(self) -> None:
+        """Redraw if the terminal was resized since the last drawing (called now and then, as
+        nothing else tells a thread that the window changed size)."""
+        with self._lock:
+            if self._geometry is not None and self._terminal_size() != self._geometry[:2]:
+                self._paint()
+
     def cleanup(self) -> None:
         """Give the terminal back as it was: cursor shown, the screen before we started."""
         with self._lock:

@@ -16,6 +16,7 @@ import threading
 log = logging.getLogger(__name__)
 
 ESC_WAIT_S = 0.05
+IDLE_S = 0.25           # how often `on_idle` runs while no key comes (the screen's resize check)
 CONTROL = {"\t": "Tab", "\r": "Return", "\n": "Return", "\x7f": "BackSpace", "\x08": "BackSpace",
            "\x03": "C-c", "\x04": "C-d", " ": "space"}
 CURSOR_KEYS = {"A": "Up", "B": "Down", "C": "Right", "D": "Left", "H": "Home", "F": "End", "Z": "BackTab"}
@@ -65,9 +66,10 @@ def parse_keys(data: bytes) -> tuple[list[str], bytes]:
 
 
 class TerminalKeys:
-    def __init__(self, keyboard, stdin):
+    def __init__(self, keyboard, stdin, on_idle=lambda: None):
         self.keyboard = keyboard
         self.stdin = stdin
+        self._on_idle = on_idle
         self._pending = b""
         self._thread = None
         self._saved = None
@@ -130,15 +132,15 @@ class TerminalKeys:
 
     def _run(self, fd: int) -> None:
         while True:
-            timeout = self.keyboard.poll()
-            if self._pending:
-                timeout = ESC_WAIT_S if timeout is None else min(timeout, ESC_WAIT_S)
+            due_s = self.keyboard.poll()
+            timeout = min(IDLE_S if due_s is None else due_s, ESC_WAIT_S if self._pending else IDLE_S)
             ready, _, _ = select.select([fd, self._wake_r], [], [], timeout)
             if self._wake_r in ready:
                 return
             if fd not in ready:
                 if self._pending:
                     self.flush()
+                self._on_idle()
                 continue
             try:
                 data = os.read(fd, 1024)
