@@ -93,39 +93,39 @@ class Window:
     def _run(self) -> None:
         try:
             import tkinter
-        except ImportError as exc:
-            self._error = exc
-            self._ready.set()
-            return
-        try:
             root = tkinter.Tk(screenName=self._screen, className="Reverie")
-        except tkinter.TclError as exc:
+        except Exception as exc:        # ImportError: no tkinter; TclError: no display, or refused
             self._error = exc
             self._ready.set()
             return
-        root.title("reverie")
-        root.configure(background="black")
-        root.resizable(False, False)
-        root.photo = tkinter.PhotoImage(master=root, width=self.width * self._scale,
-                                        height=self.height * self._scale)
-        tkinter.Label(root, image=root.photo, borderwidth=0, background="black").pack(
-            padx=BORDER_PX, pady=BORDER_PX)
-        root.protocol("WM_DELETE_WINDOW", self._on_close)
         keys = WindowKeys(root, self.keyboard)
-        root.bind("<KeyPress>", keys.down)
-        root.bind("<KeyRelease>", keys.up)
-        root.focus_force()
-        root.after(TICK_MS, self._tick, root, [None])
+        self._build(tkinter, root, keys)
         self._ready.set()
         root.mainloop()
         root.destroy()
         del root, keys
         gc.collect()        # Tk objects must die on the thread that made them
 
+    def _build(self, tkinter, root, keys) -> None:
+        root.title("reverie")
+        root.configure(background="black")
+        root.resizable(False, False)
+        root.report_callback_exception = lambda *exc: log.error("the window failed", exc_info=exc)
+        root.photo = tkinter.PhotoImage(master=root, width=self.width * self._scale,
+                                        height=self.height * self._scale)
+        tkinter.Label(root, image=root.photo, borderwidth=0, background="black").pack(
+            padx=BORDER_PX, pady=BORDER_PX)
+        root.protocol("WM_DELETE_WINDOW", self._on_close)
+        root.bind("<KeyPress>", keys.down)
+        root.bind("<KeyRelease>", keys.up)
+        root.focus_force()
+        root.after(TICK_MS, self._tick, root, [None])
+
     def _tick(self, root, last: list) -> None:
         if self._closing.is_set():
             root.quit()
             return
+        root.after(TICK_MS, self._tick, root, last)
         image = self._image
         if image is not last[0]:
             last[0] = image
@@ -138,7 +138,6 @@ class Window:
                 box["error"] = exc
             done.set()
         self.keyboard.poll()
-        root.after(TICK_MS, self._tick, root, last)
 
 
 class WindowKeys:
