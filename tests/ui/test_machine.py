@@ -330,3 +330,27 @@ def test_one_encoder_hold_and_turn_is_left_right_and_a_double_click_pushes():
     u.handle(Key("ENC1", "release"))                     # pushes the value: remove note 1
     assert u.context.focus == 1
     assert u.context.message == "a trig plays at least one note"
+
+
+def test_turns_a_second_apart_are_separate_undo_entries():
+    u = ui()
+    turn(u, 0, 1, t=1.0)
+    turn(u, 0, 1, t=1.5)
+    turn(u, 0, 1, t=2.4)
+    assert u.context.history.labels() == ["tempo"]
+    turn(u, 0, 1, t=3.5)
+    assert u.context.history.labels() == ["tempo", "tempo"]
+    press(u, "MIXER", t=3.6)
+    press(u, "PATTERN", t=3.7)
+    turn(u, 0, 1, t=3.8)                                 # another page in between: a new entry
+    assert len(u.context.history.labels()) == 3
+
+
+def test_the_ui_benchmark_reports_every_page_and_event():
+    from reverie.bench.ui import run
+    figures = run(iterations=5)
+    pages = UI(groove()).menu.pages
+    for page in pages:
+        assert 0 < figures[f"render_{page.lower()}_p50_ms"] <= figures[f"render_{page.lower()}_max_ms"]
+    for kind in ("pad", "turn", "key"):
+        assert 0 < figures[f"event_{kind}_p50_ms"] <= figures[f"event_{kind}_p99_ms"] <= figures[f"event_{kind}_max_ms"]

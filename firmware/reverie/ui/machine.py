@@ -29,6 +29,7 @@ from reverie.ui.status import Status
 from reverie.ui.view import Card, Header, Screen
 
 NOTICE_S = 2.0              # how long a notice stays on the screen
+TURN_RUN_S = 1.0            # turns further apart than this are separate undo entries
 PAGE_KEYS = ("PATTERN", "SOUND", "MIXER", "SONG", "SAMPLE", "PROJECT", "SETTINGS", "SYSTEM")
 
 
@@ -43,6 +44,7 @@ class UI:
         self._help: Card | None = None
         self._notice_at = 0.0
         self._now = 0.0
+        self._last_turn = -TURN_RUN_S
         self._swallow: set[str] = set()          # keys whose next release was already used
         self._cursor = Cursor()
         self._globals = GlobalInput(self)
@@ -135,6 +137,7 @@ class UI:
             return []
         self._page = name
         ctx.focus = 0
+        ctx.history.close()
         return self.page.enter(ctx)
 
     def open_menu(self, swallow: str = "") -> None:
@@ -227,6 +230,9 @@ class UI:
         if not isinstance(ev.detents, int) or isinstance(ev.detents, bool) or \
                 not isinstance(ev.encoder, int) or not 0 <= ev.encoder < 4:
             raise UserError(f"encoder {ev.encoder!r} turned by {ev.detents!r}: not a turn")
+        if self._now - self._last_turn > TURN_RUN_S:
+            ctx.history.close()
+        self._last_turn = self._now
         if ctx.shift:
             encoder = ctx.focus if self._cursor.active(ctx) and ev.encoder == 0 else ev.encoder
             self._show_help(f"ENC{encoder + 1} TURN")
