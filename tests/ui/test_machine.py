@@ -354,3 +354,36 @@ def test_the_ui_benchmark_reports_every_page_and_event():
         assert 0 < figures[f"render_{page.lower()}_p50_ms"] <= figures[f"render_{page.lower()}_max_ms"]
     for kind in ("pad", "turn", "key"):
         assert 0 < figures[f"event_{kind}_p50_ms"] <= figures[f"event_{kind}_p99_ms"] <= figures[f"event_{kind}_max_ms"]
+
+
+@pytest.mark.parametrize("caps", [Caps(), MINIMAL], ids=["reference", "minimal"])
+def test_random_playing_never_raises_and_always_leaves_a_project_that_loads(caps):
+    import random
+
+    from reverie.project.model import Project
+    rng = random.Random(7)
+    u = UI(groove(), caps)
+    for i in range(3000):
+        t = i * 0.05
+        r = rng.random()
+        if r < 0.3:
+            ev = Key(rng.choice(KEYS), rng.choice(("press", "release", "long", "double")), t)
+        elif r < 0.55:
+            ev = Turn(rng.randrange(4), rng.randint(-6, 6), t)
+        elif r < 0.8:
+            ev = Pad(rng.randrange(16), rng.choice((0, 100)), t)
+        elif r < 0.9:
+            ev = Note(rng.randrange(128), rng.choice((0, 90)), t)
+        else:
+            ev = Knob(rng.randrange(8), rng.random(), t=t)
+        out = u.handle(ev)
+        assert isinstance(out, list)
+        if i % 7 == 0:
+            playing(u, {k: i % 16 for k in range(16)})
+        if i % 11 == 0:
+            u.update(Status(), now=t)
+        if i % 300 == 0:
+            assert Project.from_dict(u.project.to_dict()) == u.project
+        u.view()
+    assert Project.from_dict(u.project.to_dict()) == u.project
+    assert len(u.context.history.labels()) > 10
