@@ -102,8 +102,10 @@ def test_shift_shows_help_and_does_not_act():
     assert u.page_name == "PATTERN" and not u.recording
     assert u.project is before
     assert u.handle(Pad(2, 0)) == []                 # the release of the help hit does nothing
+    u.handle(Key("ENC1", "press"))
     u.handle(Key("SHIFT", "release"))
     assert u.view().overlay is None and not u.view().header.shift
+    assert u.handle(Key("ENC1", "release")) == [] and not u.menu_open and u.context.focus == 0
 
 
 def test_help_card_names_the_control_and_says_what_it_does_on_this_page():
@@ -147,7 +149,8 @@ def test_bad_input_never_raises_and_changes_nothing():
     bad = [Key("NOPE", "press"), Turn(9, 1), Turn(0, 1.5), Pad(16, 100), Pad(0, 300), Pad(-1, 0),
            Note(200, 100), Note(60, -1), Knob(0, math.nan), Knob(-1, 0.5, key="no_such_param"),
            Knob(-1, 0.5, key="bus.nope"), Knob(-1, 0.5, key="master.nope"), Knob(-1, 0.5, key="x.y.z"),
-           object()]
+           Knob(-1, 0.5, key=5), Knob("0", 0.5), Knob(-1, 0.5, key="cutoff_hz", track=40),
+           Key("PLAY", "smash"), object()]
     for ev in bad:
         assert u.handle(ev) == []
     assert u.project is before

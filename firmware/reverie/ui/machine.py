@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 from reverie.errors import UserError
-from reverie.events import KEYS, PADS, PRESS, RELEASE, Device, Key, Knob, Note, Pad, Turn
+from reverie.events import ACTIONS, KEYS, PADS, PRESS, RELEASE, Device, Key, Knob, Note, Pad, Turn
 from reverie.project.history import History
 from reverie.project.model import Project
 from reverie.ui.context import Caps, Context
@@ -191,8 +191,8 @@ class UI:
 
     def _key(self, ev: Key) -> list:
         ctx = self._ctx
-        if ev.name not in KEYS:
-            raise UserError(f"no key named {ev.name!r}")
+        if ev.name not in KEYS or ev.action not in ACTIONS:
+            raise UserError(f"no key {ev.name!r} {ev.action!r}")
         if ev.name == "SHIFT":
             ctx.shift = ev.action != RELEASE
             self._help = None
@@ -207,6 +207,7 @@ class UI:
             if ev.action == PRESS:
                 control = f"{ev.name} PUSH" if ev.name.startswith("ENC") else ev.name
                 self._show_help(control)
+                self.swallow_release(ev.name)      # let go after SHIFT: still only help
             return []
         if self._menu_open:
             return self._globals.menu_key(ev)
@@ -266,8 +267,9 @@ class UI:
         return out if out is not None else self._globals.pad(ev)
 
     def _knob(self, ev: Knob) -> list:
-        if not isinstance(ev.value, (int, float)) or not math.isfinite(ev.value):
-            raise UserError(f"a knob sent {ev.value!r}, not a number")
+        if not isinstance(ev.value, (int, float)) or not math.isfinite(ev.value) or \
+                not isinstance(ev.key, str) or not isinstance(ev.slot, int) or not isinstance(ev.track, int):
+            raise UserError(f"a knob sent {ev.value!r} for {ev.key or ev.slot!r}: not a knob move")
         if not ev.key and self._page:
             out = self.page.knob(self._ctx, ev)
             if out is not None:
