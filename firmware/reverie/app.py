@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reverie.buses import make_engine
@@ -72,6 +72,7 @@ def run_app(config: Config, project_path: str | None = None, seconds: float | No
             stop: threading.Event | None = None, play: bool = False, stream=None, stdin=None) -> RunResult:
     """Runs the box until `stop` is set or `seconds` of audio have played. `play` starts the
     project at once (otherwise PLAY does); `stream`/`stdin` are the simulator's terminal."""
+    from reverie.control.settings import SettingsApplier, load_settings
     from reverie.hal.audio import open_output
     from reverie.hw import load_box
     from reverie.project.loader import SETTLE_SECONDS, apply_project
@@ -90,17 +91,23 @@ def run_app(config: Config, project_path: str | None = None, seconds: float | No
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reverie-worker") as worker:
         project, sounds, folder = worker.submit(load_project_sounds, config, project_path, rate).result()
     apply_project(engine, project, sounds)
-    sync = SyncSession(engine, config.midi, config.sync, rate, period).start()
+    state_file = Path(config.hardware.state_file).expanduser()
+    settings = load_settings(state_file, config)
+    sync = SyncSession(engine, replace(config.midi, clock_out=settings["midi.clock_out"]),
+                       replace(config.sync, source=settings["sync.source"]), rate, period).start()
     surface = Surface(box, config, None, stop.set, render, stream=stream, stdin=stdin)
     rig = build_rig(engine, project, folder, rate=rate, period=period, caps=caps_of(box),
                     library=Path(config.project.library), factory_dir=FACTORY_CACHE,
-                    clock=sync.clock, ports=sync.port_names(), display=surface,
+                    clock=sync.clock, ports=sync.port_names(), display=surface, settings=settings,
                     hooks=[lambda s: _devices(s, surface)])
     surface.emit = rig.queue.put
+    rig.applier.on_setting = SettingsApplier(state_file, rig.ui.context.settings, engine, rig.jobs, surface,
+                                             notify=lambda text: setattr(rig.applier, "notice", text))
     output = open_output(engine, audio_settings(config))
     try:
         output.start()
         surface.start()
+        rig.applier.on_setting.apply_all()
         log.info("%s: %s at %g BPM through %s", box.name, project.name, project.tempo, type(output).__name__)
         if play:
             rig.sequencer.play(frame=engine.frame + int(SETTLE_SECONDS * rate))

@@ -52,6 +52,7 @@ class SyncConfig:
 class HardwareConfig:
     box: str = "simulator"              # a box in hw/boxes/ ("reference", "minimal") or a TOML path
     window: bool = True                 # the simulator also opens a window when a display is there
+    state_file: str = "~/.local/state/reverie/settings.json"   # what the settings page chose
 
 
 @dataclass(frozen=True)

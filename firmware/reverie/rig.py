@@ -21,6 +21,20 @@ from reverie.seq.compile import sound_slots
 from reverie.seq.driver import Sequencer
 from reverie.ui.context import Caps
 
+LISTING_S = 2.0
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("reverie")
+    except PackageNotFoundError:
+        return "dev"
+
+
+VERSION = _version()
+
 
 @dataclass
 class Rig:
@@ -36,6 +50,31 @@ class Rig:
     disk: Disk = None
     control: Control = None
     saved_revision: int = 0
+    started: float = 0.0                 # monotonic s
+    listing: tuple = ((), ())            # (projects, samples) as last read on the worker
+    ip: str = ""
+    _next_listing: float = 0.0
+
+    def box_status(self, status):
+        """Adds what the box knows beyond the engine: the lists the project and sample pages
+        offer and the IP address (re-read on the worker every LISTING_S), what is saved, the
+        version and the uptime."""
+        import time
+        from dataclasses import replace
+
+        from reverie.control.telemetry import ip_address
+
+        now = time.monotonic()
+        if now >= self._next_listing and not self.jobs.busy:
+            self._next_listing = now + LISTING_S
+
+            def finish(result):
+                self.listing, self.ip = result
+            self.jobs.run("listing", lambda: (self.disk.listing(), ip_address()), finish)
+        projects, samples = self.listing
+        return replace(status, projects=projects, samples=samples, saved_as=self.disk.saved_as(),
+                       saved_revision=self.saved_revision, version=VERSION,
+                       uptime_s=round(now - self.started, 1), ip_address=self.ip)
 
     def replace_project(self, project: Project, sounds: list, folder: Path | None) -> None:
         """Another project, loaded on the worker: stop, post its sounds and parameters, load
@@ -56,9 +95,11 @@ def build_rig(engine, project: Project, folder: Path | None, *, rate: int, perio
               caps: Caps = Caps(), library: Path = Path("~/reverie/projects"),
               factory_dir: Path | None = None, clock=None, ports=(), settings=None,
               display=None, hooks=()) -> Rig:
+    import time
+
     from reverie.ui.machine import UI
 
-    rig = Rig(engine=engine, rate=rate, period=period, folder=folder)
+    rig = Rig(engine=engine, rate=rate, period=period, folder=folder, started=time.monotonic())
     rig.sequencer = Sequencer(engine, project, sound_slots(project), list(ports))
     rig.sequencer.load()
     rig.ui = UI(project, caps, settings or {})
@@ -66,5 +107,7 @@ def build_rig(engine, project: Project, folder: Path | None, *, rate: int, perio
     rig.applier = Applier(engine, rig.sequencer, lambda: rig.ui.project, period, clock=clock, jobs=rig.jobs)
     rig.disk = Disk(rig, Path(library).expanduser(), Path(factory_dir or "~/.cache/reverie/factory").expanduser())
     rig.jobs.handlers.update(rig.disk.handlers())
-    rig.control = Control(rig.ui, rig.applier, rig.queue, StatusReader(engine), rig.jobs, display, hooks)
+    rig.saved_revision = rig.ui.context.history.revision
+    rig.control = Control(rig.ui, rig.applier, rig.queue, StatusReader(engine), rig.jobs, display,
+                          [rig.box_status, *hooks])
     return rig

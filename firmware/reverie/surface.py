@@ -94,6 +94,10 @@ class Surface:
         if self.display is not None:
             self.display.show(view)
 
+    def contrast(self, level: int) -> None:
+        if self.display is not None:
+            self.display.contrast(level)
+
     def devices(self) -> tuple[str, ...]:
         if self.controllers is None:
             return ()

@@ -184,3 +184,44 @@ def test_the_ip_address_comes_from_the_routing_table(tmp_path):
     table.write_text("Main:\n     |-- 127.0.0.1\n        /32 host LOCAL\n")
     assert ip_address(table) == ""
     assert ip_address(tmp_path / "missing") == ""
+
+
+def test_settings_load_over_the_configuration_and_a_bad_file_changes_nothing(tmp_path, caplog):
+    from reverie.config import Config
+    from reverie.control.settings import load_settings, save_settings
+
+    path = tmp_path / "settings.json"
+    base = load_settings(path, Config())
+    assert base["sync.source"] == "internal" and base["midi.clock_out"] is True
+    save_settings(path, {**base, "pads.scale": "minor", "display.contrast": 127})
+    assert load_settings(path, Config())["pads.scale"] == "minor"
+    path.write_text('{"pads.root": 99}')
+    assert load_settings(path, Config()) == base
+    path.write_text("{not json")
+    assert load_settings(path, Config()) == base
+    assert "settings.json" in caplog.text
+
+
+def test_a_setting_is_applied_kept_on_the_worker_and_refused_when_bad(rig, tmp_path):
+    from reverie.config import Config
+    from reverie.control.settings import SettingsApplier, load_settings
+
+    engine, ctx, seq, applier = rig
+    path, said, contrast = tmp_path / "state" / "settings.json", [], []
+
+    class Panel:
+        def contrast(self, level):
+            contrast.append(level)
+
+    jobs = Jobs()
+    settings = load_settings(path, Config())
+    apply = SettingsApplier(path, settings, engine, jobs, Panel(), notify=said.append)
+    apply("display.contrast", 63)
+    apply("sync.source", "link")
+    apply("pads.root", 12)
+    jobs.wait()
+    assert contrast == [63]
+    assert said == ["sync from link: from the next start", "setting pads.root = 12 is not allowed"]
+    assert load_settings(path, Config())["display.contrast"] == 63
+    assert load_settings(path, Config())["pads.root"] == 0
+    jobs.close()

@@ -146,3 +146,19 @@ def test_close_without_start_cleans_up_the_device():
     device.display(render(Counter(1)))
     DisplayThread(device, render).close()
     assert device.image.getbbox() is None
+
+
+def test_contrast_is_set_on_the_display_thread_before_the_next_frame():
+    calls = []
+
+    class Panel(Device):
+        def contrast(self, level):
+            calls.append((level, threading.current_thread().name))
+
+    with DisplayThread(Panel(), render) as thread:
+        thread.show(Counter(1))
+        assert thread.flush()
+        thread.contrast(40)
+        thread.show(Counter(2))
+        assert thread.flush()
+    assert calls == [(40, "display")]

@@ -31,7 +31,8 @@ class Disk:
     factory_dir: Path
 
     def handlers(self) -> dict:
-        return {fx.SaveProject: self.save, fx.LoadProject: self.load, fx.LoadSample: self.sample}
+        return {fx.SaveProject: self.save, fx.LoadProject: self.load, fx.LoadSample: self.sample,
+                fx.LoadOverview: self.overview, fx.NewProject: self.new}
 
     def _target(self, path: str) -> Path:
         from reverie.project.demo import demo_project_path
@@ -47,12 +48,18 @@ class Disk:
         from reverie.project.store import save_project
 
         project, revision, folder = self.rig.ui.project, self.rig.ui.context.history.revision, self._target(e.path)
+        source = None if self.rig.folder is None else Path(self.rig.folder)
+
+        def work():
+            if source is not None and source.resolve() != folder.resolve():
+                copy_samples(project, source, folder)
+            return save_project(project, folder)
 
         def finish(_):
             self.rig.folder = folder
             self.rig.saved_revision = revision
             notify(self.rig, f"saved {project.name} to {folder}")
-        return f"saving {project.name}", lambda: save_project(project, folder), finish
+        return f"saving {project.name}", work, finish
 
     def load(self, e: fx.LoadProject):
         from reverie.project.loader import load_sounds
@@ -81,6 +88,42 @@ class Disk:
             notify(self.rig, f"T{e.track + 1}: {e.path}" if ok else "busy: the sample was not loaded")
         return f"loading {e.path}", lambda: load_sample(path, engine_rate=self.rig.rate), finish
 
+    def overview(self, e: fx.LoadOverview):
+        from reverie.samples import load_sample
+        from reverie.ui.waveform import Overview, overview
+
+        def work():
+            try:
+                sound = load_sample(self.sample_path(e.sample), engine_rate=self.rig.rate)
+            except UserError as exc:
+                return Overview.failed(str(exc))
+            return overview(sound.data, sound.rate)
+
+        def finish(result):
+            self.rig.ui.context.overviews[e.sample] = result
+        return f"reading {e.sample}", work, finish
+
+    def new(self, e: fx.NewProject):
+        from reverie.project.demo import demo_project_path
+        from reverie.project.loader import load_sounds
+        from reverie.project.store import load_project
+
+        def work():
+            project = load_project(demo_project_path())
+            return project, load_sounds(project, demo_project_path(), self.rig.rate, factory_dir=self.factory_dir)
+
+        def finish(result):
+            self.rig.replace_project(*result, None)
+            notify(self.rig, "a new project: SAVE gives it a name")
+        return "starting a new project", work, finish
+
+    def saved_as(self) -> str:
+        """The loaded project's folder name in the library, "" when it has none there."""
+        folder = self.rig.folder
+        if folder is None or Path(folder).resolve().parent != self.library.resolve():
+            return ""
+        return Path(folder).name
+
     def sample_path(self, ref: str) -> Path:
         if ref.startswith(FACTORY_PREFIX):
             from reverie.kit import build_factory_kit
@@ -107,6 +150,24 @@ class Disk:
             samples += sorted(str(p.relative_to(base)) for p in base.rglob("*")
                               if p.suffix.lower() in SAMPLE_SUFFIXES and p.is_file())
         return projects, tuple(samples)
+
+
+def copy_samples(project, source: Path, target: Path) -> None:
+    """The project's own sample files, from the folder it came from into the one it is saved
+    to, so that the saved copy loads on its own. Files already there are kept."""
+    import shutil
+
+    for _, ref in project.sample_refs():
+        if ref.startswith(FACTORY_PREFIX):
+            continue
+        src, dst = source / SAMPLES_DIR / ref, target / SAMPLES_DIR / ref
+        if src.is_file() and not dst.exists():
+            try:
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, dst)
+            except OSError as exc:
+                raise UserError(f"cannot copy {ref} into {target} ({exc.strerror or exc}); "
+                                "nothing was saved") from None
 
 
 def notify(rig, text: str) -> None:

@@ -54,10 +54,17 @@ class DisplayThread:
         self._failed_kinds = set()
         self._pushed = None               # (mode, size, bytes) of the last image pushed
         self._lock = threading.Lock()     # the counters are read by other threads in stats()
+        self._contrast: int | None = None     # a contrast to set on the display thread
 
     def start(self) -> DisplayThread:
         self._thread.start()
         return self
+
+    def contrast(self, level: int) -> None:
+        """Sets the panel's contrast (0..255) from the display thread, which owns the bus,
+        before its next frame. A device without contrast (the terminal) ignores it."""
+        self._contrast = int(level)
+        self._wake.set()
 
     def show(self, view) -> None:
         """Called by the control thread: the newest view replaces any not yet drawn."""
@@ -108,6 +115,7 @@ class DisplayThread:
             if self._stop.is_set() or (wait_s > 0 and self._stop.wait(wait_s)):
                 return
             self._wake.clear()
+            self._set_contrast()
             view, number = self._pending
             if view == drawn:
                 self._count("views_skipped")
@@ -120,6 +128,15 @@ class DisplayThread:
             with self._handled_changed:
                 self._handled = number
                 self._handled_changed.notify_all()
+
+    def _set_contrast(self) -> None:
+        level, self._contrast = self._contrast, None
+        if level is not None and hasattr(self.device, "contrast"):
+            try:
+                self.device.contrast(level)
+            except Exception:   # a panel that refuses is counted like a refused frame
+                self._count("push_errors")
+                log.exception("the display refused contrast %d", level)
 
     def _draw(self, view):
         start = time.perf_counter()
