@@ -390,3 +390,24 @@ def test_random_playing_never_raises_and_always_leaves_a_project_that_loads(caps
         u.view()
     assert Project.from_dict(u.project.to_dict()) == u.project
     assert len(u.context.history.labels()) > 10
+
+
+def test_a_grid_controller_is_a_step_grid_of_the_focused_track():
+    from reverie.events import Grid
+    u = ui()
+    u.handle(Key("FUNC", "press"))
+    hit(u, 1)                                            # the snare: 32 steps
+    u.handle(Key("FUNC", "release"))
+    cells = u.grid_cells()
+    assert len(cells) == 8 and all(len(row) == 8 for row in cells)
+    assert cells[0][4] == "step" and cells[0][0] == "off" and cells[3][7] == "off"
+    assert u.handle(Grid(1, 0, True)) == [fx.PatternEdited("A01")]
+    assert u.handle(Grid(1, 0, False)) == []
+    assert u.grid_cells()[0][1] == "step"
+    assert edit.get_step(u.project, "A01", 1, 1) is not None
+    playing(u, {1: 4})
+    assert u.grid_cells()[0][4] == "step_playing"
+    before = u.project
+    assert u.handle(Grid(0, 5, True)) == []              # step 41 of 32
+    assert u.project is before and "32 steps" in u.context.message
+    assert u.handle(Grid(9, 0, True)) == [] and u.project is before

@@ -15,11 +15,11 @@ from __future__ import annotations
 import math
 
 from reverie.errors import UserError
-from reverie.events import ACTIONS, KEYS, PADS, PRESS, RELEASE, Device, Key, Knob, Note, Pad, Turn
+from reverie.events import ACTIONS, KEYS, PADS, PRESS, RELEASE, Device, Grid, Key, Knob, Note, Pad, Turn
 from reverie.project.history import History
 from reverie.project.model import Project
 from reverie.ui.context import Caps, Context
-from reverie.ui import focused
+from reverie.ui import focused, grid
 from reverie.ui.cursor import Cursor
 from reverie.ui.global_input import GlobalInput
 from reverie.ui.pages import all_pages
@@ -123,6 +123,10 @@ class UI:
             overlay = Card("", helps.wrap(text, 3))
         return Screen(header, body, overlay)
 
+    def grid_cells(self) -> tuple[tuple[str, ...], ...]:
+        """What a grid controller's LEDs show: the focused track's 64 steps (ui/grid.py)."""
+        return grid.cells(self._ctx)
+
     def pattern_name(self) -> str:
         """The pattern the pages edit: the one playing, else the project's current one."""
         return focused.pattern_name(self._ctx)
@@ -187,6 +191,10 @@ class UI:
         if isinstance(ev, Device):
             self._ctx.message = f"{ev.name} {'connected' if ev.present else 'went away'}"
             return []
+        if isinstance(ev, Grid):
+            if not all(isinstance(v, int) and 0 <= v < grid.SIZE for v in (ev.x, ev.y)):
+                raise UserError(f"grid button {ev.x!r},{ev.y!r}: not on an 8 x 8 grid")
+            return grid.press(self._ctx, ev)
         return []
 
     def _key(self, ev: Key) -> list:
