@@ -42,6 +42,16 @@ def _midi_clock(args):
     return run_midi_clock_bench(seconds=args.seconds or 60.0, period=args.period)
 
 
+def _ui(args):
+    from reverie.bench import control, controllers, gpio, ui
+
+    out = {f"draw_{k}": v for k, v in ui.run(iterations=2000).items()}
+    out.update({f"control_{k}": v for k, v in control.run(events=1000).items()})
+    out.update({f"gpio_{k}": v for k, v in gpio.run(seconds=args.seconds or 2.0).items()})
+    out.update({f"midi_{k}": v for k, v in controllers.run(seconds=args.seconds or 2.0).items()})
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
+
+
 SCENARIOS = {
     "voices-64": (_voices_64, "64 looping stereo voices: ns per voice-sample vs a plain C loop"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
@@ -50,6 +60,8 @@ SCENARIOS = {
     "seq-stage": (_seq_stage, "stage plus 16 x 128 steps of p-locks and retrigs: the sequencer's cost"),
     "midi-clock-in": (_midi_clock_in, "MIDI clock follower: tempo and phase errors, lock time, live on JACK"),
     "midi-clock": (_midi_clock, "MIDI clock out at 120 BPM: send-time error against the sample clock, intervals received"),
+    "ui": (_ui, "screens drawn (view -> image), input event -> engine command on the control thread, "
+                "GPIO scan and key/encoder latency, MIDI controller latency and hot-plug time"),
 }
 
 
