@@ -355,7 +355,7 @@ def test_the_ui_benchmark_reports_every_page_and_event():
     pages = UI(groove()).menu.pages
     for page in pages:
         assert 0 < figures[f"render_{page.lower()}_p50_ms"] <= figures[f"render_{page.lower()}_max_ms"]
-    for kind in ("pad", "turn", "key"):
+    for kind in ("pad", "turn", "key", "pad_cpu", "turn_cpu", "key_cpu"):
         assert 0 < figures[f"event_{kind}_p50_ms"] <= figures[f"event_{kind}_p99_ms"] <= figures[f"event_{kind}_max_ms"]
 
 
