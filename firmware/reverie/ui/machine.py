@@ -21,7 +21,7 @@ from reverie.project.model import Project
 from reverie.ui.context import Caps, Context
 from reverie.ui import focused, grid
 from reverie.ui.cursor import Cursor
-from reverie.ui.global_input import GlobalInput
+from reverie.ui.global_input import PAGE_KEYS, GlobalInput
 from reverie.ui.pages import all_pages
 from reverie.ui.pages import help as helps
 from reverie.ui.pages.menu import HELP as MENU_HELP, Menu
@@ -30,7 +30,6 @@ from reverie.ui.view import Card, Header, Screen
 
 NOTICE_S = 2.0              # how long a notice stays on the screen
 TURN_RUN_S = 1.0            # turns further apart than this are separate undo entries
-PAGE_KEYS = ("PATTERN", "SOUND", "MIXER", "SONG", "SAMPLE", "PROJECT", "SETTINGS", "SYSTEM")
 
 
 class UI:
