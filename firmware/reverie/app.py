@@ -100,6 +100,8 @@ def run_app(config: Config, project_path: str | None = None, seconds: float | No
                     library=Path(config.project.library), factory_dir=FACTORY_CACHE,
                     clock=sync.clock, ports=sync.port_names(), display=surface, settings=settings,
                     hooks=[lambda s: _devices(s, surface)])
+    rig.control.hooks.append(lambda s: surface.follow(rig.ui))
+    rig.applier.on_learn = lambda e: surface.learn(e, rig.jobs)
     surface.emit = rig.queue.put
     rig.applier.on_setting = SettingsApplier(state_file, rig.ui.context.settings, engine, rig.jobs, surface,
                                              notify=lambda text: setattr(rig.applier, "notice", text))

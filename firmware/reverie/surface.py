@@ -31,6 +31,7 @@ class Surface:
         self.display = None
         self.controllers = None
         self.learn_file = Path(config.controllers.learn_file).expanduser()
+        self._cells = None
 
     @property
     def is_simulator(self) -> bool:
@@ -93,6 +94,32 @@ class Surface:
     def show(self, view) -> None:
         if self.display is not None:
             self.display.show(view)
+
+    def follow(self, ui) -> None:
+        """Each control tick: the grid controllers' LEDs show the UI's step grid, and while
+        FUNC is held every knob arrives unmapped, for MIDI learn."""
+        if self.controllers is None:
+            return
+        cells = ui.grid_cells()
+        if cells != self._cells:
+            self._cells = cells
+            self.controllers.set_grid(cells)
+        if self.controllers.learning != ui.context.func:
+            self.controllers.set_learning(ui.context.func)
+
+    def learn(self, e, jobs) -> None:
+        """Keeps a MIDI learn binding (ui.effects.Learn) and writes the bindings on the worker."""
+        if self.controllers is None:
+            return
+        learned = self.controllers.learn
+        if e.key:
+            try:
+                learned.bind(e.device, e.channel, e.control, e.key, e.track)
+            except ValueError as exc:
+                raise UserError(f"MIDI learn: {exc}") from None
+        else:
+            learned.unbind(e.device, e.channel, e.control)
+        jobs.run("keeping MIDI learn", lambda: learned.save(self.learn_file), lambda _: None)
 
     def contrast(self, level: int) -> None:
         if self.display is not None:

@@ -55,7 +55,7 @@ class Control:
         elif status.message and now >= self._notice_until:
             status = replace(status, message="")
         self.status = status
-        self.applier.apply(self.ui.update(status))
+        self.applier.apply(self.ui.update(status, now))
         if self.display is not None:
             self.display.show(self.ui.view())
 

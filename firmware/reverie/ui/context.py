@@ -32,6 +32,7 @@ class Context:
     func: bool = False                   # FUNC held: second functions
     held_pads: set[int] = field(default_factory=set)
     message: str = ""                    # a one-line notice (an edit refused, saved…)
+    last_encoder: int = 0                # the encoder turned last (what MIDI learn binds)
     settings: dict = field(default_factory=dict)
     overviews: dict = field(default_factory=dict)   # sample reference -> waveform.Overview
     focus: int = 0                       # fewer than 4 encoders: the field ENC1 edits (0 = ENC1's)

@@ -15,11 +15,11 @@ from __future__ import annotations
 import math
 
 from reverie.errors import UserError
-from reverie.events import ACTIONS, KEYS, PADS, PRESS, RELEASE, Device, Grid, Key, Knob, Note, Pad, Turn
+from reverie.events import ACTIONS, KEYS, PADS, PRESS, RELEASE, Control, Device, Grid, Key, Knob, Note, Pad, Turn
 from reverie.project.history import History
 from reverie.project.model import Project
 from reverie.ui.context import Caps, Context
-from reverie.ui import focused, grid
+from reverie.ui import focused, grid, learn
 from reverie.ui.cursor import Cursor
 from reverie.ui.global_input import PAGE_KEYS, GlobalInput
 from reverie.ui.pages import all_pages
@@ -180,6 +180,8 @@ class UI:
         if isinstance(ev, Key):
             return self._key(ev)
         if isinstance(ev, Turn):
+            if isinstance(ev.encoder, int):
+                self._ctx.last_encoder = ev.encoder
             return self._turn(ev)
         if isinstance(ev, Pad):
             return self._pad(ev)
@@ -190,6 +192,8 @@ class UI:
         if isinstance(ev, Device):
             self._ctx.message = f"{ev.name} {'connected' if ev.present else 'went away'}"
             return []
+        if isinstance(ev, Control):
+            return learn.learn(self, ev)
         if isinstance(ev, Grid):
             if not all(isinstance(v, int) and 0 <= v < grid.SIZE for v in (ev.x, ev.y)):
                 raise UserError(f"grid button {ev.x!r},{ev.y!r}: not on an 8 x 8 grid")
