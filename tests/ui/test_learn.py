@@ -64,3 +64,4 @@ def test_one_encoder_learns_the_field_under_the_cursor():
     u.context.focus = 1
     u.context.func = True
     assert knob(u) == [fx.Learn("Knobs", 0, 21, "bus.pan", -1)]
+

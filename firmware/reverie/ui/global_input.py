@@ -24,6 +24,9 @@ PAD_NOTE = 60               # a pad plays its track's sound at its root
 TICKS_PER_BEAT = 4 * TICKS_PER_STEP
 
 
+FIXED_VELOCITY = 100
+
+
 class GlobalInput:
     def __init__(self, ui):
         self.ui = ui
@@ -81,13 +84,31 @@ class GlobalInput:
     def pad(self, ev: Pad) -> list:
         if ev.velocity and self.ui.context.func:
             return self.select(ev.pad)
-        return self._play(("pad", ev.pad), ev.pad, PAD_NOTE, ev.velocity, ev.t)
+        return self._play(("pad", ev.pad), ev.pad, PAD_NOTE, self._velocity(ev.velocity), ev.t)
 
     def note(self, ev: Note) -> list:
         for what, v in (("note", ev.note), ("velocity", ev.velocity)):
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 127:
                 raise UserError(f"a keyboard {what} is 0..127, not {v!r}")
-        return self._play(("note", ev.note), self.ui.context.track, ev.note, ev.velocity, ev.t)
+        return self._play(("note", ev.note), self.ui.context.track, self._in_scale(ev.note),
+                          self._velocity(ev.velocity), ev.t)
+
+    def _velocity(self, velocity: int) -> int:
+        """The settings page's pad velocity: as played, or FIXED_VELOCITY for every hit."""
+        fixed = self.ui.context.settings.get("pads.velocity") == "fixed"
+        return FIXED_VELOCITY if fixed and velocity else velocity
+
+    def _in_scale(self, note: int) -> int:
+        """The scale lock of the settings page: a note outside the scale plays the scale's
+        note just below it, so whatever is played fits the key."""
+        from reverie.ui.pages.settings import SCALES
+
+        settings = self.ui.context.settings
+        degrees = SCALES.get(settings.get("pads.scale", "off"), SCALES["off"])
+        root = int(settings.get("pads.root", 0))
+        while (note - root) % 12 not in degrees and note > 0:
+            note -= 1
+        return note
 
     def _play(self, key, track: int, note: int, velocity: int, t: float) -> list:
         if velocity:
