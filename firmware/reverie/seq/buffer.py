@@ -45,6 +45,11 @@ def parse_cond(text: str | None) -> tuple[int, int, int]:
 
 def to_96ths(steps, what: str, lo: int, hi: int) -> int:
     """A length in steps as a whole number of 1/96 steps within lo..hi."""
+    if isinstance(steps, (int, float)) and not isinstance(steps, bool):
+        # the common case, fast: a project keeps lengths on the grid (1/3 as 0.333…)
+        whole = round(steps * MICRO_DIV)
+        if abs(steps * MICRO_DIV - whole) < 1e-6 and lo <= whole <= hi:
+            return int(whole)
     n = Fraction(steps).limit_denominator(1 << 20) * MICRO_DIV
     if n.denominator != 1 or not lo <= n <= hi:
         raise ValueError(f"{what} = {steps} is not a multiple of 1/96 step within "
@@ -66,6 +71,7 @@ class PatternBuffer:
         self.head["tracks"]["length"] = 16
         self.head["tracks"]["speed"] = Speed.SPEED_1
         self.locks: list[tuple[int, float]] = []
+        self._steps = self.head["tracks"]["steps"]      # a view: [track, step] records
 
     def track(self, k: int, length: int = 16, speed: str = "1") -> PatternBuffer:
         if not 1 <= length <= MAX_STEPS:
@@ -88,26 +94,22 @@ class PatternBuffer:
         locks = list(locks)
         if len(locks) > STEP_LOCKS:
             raise ValueError(f"a step has at most {STEP_LOCKS} parameter locks")
-        s = self.head["tracks"][k]["steps"][i]
-        s["trig"] = 1 if trig else 0
-        s["n_notes"] = len(notes)
-        s["notes"][:len(notes)] = notes
-        s["velocity"] = max(1, min(127, int(velocity)))
-        s["prob"] = max(0, min(100, int(prob)))
-        s["cond"], s["cond_a"], s["cond_b"] = parse_cond(cond)
-        s["micro"] = micro
-        s["length"] = to_96ths(length, "length", 1, 128 * MICRO_DIV)
+        rate = rlen = rvel = 0
         if retrig is not None:
             rate, rlen, ramp = retrig
             if rate not in RETRIG_RATES:
                 raise ValueError(f"retrig rate {rate} is not one of {RETRIG_RATES}")
-            s["retrig_rate"] = rate
-            s["retrig_len"] = to_96ths(rlen, "retrig length", 1, 16 * MICRO_DIV)
-            s["retrig_vel"] = int(round(max(-1.0, min(1.0, ramp)) * 1000))
-        s["first_lock"] = len(self.locks)
-        s["n_locks"] = len(locks)
+            rlen = to_96ths(rlen, "retrig length", 1, 16 * MICRO_DIV)
+            rvel = int(round(max(-1.0, min(1.0, ramp)) * 1000))
+        cond, cond_a, cond_b = parse_cond(cond)
+        # one record, in the field order of seq_layout()'s step dtype: a single assignment
+        # instead of one numpy call per field (compiling a pattern is on the edit path)
+        self._steps[k, i] = (
+            1 if trig else 0, len(notes), notes + (0,) * (SIZES["STEP_NOTES"] - len(notes)),
+            max(1, min(127, int(velocity))), max(0, min(100, int(prob))), cond, cond_a, cond_b,
+            rate, micro, to_96ths(length, "length", 1, 128 * MICRO_DIV), rlen, rvel,
+            len(self.locks), len(locks))
         self.locks += [(int(t), float(v)) for t, v in locks]
-        self.head["tracks"][k]["steps"][i] = s
         return self
 
     def build(self) -> np.ndarray:
