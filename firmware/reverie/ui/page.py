@@ -10,12 +10,13 @@ as "turn: ...; push: ...") or split as "ENC1 TURN" / "ENC1 PUSH".
 """
 from __future__ import annotations
 
+import abc
 from typing import ClassVar, Mapping
 
 from reverie.events import Key, Knob, Pad, Turn
 
 
-class Page:
+class Page(abc.ABC):
     name: ClassVar[str] = ""              # the page key that opens it ("PATTERN"), lowercase id
     title: ClassVar[str] = ""             # shown in the header
     help: ClassVar[Mapping[str, str]] = {}   # "ENC1", "PADS", "LEFT", ... -> what it does here
@@ -46,5 +47,6 @@ class Page:
         """The header's title: `title`, or something more precise ("FILT 1/3")."""
         return self.title
 
+    @abc.abstractmethod
     def view(self, ctx):
-        raise NotImplementedError
+        """The page's frozen view dataclass, drawn by its drawer in ui/draw/."""
