@@ -19,11 +19,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reverie.buses import make_engine
+from reverie.control.loop import TICK_S
 from reverie.config import Config
 
 log = logging.getLogger("reverie")
 
-PUMP_INTERVAL_S = 0.005          # the control loop's tick
 STATUS_INTERVAL_S = 5.0
 FACTORY_CACHE = Path("~/.cache/reverie/factory")
 
@@ -145,7 +145,7 @@ def control_loop(rig, sync, rate: int, seconds: float | None, stop: threading.Ev
             log.info("voices %d, xruns %d, callback max %.0f us, faults %d",
                      s["voices"], s["xruns"], s["callback_max_ns"] / 1e3, s["faults"])
             next_status += STATUS_INTERVAL_S
-        rig.queue.wake.wait(PUMP_INTERVAL_S)
+        rig.queue.wake.wait(TICK_S)
 
 
 def stop_on_signals(stop: threading.Event) -> None:

@@ -1,6 +1,6 @@
 """One control tick, in order: input events through the UI to the engine, finished disk
-jobs, telemetry into the UI, the view to the display thread. `run()` repeats it every
-TICK_S, and at once when an input arrives, until asked to stop."""
+jobs, telemetry into the UI, the view to the display thread. The app's control loop runs
+it every TICK_S, and at once when an input arrives (EventQueue.wake)."""
 from __future__ import annotations
 
 import logging
@@ -58,11 +58,3 @@ class Control:
         self.applier.apply(self.ui.update(status, now))
         if self.display is not None:
             self.display.show(self.ui.view())
-
-    def run(self, stop, until_frame: int | None = None) -> None:
-        engine = self.applier.engine
-        while not stop.is_set():
-            if until_frame is not None and engine.frame >= until_frame:
-                break
-            self.tick()
-            self.queue.wake.wait(TICK_S)
