@@ -26,6 +26,7 @@ _API_HINTS = {
     "jack": "is a JACK server running? start jackd, or set midi.api to \"alsa\"",
 }
 DEFAULT_CLIENT = "reverie"
+ALSA_SEQUENCER = Path("/dev/snd/seq")
 
 _names_lock = threading.Lock()
 _names_in_use: set[str] = set()
@@ -69,6 +70,9 @@ def _client(kind: str, api: str, client_name: str):
     """A new rtmidi MidiOut/MidiIn on `api`, under a unique client name."""
     rtmidi = _rtmidi()
     api_id = _api_id(rtmidi, api)
+    if api == "alsa" and not ALSA_SEQUENCER.exists():
+        # said here, before libasound prints its own complaint over the simulator's screen
+        raise UserError(f"the alsa MIDI API is not available (no {ALSA_SEQUENCER}): {_API_HINTS[api]}")
     name = _claim_name(client_name)
     try:
         return getattr(rtmidi, kind)(api_id, name=name), name
