@@ -169,33 +169,60 @@ def test_a_pad_controller_is_hot_plugged_and_translated(jack, manager):
     assert ctl.stats()["malformed"] == 0
 
 
+class LedSink:
+    """The Launchpad's input, as a virtual port: what the manager sends to its LEDs."""
+
+    def __init__(self, jack, client):
+        self.messages = []
+        self.arrived = threading.Condition()
+        self.midi = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name=jack.client_name(client))
+        self.midi.ignore_types(sysex=False)
+        self.midi.set_callback(self._received)
+
+    def open(self):
+        self.midi.open_virtual_port("LPMiniMK3 MIDI")
+
+    def _received(self, message, _data):
+        with self.arrived:
+            self.messages.append(bytes(message[0]))
+            self.arrived.notify_all()
+
+    def wait(self, count):
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: len(self.messages) >= count, timeout=WAIT_S), \
+                [m.hex() for m in self.messages]
+            return list(self.messages)
+
+    def close(self):
+        self.midi.close_port()
+        self.midi.delete()
+
+
+@pytest.fixture
+def led_sink(jack):
+    made = []
+
+    def make(client):
+        made.append(LedSink(jack, client))
+        return made[-1]
+
+    yield make
+    for sink in made:          # before the JACK server stops, even when a test failed
+        sink.close()
+
+
 @pytest.mark.timeout(60)
-def test_a_launchpad_gets_programmer_mode_and_only_changed_leds(jack, manager):
+def test_a_launchpad_gets_programmer_mode_and_only_changed_leds(jack, manager, led_sink):
     make, recorder = manager
-    leds = []
-    arrived = threading.Condition()
-
-    def received(message, _data):
-        with arrived:
-            leds.append(bytes(message[0]))
-            arrived.notify_all()
-
-    def wait_leds(count):
-        with arrived:
-            assert arrived.wait_for(lambda: len(leds) >= count, timeout=WAIT_S), leds
-            return list(leds)
-
-    sink = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name=jack.client_name("Launchpad Mini MK3 in"))
-    sink.ignore_types(sysex=False)
-    sink.set_callback(received)
-    sink.open_virtual_port("LPMiniMK3 MIDI")
+    sink = led_sink("Launchpad Mini MK3 in")
+    sink.open()
     ctl = make()
     pad = Device(jack, "Launchpad Mini MK3", "LPMiniMK3 MIDI")
     daw = Device(jack, "Launchpad Mini MK3 daw", "LPMiniMK3 DAW")       # left alone
     try:
         came = recorder.wait_for(lambda e: isinstance(e, events.Device), timeout=APPEAR_S)
         assert came.profile == "launchpad-mini"
-        first = wait_leds(65)
+        first = sink.wait(65)
         assert first[0] == bytes.fromhex("F0 00 20 29 02 0D 0E 01 F7")
         assert sorted(m[1] for m in first[1:]) == sorted(10 * r + c for r in range(1, 9) for c in range(1, 9))
         assert {m[2] for m in first[1:]} == {0}
@@ -205,12 +232,12 @@ def test_a_launchpad_gets_programmer_mode_and_only_changed_leds(jack, manager):
         cells = [["off"] * 8 for _ in range(8)]
         cells[0][0], cells[0][1], cells[7][7] = "step", "step_playing", "playhead"
         ctl.set_grid(cells)
-        assert wait_leds(68)[65:] == [bytes([0x90, 81, palette["step"]]),
+        assert sink.wait(68)[65:] == [bytes([0x90, 81, palette["step"]]),
                                       bytes([0x90, 82, palette["step_playing"]]),
                                       bytes([0x90, 18, palette["playhead"]])]
         cells[0][1] = "step"
         ctl.set_grid(cells)
-        assert wait_leds(69)[68:] == [bytes([0x90, 82, palette["step"]])]
+        assert sink.wait(69)[68:] == [bytes([0x90, 82, palette["step"]])]
 
         connected(recorder, pad)
         start = len(recorder.events)
@@ -226,11 +253,9 @@ def test_a_launchpad_gets_programmer_mode_and_only_changed_leds(jack, manager):
         ctl.close()
         pad.close()
         daw.close()
-    last = wait_leds(73)
+    last = sink.wait(73)
     assert last[69:72] == [bytes([0x90, n, 0]) for n in (81, 82, 18)]      # darkened
     assert last[72] == bytes.fromhex("F0 00 20 29 02 0D 0E 00 F7")        # live mode again
-    sink.close_port()
-    sink.delete()
     assert [e.profile for e in recorder.of(events.Device)] == ["launchpad-mini"]
 
 
@@ -386,36 +411,31 @@ def test_our_own_ports_and_skipped_ports_are_left_alone(jack, manager):
 
 
 @pytest.mark.timeout(60)
-def test_a_grid_whose_led_port_comes_later_gets_its_leds_then(jack, manager, caplog):
+def test_a_grid_whose_led_port_comes_later_gets_its_leds_then(jack, manager, led_sink, caplog):
     make, recorder = manager
+    sink = led_sink("Launchpad Mini MK3 late in")
     with caplog.at_level(logging.WARNING, logger=controllers.__name__):
         ctl = make(scan_interval_s=0.05)
         pad = Device(jack, "Launchpad Mini MK3 late", "LPMiniMK3 MIDI")
-        leds = []
-        sink = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name=jack.client_name("Launchpad Mini MK3 late in"))
         try:
             connected(recorder, pad)
+            wait_until(lambda: any("no LEDs yet" in r.getMessage() for r in caplog.records))
             assert [d.grid for d in ctl.devices()] == [False]
-            sink.ignore_types(sysex=False)
-            sink.set_callback(lambda message, _: leds.append(bytes(message[0])))
-            sink.open_virtual_port("LPMiniMK3 MIDI")
-            wait_until(lambda: len(leds) >= 65)
-            assert leds[0] == bytes.fromhex("F0 00 20 29 02 0D 0E 01 F7")
+            sink.open()
+            assert sink.wait(65)[0] == bytes.fromhex("F0 00 20 29 02 0D 0E 01 F7")
             assert [d.grid for d in ctl.devices()] == [True]
         finally:
             ctl.close()
             pad.close()
-            sink.close_port()
-            sink.delete()
     waits = [r.getMessage() for r in caplog.records if "no LEDs yet" in r.getMessage()]
     assert len(waits) == 1
 
 
 @pytest.mark.timeout(120)
-def test_the_bench_measures_latency_and_hot_plug_times():
+def test_the_bench_measures_latency_and_hot_plug_times(jack):
     from reverie.bench.controllers import run
 
-    result = run(seconds=0.2, hotplug_cycles=2)
+    result = run(seconds=0.2, hotplug_cycles=2, server=jack)    # one JACK server a process
     assert result["notes"] == 40 and result["hotplug_cycles"] == 2
     for name in ("send_to_stamp", "stamp_to_emit", "send_to_emit"):
         p50, p99, top = (result[f"{name}_ms_{k}"] for k in ("p50", "p99", "max"))

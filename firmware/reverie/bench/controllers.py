@@ -53,24 +53,29 @@ def _figures(name: str, seconds: np.ndarray) -> dict:
 
 
 def run(seconds: float = 2.0, period_frames: int = PERIOD_FRAMES,
-        hotplug_cycles: int = HOTPLUG_CYCLES) -> dict:
+        hotplug_cycles: int = HOTPLUG_CYCLES, server=None) -> dict:
+    """The figures; on `server` (a running reverie.jackd.JackServer, the default one of this
+    process) or on a JACK dummy server of its own."""
+    from reverie.jackd import JackServer
+
+    if server is None:
+        with JackServer(period_frames=period_frames) as own, own.as_default():
+            return run(seconds, period_frames, hotplug_cycles, own)
     import rtmidi
 
     from reverie import events
     from reverie.hal.controllers import ControllerManager
     from reverie.hal.profiles import load_profiles
-    from reverie.jackd import JackServer
 
     got = _Events()
-    with JackServer(period_frames=period_frames) as server, server.as_default():
-        manager = ControllerManager("jack", got, load_profiles(),
-                                    own_names=(server.client_name("ctl"),)).start()
-        try:
-            latency = _latency(server, manager, got, seconds, rtmidi, events)
-            hotplug = _hotplug(server, manager, got, hotplug_cycles, rtmidi, events)
-        finally:
-            manager.close()
-    return {"period_frames": period_frames, **latency, **hotplug,
+    manager = ControllerManager("jack", got, load_profiles(),
+                                own_names=(server.client_name("bench-ctl"),)).start()
+    try:
+        latency = _latency(server, manager, got, seconds, rtmidi, events)
+        hotplug = _hotplug(server, manager, got, hotplug_cycles, rtmidi, events)
+    finally:
+        manager.close()
+    return {"period_frames": server.period_frames, **latency, **hotplug,
             "scan_interval_ms": round(manager.scan_interval_s * 1e3)}
 
 
@@ -81,7 +86,7 @@ def _device(server, rtmidi, role: str):
 
 
 def _latency(server, manager, got, seconds, rtmidi, events) -> dict:
-    out = _device(server, rtmidi, "MPD218")
+    out = _device(server, rtmidi, "bench MPD218")
     try:
         got.wait(lambda e: isinstance(e, events.Device), 0)
         start = len(got.items)
@@ -126,7 +131,7 @@ def _hotplug(server, manager, got, cycles, rtmidi, events) -> dict:
         time.sleep(rng.uniform(0, manager.scan_interval_s))     # any phase of the scan
         start = len(got.items)
         t0 = time.monotonic()
-        out = _device(server, rtmidi, f"MPD218-{k}")
+        out = _device(server, rtmidi, f"bench MPD218-{k}")
         try:
             _, at = got.wait(lambda e: isinstance(e, events.Device) and e.present, start)
             appear.append(at - t0)

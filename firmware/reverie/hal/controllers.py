@@ -28,6 +28,7 @@ from reverie.learn import LearnMap, device_name
 
 log = logging.getLogger(__name__)
 MAX_PENDING = 1024
+JACK_DRAIN_S = 0.05       # two periods of 1024 frames at 48 kHz
 _COUNTS = ("events", "ignored", "unmapped", "malformed", "emitted", "emit_errors")
 
 
@@ -105,8 +106,15 @@ class ControllerManager:
             thread.join()
         with self._lock:
             connections, self._connections = list(self._connections.values()), {}
+            for conn in connections:
+                if conn.leds is not None:
+                    self._send_leds(conn, GridLeds.disconnect)
+        if self.api == "jack" and any(c.leds is not None for c in connections):
+            # rtmidi's JACK output sends at the next period, and any client closing before
+            # the grid has read its last messages garbles them.
+            time.sleep(JACK_DRAIN_S)
         for conn in connections:
-            self._close(conn, present=True)
+            self._close(conn, gone=False)
         self.inbox.close()
         if self._threads:
             self._threads[0].join(timeout=5.0)
@@ -181,7 +189,7 @@ class ControllerManager:
             waiting = [c for c in self._connections.values()
                        if c.profile.grid is not None and c.leds is None]
         for conn in gone:
-            self._close(conn, present=False)
+            self._close(conn, gone=True)
         for conn in waiting:
             self._attach_grid(conn)
         for port in ports:
@@ -207,9 +215,9 @@ class ControllerManager:
         conn.opened_t = time.monotonic()
         self._failed.discard(port)
         log.info("MIDI controller '%s' connected as %s", port, profile.name)
-        self.inbox.put_event(conn)              # Device(present), after any message before it
         with self._lock:
             self._connections[port] = conn
+        self.inbox.put_event(conn)              # Device(present), unless a message came first
         if profile.grid is not None:
             self._attach_grid(conn)
 
@@ -241,13 +249,9 @@ class ControllerManager:
         except (ValueError, OSError) as exc:     # the port closed under us
             log.warning("MIDI controller '%s': LEDs not sent: %s", conn.port, exc)
 
-    def _close(self, conn: _Connection, present: bool) -> None:
-        if conn.leds is not None and present:
-            self._send_leds(conn, GridLeds.disconnect)
-        # The output first: with rtmidi's JACK API, closing any other client of this process
-        # while an output still holds messages for the next period garbles them.
+    def _close(self, conn: _Connection, gone: bool) -> None:
         midi.close_all([p for p in (conn.output, conn.input) if p is not None])
-        if not present:
+        if gone:
             log.info("MIDI controller '%s' went away", conn.port)
             self.inbox.put_event(events.Device(conn.device, conn.profile.name, False,
                                                time.monotonic()))
