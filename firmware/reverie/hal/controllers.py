@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from reverie import events
 from reverie.errors import UserError
 from reverie.hal import midi
-from reverie.hal.midi_inbox import Inbox
 from reverie.hal.grid import OFF_CELLS, GridLeds, check_cells
+from reverie.hal.midi_inbox import Inbox
 from reverie.hal.profiles import Profile, Profiles, Translator
 from reverie.learn import LearnMap, device_name
 

@@ -18,7 +18,6 @@ from collections.abc import Callable
 
 from reverie.hal.profiles import CELL_STATES, GRID_SIZE, Profile
 
-Cells = list[list[str]]     # [y][x] cell states
 OFF_CELLS: tuple[tuple[str, ...], ...] = (("off",) * GRID_SIZE,) * GRID_SIZE
 
 
