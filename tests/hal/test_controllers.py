@@ -37,19 +37,34 @@ def profiles():
 
 
 class Recorder:
-    """emit(): keeps every event; `hold()` makes emit wait, as a full app queue would."""
+    """emit(): keeps every event. An app that is behind: `open.clear()` makes emit wait (a
+    blocking queue), `refuse = True` makes it return False (a full queue that never blocks)."""
 
     def __init__(self):
         self.events = []
         self.changed = threading.Condition()
         self.open = threading.Event()
         self.open.set()
+        self.refuse = False
 
     def __call__(self, event):
+        if self.refuse:
+            return False
         self.open.wait()
         with self.changed:
             self.events.append(event)
             self.changed.notify_all()
+        return True
+
+    def behind(self, how):
+        if how == "blocks":
+            self.open.clear()
+        else:
+            self.refuse = True
+
+    def catch_up(self):
+        self.refuse = False
+        self.open.set()
 
     def wait_for(self, predicate, timeout=WAIT_S, start=0):
         """The first event from index `start` on that satisfies `predicate`."""
@@ -117,7 +132,7 @@ def manager(jack, profiles):
         return m.start()
 
     yield make, recorder
-    recorder.open.set()
+    recorder.catch_up()
     for m in made:
         m.close()
 
@@ -297,20 +312,22 @@ def send_paced(device, ctl, messages, chunk=100):
 
 
 @pytest.mark.timeout(120)
-def test_a_flood_of_ccs_coalesces_and_the_last_value_wins(jack, manager):
+@pytest.mark.parametrize("app", ["blocks", "refuses"])
+def test_a_flood_of_ccs_coalesces_and_the_last_value_wins(jack, manager, app):
     make, recorder = manager
     ctl = make()
     pads = Device(jack, "MPD218 flood", "MPD218 Port A")
     try:
         connected(recorder, pads)
         start = len(recorder.events)
-        recorder.open.clear()                  # the app is behind
+        recorder.behind(app)
         values = [k % 128 for k in range(9_999)] + [77]
         send_paced(pads, ctl, [(0xB0, 3, v) for v in values])
         stats = ctl.stats()
         assert stats["pending"] <= 2 and stats["pending_high_water"] <= 4, stats
         assert stats["coalesced"] >= len(values) - 3
-        recorder.open.set()
+        assert (stats["refused"] > 0) == (app == "refuses")
+        recorder.catch_up()
         recorder.wait_for(lambda e: isinstance(e, events.Knob) and e.value == 77 / 127, start=start)
         wait_until(lambda: ctl.stats()["pending"] == 0)
         knobs = recorder.of(events.Knob, start)
@@ -320,20 +337,21 @@ def test_a_flood_of_ccs_coalesces_and_the_last_value_wins(jack, manager):
 
 
 @pytest.mark.timeout(120)
-def test_a_flood_of_notes_is_bounded_and_the_drop_is_logged_once(jack, manager, caplog):
+@pytest.mark.parametrize("app", ["blocks", "refuses"])
+def test_a_flood_of_notes_is_bounded_and_the_drop_is_logged_once(jack, manager, caplog, app):
     make, recorder = manager
     ctl = make(max_pending=200)
     pads = Device(jack, "MPD218 notes", "MPD218 Port A")
     try:
         connected(recorder, pads)
         start = len(recorder.events)
-        recorder.open.clear()
+        recorder.behind(app)
         with caplog.at_level(logging.WARNING, logger=controllers.__name__):
             send_paced(pads, ctl, [(0x99, 36 + k % 16, 1 + k % 127) for k in range(10_000)])
             stats = ctl.stats()
             assert stats["pending_high_water"] <= 201, stats
             assert stats["dropped"] >= 10_000 - 201
-            recorder.open.set()
+            recorder.catch_up()
             wait_until(lambda: ctl.stats()["pending"] == 0 and len(recorder.of(events.Pad, start))
                        == 10_000 - ctl.stats()["dropped"])
         pads_in = recorder.of(events.Pad, start)

@@ -4,8 +4,8 @@ profile, opened and translated into input events; a port that goes away is close
 Threads: a scan thread lists the input ports every `scan_interval_s` through one rtmidi
 client and opens and closes ports; each port's rtmidi callback only stamps the message and
 puts it in the inbox (design §3); a dispatcher thread translates what is in the inbox and
-calls `emit(event)`. When `emit` is slow (the app's bounded queue is full and it blocks),
-messages wait in the inbox, where control changes coalesce: a CC keeps one place per
+calls `emit(event)`. When the app is behind (its bounded queue is full: `emit` returns False,
+or blocks), messages wait in the inbox, where control changes coalesce: a CC keeps one place per
 (device, channel, controller) holding its latest value. Other messages (notes) are kept up to
 `max_pending`, then dropped and counted. So a flood of MIDI never grows memory without bound
 and the last position of every knob wins.
@@ -29,7 +29,8 @@ from reverie.learn import LearnMap, device_name
 log = logging.getLogger(__name__)
 MAX_PENDING = 1024
 JACK_DRAIN_S = 0.05       # two periods of 1024 frames at 48 kHz
-_COUNTS = ("events", "ignored", "unmapped", "malformed", "emitted", "emit_errors")
+RETRY_S = 0.002           # the control thread drains its queue every 5 ms
+_COUNTS = ("events", "ignored", "unmapped", "malformed", "emitted", "refused", "emit_errors")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ class _Connection:
 
 class ControllerManager:
     """`api` is `MidiConfig.api` ("alsa" or "jack"); `emit(event)` is the app's thread-safe
-    enqueue (it may block: the inbox coalesces meanwhile); `own_names` are the client names of
+    enqueue: False from it means "full, not taken" and the event is offered again (it may
+    also block); the inbox coalesces meanwhile. `own_names` are the client names of
     this program's ports, left alone; the manager's own clients are named after the first."""
 
     def __init__(self, api: str, emit, profiles: Profiles, learn: LearnMap | None = None,
@@ -153,7 +155,7 @@ class ControllerManager:
     def stats(self) -> dict:
         """received, coalesced, dropped, system (sysex and real time, left out), pending and
         pending_high_water (the inbox); events, ignored, unmapped, malformed (translation);
-        emitted, emit_errors."""
+        emitted, refused (emit returned False: offered again), emit_errors."""
         return {**self.inbox.stats(), **{k: self.counts[k] for k in _COUNTS}}
 
     # --- the scan thread ----------------------------------------------------------------------
@@ -286,15 +288,23 @@ class ControllerManager:
             log.warning(message, *args)
 
     def _emit(self, event) -> None:
-        try:
-            self.emit(event)
-        except Exception:      # noqa: BLE001  (the app's bug must not stop every controller)
-            self.counts["emit_errors"] += 1
-            if "emit" not in self._logged:
-                self._logged.add("emit")
-                log.exception("emit() failed for %r; further failures are only counted", event)
-            return
-        self.counts["emitted"] += 1
+        """Hands `event` to the app; while `emit` returns False (its queue is full) tries
+        again every RETRY_S, and what arrives meanwhile waits in the inbox, coalescing."""
+        while True:
+            try:
+                accepted = self.emit(event)
+            except Exception:      # noqa: BLE001  (the app's bug must not stop every controller)
+                self.counts["emit_errors"] += 1
+                if "emit" not in self._logged:
+                    self._logged.add("emit")
+                    log.exception("emit() failed for %r; further failures are only counted", event)
+                return
+            if accepted is not False:
+                self.counts["emitted"] += 1
+                return
+            self.counts["refused"] += 1
+            if self._stop.wait(RETRY_S):
+                return
 
 
 def _common_prefix(a: str, b: str) -> int:
