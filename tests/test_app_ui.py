@@ -17,6 +17,7 @@ from reverie.hal.gpio_input import GpioInput
 from reverie.hal.matrix import FakeMatrix
 from reverie.hal.profiles import Translator, load_profiles
 from reverie.hw import load_box
+from reverie.instruments import SAMPLER
 from reverie.project import edit
 from reverie.project.demo import demo_project_path
 from reverie.project.loader import apply_project, load_sounds
@@ -166,9 +167,11 @@ def test_a_turn_with_bounce_on_the_sound_page_changes_the_parameter_by_its_deten
     assert len(changed) == 1, changed
     assert len(box.ui.context.history.labels()) == undo_before + 1      # one turn, one undo entry
     box.turn(1, -3, rate_dps=5)
-    (key, _), = changed.items()
-    assert box.project.tracks[1].params.get(key, params_before.get(key)) == pytest.approx(
-        params_before.get(key, box.project.tracks[1].params[key]))
+    (key, moved), = changed.items()
+    spec = SAMPLER[key]
+    was = params_before.get(key, spec.default)
+    assert moved != was
+    assert box.project.tracks[1].params[key] == pytest.approx(was)     # three back: where it was
     assert_golden(box.screen(), "app-sound")
 
 
