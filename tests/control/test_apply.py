@@ -173,7 +173,23 @@ def test_status_reads_the_playhead_and_peak_holds_the_dsp_load(rig):
     assert s.playing and s.pattern == ctx.project.pattern
     assert any(step >= 0 for step in s.steps)
     assert len(s.meters) == 16 and max(s.meters) > 0
-    assert reader.read(10.0, s).dsp_load >= 0
+
+
+def test_the_dsp_load_is_held_at_its_peak_for_a_second(rig):
+    engine, ctx, seq, applier = rig
+    loads = iter([0.9, 0.2, 0.3, 0.1])
+
+    class Timed:
+        """The engine, with callback times chosen by the test."""
+
+        def __getattr__(self, name):
+            return getattr(engine, name)
+
+        def stats(self):
+            return {**engine.stats(), "callback_last_ns": int(next(loads) * 1e6), "period_ns": 1_000_000}
+
+    reader = StatusReader(Timed())
+    assert [reader.read(t, Status()).dsp_load for t in (0.0, 0.5, 0.9, 1.6)] == [0.9, 0.9, 0.9, 0.1]
 
 
 def test_the_ip_address_comes_from_the_routing_table(tmp_path):
