@@ -54,3 +54,15 @@ def playing(u: UI, steps: dict[int, int] | None = None, pattern: str = "A01") ->
 
 def image(u: UI):
     return render(u.view())
+
+
+def page_press(page, ctx, name: str) -> list:
+    """A key pressed and released straight at a page: the effects of both."""
+    out = page.key(ctx, Key(name, "press"))
+    return (out or []) + (page.key(ctx, Key(name, "release")) or [])
+
+
+def page_click(page, ctx):
+    """A short push of ENC1 straight at a page: what its release did."""
+    page.key(ctx, Key("ENC1", "press"))
+    return page.key(ctx, Key("ENC1", "release"))

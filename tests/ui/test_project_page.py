@@ -12,6 +12,7 @@ from reverie.ui.status import Status
 from reverie.ui.view import Header, Screen
 
 from golden import assert_golden
+from scenes import page_click as click, page_press as press
 
 PROJECTS = ("Night-bus", "Demo-jam", "Sketch-04", "LIVE-SET-2024", "Ambient")   # folder names
 
@@ -26,16 +27,6 @@ def page_with(edits=0, saved=True, saved_as="Night-bus", encoders=4, projects=PR
     page = ProjectPage()
     page.enter(ctx)
     return page, ctx
-
-
-def press(page, ctx, name):
-    out = page.key(ctx, Key(name, "press"))
-    return out + (page.key(ctx, Key(name, "release")) or [])
-
-
-def click(page, ctx):
-    page.key(ctx, Key("ENC1", "press"))
-    return page.key(ctx, Key("ENC1", "release"))
 
 
 def choose(page, ctx, item):

@@ -13,6 +13,7 @@ from reverie.ui.view import Header, Screen
 from reverie.ui.waveform import Overview, overview
 
 from golden import assert_golden
+from scenes import page_click as click, page_press as press
 
 REFS = ("factory:kick", "factory:snare", "drums/kick 2.wav", "loops/amen break 170bpm.wav")
 
@@ -30,17 +31,6 @@ def page_with(tracks=None, encoders=4, samples=REFS, overviews=None):
     ctx.overviews.update(overviews or {})
     page = SamplesPage()
     return page, ctx, page.enter(ctx)
-
-
-def press(page, ctx, name):
-    out = page.key(ctx, Key(name, "press"))
-    page.key(ctx, Key(name, "release"))
-    return out
-
-
-def click(page, ctx):
-    page.key(ctx, Key("ENC1", "press"))
-    return page.key(ctx, Key("ENC1", "release"))
 
 
 def params(ctx, track=0):

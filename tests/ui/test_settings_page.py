@@ -11,6 +11,7 @@ from reverie.ui.status import Status
 from reverie.ui.view import Header, Screen
 
 from golden import assert_golden
+from scenes import page_click as click, page_press as press
 
 
 def page_with(settings=None, encoders=4, status=Status(ip_address="192.168.1.20"), **project):
@@ -19,16 +20,6 @@ def page_with(settings=None, encoders=4, status=Status(ip_address="192.168.1.20"
     page = SettingsPage()
     page.enter(ctx)
     return page, ctx
-
-
-def press(page, ctx, name):
-    out = page.key(ctx, Key(name, "press"))
-    return out + (page.key(ctx, Key(name, "release")) or [])
-
-
-def click(page, ctx):
-    page.key(ctx, Key("ENC1", "press"))
-    return page.key(ctx, Key("ENC1", "release"))
 
 
 def lines(page, ctx):

@@ -9,6 +9,7 @@ from reverie.ui.status import Status
 from reverie.ui.view import Header, Screen
 
 from golden import assert_golden
+from scenes import page_press as press
 
 
 def project(**kw) -> Project:
@@ -21,12 +22,6 @@ def page_with(p: Project, encoders: int = 4, status: Status = Status()):
     page = SongPage()
     page.enter(ctx)
     return page, ctx
-
-
-def press(page, ctx, name):
-    out = page.key(ctx, Key(name, "press"))
-    page.key(ctx, Key(name, "release"))
-    return out
 
 
 def short(page, ctx):
