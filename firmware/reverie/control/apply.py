@@ -4,7 +4,6 @@ ring is counted and reported on the screen, never waited on."""
 from __future__ import annotations
 
 import logging
-import time
 
 from reverie.buses import BUS, MASTER
 from reverie.errors import UserError
@@ -36,13 +35,14 @@ class Applier:
             fx.PlayNote: self._note, fx.SetParam: self._param, fx.PatternEdited: self._pattern,
             fx.ProjectEdited: self._project, fx.Transport: self._transport, fx.Tempo: self._tempo,
             fx.QueuePattern: self._queue, fx.Mute: self._mute, fx.Fill: self._fill,
-            fx.SaveProject: self._job, fx.LoadProject: self._job, fx.LoadSample: self._job,
             fx.Learn: lambda e: self.on_learn(e), fx.Setting: lambda e: self.on_setting(e.key, e.value),
         }
 
     def apply(self, effects) -> None:
         for e in effects:
             handler = self._handlers.get(type(e))
+            if handler is None and self.jobs is not None and type(e) in self.jobs.handlers:
+                handler = self._job          # disk work: whatever the worker knows how to do
             if handler is None:
                 # An effect a page added that this box does not carry out: say so once per kind.
                 self._handlers[type(e)] = lambda e: None
@@ -120,7 +120,4 @@ class Applier:
         self._ok(self.engine.seq_fill(e.on))
 
     def _job(self, e) -> None:
-        if self.jobs is None:
-            self.notice = "no disk on this box"
-            return
-        self.jobs.submit(e, time.monotonic())
+        self.jobs.submit(e)

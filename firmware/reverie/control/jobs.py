@@ -23,7 +23,7 @@ class Jobs:
         self._running: list[tuple[str, Future, Callable]] = []
         self.notice = ""
 
-    def submit(self, effect, t: float = 0.0) -> None:
+    def submit(self, effect) -> None:
         make = self.handlers.get(type(effect))
         if make is None:
             self.notice = f"this box cannot {type(effect).__name__}"
