@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CORE := firmware/reverie/core
 CORE_SRC := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.h) setup.py
 TOOLS_BIN := tools/bin
@@ -28,20 +27,12 @@ test: build
 bench: build
 	$(VENV)/bin/reverie bench
 
-# Debian packages, listed once in debian-packages.txt; installs only what is missing.
-deps: $(STAMPS)/debs
-$(STAMPS)/debs: debian-packages.txt
-	@mkdir -p $(STAMPS)
-	@missing=$$(grep -v '^\s*#' debian-packages.txt | xargs -n1 | while read p; do \
-	    dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q 'install ok installed' || echo "$$p"; done); \
-	if [ -n "$$missing" ]; then \
-	    echo "installing Debian packages:" $$missing; \
-	    $(SUDO) apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $(SUDO) -E apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
-	@touch $@
+# Debian packages, listed once in debian-packages.txt. Checked on every run (a few ms) and
+# installed only when missing, as root or through sudo (tools/install-debs).
+deps:
+	@tools/install-debs debian-packages.txt
 
-$(PY): $(STAMPS)/debs
+$(PY): | deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip "setuptools>=68" wheel "Cython>=3.0" "numpy>=1.26"
 	@touch $@
@@ -61,11 +52,11 @@ $(TOOLS_BIN)/ref_voice: tools/ref_voice.c
 	@mkdir -p $(TOOLS_BIN)
 	cc -O3 -ffp-contract=off -o $@ $< -lm
 
-$(TOOLS_BIN)/jack_ref_client: tools/jack_ref_client.c $(STAMPS)/debs
+$(TOOLS_BIN)/jack_ref_client: tools/jack_ref_client.c | deps
 	@mkdir -p $(TOOLS_BIN)
 	cc -O2 -o $@ $< -ljack -lpthread -lm
 
-$(TOOLS_BIN)/jack_midi_clock.so: tools/jack_midi_clock.c $(STAMPS)/debs
+$(TOOLS_BIN)/jack_midi_clock.so: tools/jack_midi_clock.c | deps
 	@mkdir -p $(TOOLS_BIN)
 	cc -O2 -shared -fPIC -o $@ $< -ljack
 
