@@ -34,7 +34,7 @@ deps:
 
 $(PY): | deps
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip "setuptools>=68" wheel "Cython>=3.0" "numpy>=1.26"
+	$(PY) -m pip install -q --upgrade pip "setuptools>=77" wheel "Cython>=3.0" "numpy>=1.26"
 	@touch $@
 
 $(STAMPS)/install: pyproject.toml $(PY)

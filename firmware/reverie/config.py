@@ -50,7 +50,7 @@ class SyncConfig:
 
 @dataclass(frozen=True)
 class HardwareConfig:
-    box: str = "simulator"              # a box in hw/boxes/ ("reference", "minimal") or a TOML path
+    box: str = "simulator"              # a box in reverie/hal/boxes/ ("reference", "minimal") or a TOML path
     window: bool = True                 # the simulator also opens a window when a display is there
     state_file: str = "~/.local/state/reverie/settings.json"   # what the settings page chose
 

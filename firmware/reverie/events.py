@@ -4,7 +4,7 @@ control thread. Plain frozen data, the one vocabulary shared by `hal` (which mak
 them). `t` is `time.monotonic()` seconds at arrival, stamped by the input callback; the
 control thread uses it to place live notes on the sample clock (design §4).
 
-Logical key names are the ones below; a box's TOML (hw/boxes/*.toml) maps pins to them and
+Logical key names are the ones below; a box's TOML (reverie/hal/boxes/*.toml) maps pins to them and
 a box may have any subset (the minimal box: ENC1 push, SHIFT and PLAY).
 """
 from __future__ import annotations

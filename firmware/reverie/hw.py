@@ -1,5 +1,5 @@
 """Box definitions: which pins a box's keys, key matrix and encoders use, where its pads come
-from, its display and its audio HAT. Pin maps are data (hw/boxes/*.toml), loaded once and
+from, its display and its audio HAT. Pin maps are data (reverie/hal/boxes/*.toml), loaded once and
 validated here with one-line messages naming the file and the setting (docs/hardware.md).
 
 Pins are BCM GPIO numbers. Keys are active low: a switch to ground, the pin's pull-up on.
@@ -16,7 +16,7 @@ from typing import Mapping
 from reverie import events
 from reverie.errors import UserError
 
-BOXES_DIR = Path(__file__).resolve().parents[2] / "hw" / "boxes"
+BOXES_DIR = Path(__file__).resolve().parent / "hal" / "boxes"     # package data
 
 GPIO_BACKENDS = ("auto", "rpigpio", "lgpio", "mock", "none")
 PAD_SOURCES = ("matrix", "midi", "keyboard")
@@ -92,7 +92,7 @@ class Box:
 
 
 def load_box(name_or_path: str | Path, boxes_dir: Path = BOXES_DIR) -> Box:
-    """The box named `name_or_path` in hw/boxes/, or the TOML file at that path."""
+    """The box named `name_or_path` in reverie/hal/boxes/, or the TOML file at that path."""
     text = str(name_or_path)
     is_path = isinstance(name_or_path, Path) or "/" in text or text.endswith(".toml")
     path = Path(text).expanduser() if is_path else boxes_dir / f"{text}.toml"

@@ -1,4 +1,4 @@
-"""The box's hands and face around the rig, chosen by its box file (hw/boxes/*.toml):
+"""The box's hands and face around the rig, chosen by its box file (reverie/hal/boxes/*.toml):
 
   inputs (GPIO keys, matrix and encoders, or the simulator's keyboard and window)
   -> display (the OLED, or the simulator's terminal and window) and its thread

@@ -21,7 +21,7 @@ def add_parser(subparsers):
     p = subparsers.add_parser(
         "render", help="render a project offline to a WAV file",
         description="Render a project offline to a WAV file, sample-exact and deterministic.")
-    p.add_argument("project", help="project folder, or its project.json")
+    p.add_argument("project", help="project folder, its project.json, or factory:demo (the shipped demo)")
     p.add_argument("--out", required=True, metavar="FILE.wav", help="the WAV file to write")
     p.add_argument("--seconds", type=float, metavar="S",
                    help="length (default: the pattern times its loops plus a 2 s tail)")

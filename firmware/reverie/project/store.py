@@ -14,15 +14,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reverie.errors import UserError
+from reverie.project.demo import demo_project_path
 from reverie.project.model import FACTORY_PREFIX, Project
 
 PROJECT_FILE = "project.json"
 SAMPLES_DIR = "samples"
 MAX_PROJECT_BYTES = 4 * 1024 * 1024
+DEMO_NAME = FACTORY_PREFIX + "demo"     # "factory:demo", the shipped demo project
 
 
 def project_folder(path) -> Path:
-    """The project folder for a folder or a project.json path, or UserError."""
+    """The project folder for a folder or a project.json path, or UserError.
+    `factory:demo` names the demo that ships inside the package."""
+    if str(path) == DEMO_NAME:
+        return demo_project_path()
     path = Path(path)
     folder = path.parent if path.name == PROJECT_FILE else path
     if not (folder / PROJECT_FILE).is_file():
