@@ -32,14 +32,15 @@ bench: build
 deps:
 	@tools/install-debs debian-packages.txt
 
-$(PY): | deps
+# $(PIP) is a variable so that the set-up test can put a stand-in there.
+PIP = $(PY) -m pip
+$(STAMPS)/venv: | deps
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip "setuptools>=77" wheel "Cython>=3.0" "numpy>=1.26"
-	@touch $@
+	$(PIP) install -q --upgrade pip "setuptools>=77" wheel "Cython>=3.0" "numpy>=1.26"
+	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/install: pyproject.toml $(PY)
-	@mkdir -p $(STAMPS)
-	$(PY) -m pip install -q --no-build-isolation -e '.[test,pi]'
+$(STAMPS)/install: pyproject.toml $(STAMPS)/venv
+	$(PIP) install -q --no-build-isolation -e '.[test,pi]'
 	@touch $@
 
 # Rebuilt whenever a .pyx/.pxd/.h of the core or a C tool changes.
