@@ -51,25 +51,29 @@ def checkout():
         shutil.rmtree(top, ignore_errors=True)
 
 
-def run_setup(top: Path, uid: int | None):
+def run_setup(top: Path, as_root: bool):
+    """As root: root itself, or a user namespace's root (`unshare -r`) when the tests run as
+    a user. As a user: nobody (switched to with setpriv), or the user the tests run as."""
     work, bin_dir = top / "checkout", top / "bin"
-    prefix = []
-    if uid is not None:
+    if os.geteuid() != 0:
+        prefix = ["unshare", "-r"] if as_root else []
+    elif as_root:
+        prefix = []
+    else:
         for path in [top, *top.rglob("*")]:
-            os.chown(path, uid, uid, follow_symlinks=False)
-        prefix = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+            os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
+        prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(top), "LANG": "C.UTF-8"}
     return subprocess.run([*prefix, "make", "-s", ".stamps/install", f"PIP={bin_dir}/pip",
                            f"PYTHON={SYSTEM_PYTHON}"],
                           cwd=work, env=env, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="switching to another user needs root")
-@pytest.mark.parametrize("uid", [None, NOBODY], ids=["root", "user"])
-def test_venv_and_install_steps_write_only_inside_the_checkout(checkout, uid):
+@pytest.mark.parametrize("as_root", [True, False], ids=["root", "user"])
+def test_venv_and_install_steps_write_only_inside_the_checkout(checkout, as_root):
     interpreter = SYSTEM_PYTHON.resolve()
     before = interpreter.stat()
-    done = run_setup(checkout, uid)
+    done = run_setup(checkout, as_root)
     assert done.returncode == 0, done.stderr
     work = checkout / "checkout"
     assert (work / ".venv" / "bin" / "python").resolve() == interpreter
@@ -80,10 +84,10 @@ def test_venv_and_install_steps_write_only_inside_the_checkout(checkout, uid):
     ]
     after = interpreter.stat()
     assert (after.st_mtime_ns, after.st_mode) == (before.st_mtime_ns, before.st_mode)
-    if uid is not None:
+    if not as_root:
         owners = {p.lstat().st_uid for p in work.rglob("*")}
-        assert owners == {uid}
+        assert owners == {NOBODY if os.geteuid() == 0 else os.geteuid()}
 
-    again = run_setup(checkout, uid)                   # nothing to do the second time
+    again = run_setup(checkout, as_root)                   # nothing to do the second time
     assert again.returncode == 0, again.stderr
     assert len((checkout / "bin" / "pip.log").read_text().splitlines()) == 2
