@@ -13,8 +13,8 @@ def jack_portaudio():
     driver's timer from missing cycles on a busy machine) that PortAudio sees for the module.
     Teardown closes PortAudio's streams, terminates PortAudio, then stops jackd: any other
     order hangs and aborts the test process (pa_jack.c)."""
-    from reverie.hal.audio import portaudio_on_jack
-    from reverie.jackd import JackServer
+    from reverie.hal.audio.output import portaudio_on_jack
+    from reverie.hal.audio.jackd import JackServer
 
     with JackServer(sample_rate_hz=48000, period_frames=512) as server, portaudio_on_jack(server):
         yield server

@@ -1,5 +1,5 @@
 import sys
 
-from reverie.cli import main
+from reverie.app.cli import main
 
 sys.exit(main())

@@ -5,13 +5,13 @@ import threading
 import numpy as np
 import pytest
 
-from reverie.buses import make_engine
+from reverie.sound.buses import make_engine
 from reverie.control.apply import Applier
 from reverie.control.jobs import Jobs
 from reverie.control.queue import EventQueue
 from reverie.control.telemetry import StatusReader, ip_address
-from reverie.errors import UserError
-from reverie.instruments import SAMPLER
+from reverie.base.errors import UserError
+from reverie.sound.instruments import SAMPLER
 from reverie.project import edit, mix_edit
 from reverie.project.demo import demo_project_path
 from reverie.project.history import History
@@ -203,7 +203,7 @@ def test_the_ip_address_comes_from_the_routing_table(tmp_path):
 
 
 def test_settings_load_over_the_configuration_and_a_bad_file_changes_nothing(tmp_path, caplog):
-    from reverie.config import Config
+    from reverie.app.config import Config
     from reverie.control.settings import load_settings, save_settings
 
     path = tmp_path / "settings.json"
@@ -219,7 +219,7 @@ def test_settings_load_over_the_configuration_and_a_bad_file_changes_nothing(tmp
 
 
 def test_a_setting_is_applied_kept_on_the_worker_and_refused_when_bad(rig, tmp_path):
-    from reverie.config import Config
+    from reverie.app.config import Config
     from reverie.control.settings import SettingsApplier, load_settings
 
     engine, ctx, seq, applier = rig

@@ -3,11 +3,11 @@ sample onto a track and a sample's waveform overview, each finished on the contr
 import numpy as np
 import pytest
 
-from reverie.buses import make_engine
+from reverie.sound.buses import make_engine
 from reverie.project import mix_edit
 from reverie.project.demo import demo_project_path
 from reverie.project.store import load_project
-from reverie.rig import build_rig
+from reverie.app.rig import build_rig
 from reverie.ui import effects as fx
 
 RATE = 48000

@@ -1,7 +1,7 @@
 """Helpers for engine tests: an engine with a neutral master, test signals and measures."""
 import numpy as np
 
-from reverie.buses import make_engine
+from reverie.sound.buses import make_engine
 from reverie.core.defs import MasterParam as M, TrackParam as P
 
 

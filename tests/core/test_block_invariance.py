@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from reverie.buses import make_engine
+from reverie.sound.buses import make_engine
 from reverie.core.defs import BusParam as B, MasterParam as M, TrackParam as P
 
 SR = 48000.0

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from enginekit import constant, loop_sine, looping_track, neutral_engine, render
-from reverie.buses import make_engine
+from reverie.sound.buses import make_engine
 from reverie.core.defs import BusParam as B, MasterParam as M, TrackParam as P
 
 SR = 48000.0

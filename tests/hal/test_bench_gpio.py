@@ -1,7 +1,7 @@
 """The GPIO bench runs briefly and returns every figure, each plausible."""
 import math
 
-from reverie.bench.gpio import run
+from reverie.app.bench.gpio import run
 
 
 def test_gpio_bench_figures():

@@ -12,11 +12,12 @@ import time
 import pytest
 import rtmidi
 
-from reverie import events
-from reverie.hal import controllers, midi
-from reverie.hal.controllers import ControllerManager
-from reverie.hal.profiles import load_profiles
-from reverie.learn import LearnMap, device_name
+from reverie.base import events
+from reverie.hal.controllers import manager as controllers
+from reverie.hal.midi import ports as midi
+from reverie.hal.controllers.manager import ControllerManager
+from reverie.hal.controllers.profiles import load_profiles
+from reverie.hal.controllers.learn import LearnMap, device_name
 
 APPEAR_S = 1.0            # the promise: a controller is seen within a second, gone within one
 WAIT_S = 5.0
@@ -25,7 +26,7 @@ PROBE_CC = 100            # unmapped in every shipped profile: arrives as Contro
 
 @pytest.fixture(scope="module")
 def jack():
-    from reverie.jackd import JackServer
+    from reverie.hal.audio.jackd import JackServer
 
     with JackServer(period_frames=128) as server, server.as_default():
         yield server
@@ -451,7 +452,7 @@ def test_a_grid_whose_led_port_comes_later_gets_its_leds_then(jack, manager, led
 
 @pytest.mark.timeout(120)
 def test_the_bench_measures_latency_and_hot_plug_times(jack):
-    from reverie.bench.controllers import run
+    from reverie.app.bench.controllers import run
 
     result = run(seconds=0.2, hotplug_cycles=2, server=jack)    # one JACK server a process
     assert result["notes"] == 40 and result["hotplug_cycles"] == 2

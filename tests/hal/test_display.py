@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from reverie.errors import UserError
-from reverie.hal.display import DisplaySpec, open_display, open_oled
-from reverie.hal.terminal import TerminalScreen
+from reverie.base.errors import UserError
+from reverie.hal.display.devices import DisplaySpec, open_display, open_oled
+from reverie.hal.display.terminal import TerminalScreen
 
 # argument bytes after each command byte (SSD1306 and SH1106 datasheets, command tables)
 SSD1306_ARGS = {0x81: 1, 0x20: 1, 0x21: 2, 0x22: 2, 0xA8: 1, 0xD3: 1, 0xD5: 1, 0xD9: 1, 0xDA: 1, 0xDB: 1, 0x8D: 1}
@@ -274,7 +274,7 @@ def test_bad_settings_are_one_line_errors(spec, words):
 
 
 def test_a_boxs_display_table_is_a_spec():
-    from reverie.hw import Display
+    from reverie.hal.box import Display
     assert open_display(Display(driver="none")) is None
     with pytest.raises(UserError, match="/dev/i2c-97"):
         open_display(Display(driver="sh1106", port=97))

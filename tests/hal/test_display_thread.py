@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from luma.core.device import dummy
 from PIL import Image, ImageDraw
 
-from reverie.hal.display_thread import DisplayThread
+from reverie.hal.display.thread import DisplayThread
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def test_never_more_frames_than_fps():
 
 def test_a_failing_render_is_logged_once_and_drawing_goes_on(caplog):
     device = Device()
-    with caplog.at_level(logging.ERROR, logger="reverie.hal.display_thread"):
+    with caplog.at_level(logging.ERROR, logger="reverie.hal.display.thread"):
         with DisplayThread(device, render, fps=120) as thread:
             for view in (Broken(1), Broken(2), Counter(3)):
                 thread.show(view)
@@ -116,7 +116,7 @@ def test_a_failing_render_is_logged_once_and_drawing_goes_on(caplog):
 def test_a_failing_device_is_logged_once_and_recovers(caplog):
     device = Device()
     device.fail = True
-    with caplog.at_level(logging.ERROR, logger="reverie.hal.display_thread"):
+    with caplog.at_level(logging.ERROR, logger="reverie.hal.display.thread"):
         with DisplayThread(device, render, fps=120) as thread:
             for value in (1, 2):
                 thread.show(Counter(value))

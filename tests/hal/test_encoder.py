@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from reverie.events import Turn
-from reverie.hal.encoder import (ILLEGAL, STEP, Acceleration, EncoderInput,
+from reverie.base.events import Turn
+from reverie.hal.gpio.encoder import (ILLEGAL, STEP, Acceleration, EncoderInput,
                                  QuadratureDecoder, multiplier_at)
 
 # The model: where each AB state sits on the clockwise cycle, as the contacts close and open

@@ -5,10 +5,10 @@ import pytest
 from gpiozero.exc import GPIOPinInUse
 from gpiozero.pins.mock import MockFactory
 
-from reverie.events import DOUBLE, LONG, PRESS, RELEASE, Key, Pad, Turn
-from reverie.hal.gpio_input import GpioInput
-from reverie.hal.matrix import FakeMatrix
-from reverie.hw import load_box
+from reverie.base.events import DOUBLE, LONG, PRESS, RELEASE, Key, Pad, Turn
+from reverie.hal.gpio.scan import GpioInput
+from reverie.hal.gpio.matrix import FakeMatrix
+from reverie.hal.box import load_box
 
 MS = 0.001
 CW = ((0, 1), (0, 0), (1, 0), (1, 1))       # AB after each quarter step clockwise from rest

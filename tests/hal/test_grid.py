@@ -2,9 +2,9 @@
 palette's colours on the grid's channel, clear and leave on disconnect."""
 import pytest
 
-from reverie.hal.grid import OFF_CELLS, GridLeds, check_cells
-from reverie.hal.midi import FakeOutput
-from reverie.hal.profiles import load_profiles, parse_profile
+from reverie.hal.controllers.grid import OFF_CELLS, GridLeds, check_cells
+from reverie.hal.midi.ports import FakeOutput
+from reverie.hal.controllers.profiles import load_profiles, parse_profile
 
 
 @pytest.fixture(scope="module")

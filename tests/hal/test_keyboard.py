@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from reverie.events import Key, Pad, Turn
-from reverie.hal.keyboard import TAP_S, Keyboard
-from reverie.hal.keymap import KEYMAP, help_lines, shown
-from reverie.hal.terminal_keys import TerminalKeys, parse_keys
+from reverie.base.events import Key, Pad, Turn
+from reverie.hal.simulator.keyboard import TAP_S, Keyboard
+from reverie.hal.simulator.keymap import KEYMAP, help_lines, shown
+from reverie.hal.simulator.terminal_keys import TerminalKeys, parse_keys
 
 # The map as docs/simulator.md states it, written out independently of keymap.py.
 PAD_KEYS = "1234qwerasdfzxcv"

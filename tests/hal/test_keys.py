@@ -1,6 +1,6 @@
 """Debounce and key gestures, fed with levels sampled at 1 kHz on an explicit clock."""
-from reverie.events import DOUBLE, DOUBLE_PRESS_S, LONG, LONG_PRESS_S, PRESS, RELEASE, Key, Pad
-from reverie.hal.keys import DEBOUNCE_S, Debouncer, KeyGestures, PadSwitch
+from reverie.base.events import DOUBLE, DOUBLE_PRESS_S, LONG, LONG_PRESS_S, PRESS, RELEASE, Key, Pad
+from reverie.hal.gpio.keys import DEBOUNCE_S, Debouncer, KeyGestures, PadSwitch
 
 MS = 0.001
 

@@ -6,7 +6,7 @@ import random
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from reverie.hal.matrix import FakeMatrix, KeyMatrix
+from reverie.hal.gpio.matrix import FakeMatrix, KeyMatrix
 
 ROWS, COLUMNS = (12, 13, 16, 26), (4, 7, 8)
 

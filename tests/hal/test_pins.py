@@ -9,8 +9,8 @@ import pytest
 from gpiozero.exc import PinUnknownPi
 from gpiozero.pins.mock import MockFactory
 
-from reverie.errors import UserError
-from reverie.hal.pins import choose_backend, make_pin_factory, pi_model
+from reverie.base.errors import UserError
+from reverie.hal.gpio.pins import choose_backend, make_pin_factory, pi_model
 
 
 def model_file(tmp_path, text):

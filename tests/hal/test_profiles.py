@@ -5,11 +5,11 @@ import textwrap
 
 import pytest
 
-from reverie import events
-from reverie.errors import UserError
-from reverie.hal.profiles import (CELL_STATES, Translator, load_profile, load_profiles,
+from reverie.base import events
+from reverie.base.errors import UserError
+from reverie.hal.controllers.profiles import (CELL_STATES, Translator, load_profile, load_profiles,
                                   parse_profile, steps, well_formed)
-from reverie.learn import LearnMap
+from reverie.hal.controllers.learn import LearnMap
 
 T = 12.5
 DEVICE = "MPD218:MPD218 Port A"

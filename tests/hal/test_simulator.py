@@ -12,11 +12,11 @@ from PIL import Image, ImageDraw
 from test_terminal import Grid
 from test_window import xdisplay  # noqa: F401  (the private X server fixture)
 
-from reverie.events import Pad
-from reverie.hal.display_thread import DisplayThread
-from reverie.hal.keymap import KEYMAP, help_lines, key_map_markdown, shown
+from reverie.base.events import Pad
+from reverie.hal.display.thread import DisplayThread
+from reverie.hal.simulator.keymap import KEYMAP, help_lines, key_map_markdown, shown
 from reverie.hal.simulator import Simulator
-from reverie.hal.terminal import ALT_SCREEN_OFF, CURSOR_SHOW, framed, half_block_lines
+from reverie.hal.display.terminal import ALT_SCREEN_OFF, CURSOR_SHOW, framed, half_block_lines
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def test_the_window_mirrors_the_screen_and_takes_keys(xdisplay):  # noqa: F811
 
 
 def test_the_docs_key_map_is_the_code_s():
-    """To regenerate the block in docs/simulator.md: print(reverie.hal.keymap.key_map_markdown())."""
+    """To regenerate the block in docs/simulator.md: print(reverie.hal.simulator.keymap.key_map_markdown())."""
     doc = (Path(__file__).resolve().parents[2] / "docs" / "simulator.md").read_text(encoding="utf-8")
     block = re.search(r"<!-- keymap: start -->\n(.*)\n<!-- keymap: end -->", doc, re.S).group(1)
     assert block == key_map_markdown()

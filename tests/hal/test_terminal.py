@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from reverie.hal.terminal import (ALT_SCREEN_OFF, ALT_SCREEN_ON, CURSOR_HIDE, CURSOR_SHOW, TerminalScreen,
+from reverie.hal.display.terminal import (ALT_SCREEN_OFF, ALT_SCREEN_ON, CURSOR_HIDE, CURSOR_SHOW, TerminalScreen,
                                   braille_lines, framed, half_block_lines)
 
 FIRMWARE = Path(__file__).resolve().parents[2] / "firmware"
@@ -197,7 +197,7 @@ def test_tmux_capture_reads_the_screen_as_text(tmp_path):
         import sys, time
         sys.path.insert(0, {str(FIRMWARE)!r})
         from PIL import Image, ImageDraw
-        from reverie.hal.terminal import TerminalScreen
+        from reverie.hal.display.terminal import TerminalScreen
         image = Image.new("1", (128, 64))
         ImageDraw.Draw(image).rectangle((0, 0, 127, 9), fill=1)
         ImageDraw.Draw(image).text((4, 20), "A01", fill=1)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from reverie.events import Key, Pad
-from reverie.hal.keyboard import Keyboard
-from reverie.hal.window import LIT, open_window
+from reverie.base.events import Key, Pad
+from reverie.hal.simulator.keyboard import Keyboard
+from reverie.hal.display.window import LIT, open_window
 
 FIRMWARE = Path(__file__).resolve().parents[2] / "firmware"
 
@@ -133,7 +133,7 @@ def test_no_display_no_window():
     # Tk puts the display it opened into the process environment, so $DISPLAY unset is checked
     # in a fresh process
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    code = ("from reverie.hal.window import open_window; from reverie.hal.keyboard import Keyboard; "
+    code = ("from reverie.hal.display.window import open_window; from reverie.hal.simulator.keyboard import Keyboard; "
             "assert open_window(Keyboard(print, print), print) is None")
     result = subprocess.run([sys.executable, "-c", code], env=env | {"PYTHONPATH": str(FIRMWARE)},
                             capture_output=True, text=True, timeout=60)

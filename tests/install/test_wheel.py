@@ -113,8 +113,8 @@ def test_box_files_hat_presets_profiles_and_the_font(installed, tmp_path):
     script = f"""
 import tomllib
 from importlib.resources import files
-from reverie.hw import load_box
-from reverie.hal.profiles import load_profiles
+from reverie.hal.box import load_box
+from reverie.hal.controllers.profiles import load_profiles
 for name in ("reference", "minimal", "simulator"):
     assert load_box(name).name == name
 hats = sorted(p.name for p in files("reverie.hal").joinpath("hats").iterdir())

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from reverie.buses import make_engine
+from reverie.sound.buses import make_engine
 from reverie.core.defs import SIZES, TrackKind
 from reverie.seq.buffer import SPEED_VALUES, PatternBuffer
 

@@ -1,5 +1,5 @@
 """The seq-onsets bench's dense pattern, offline: every onset on its ideal frame."""
-from reverie.bench.seq import offline_onsets
+from reverie.app.bench.seq import offline_onsets
 
 
 def test_dense_pattern_onsets_are_exact_offline():

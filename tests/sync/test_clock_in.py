@@ -9,8 +9,8 @@ import random
 
 import pytest
 
-from reverie.bench.clock_in import jittered_clock, period_ns
-from reverie.errors import UserError
+from reverie.app.bench.clock_in import jittered_clock, period_ns
+from reverie.base.errors import UserError
 from reverie.sync.clock_in import (CLOCK, CONTINUE, LOCK_CLOCKS, MAX_PENDING, SONG_POSITION,
                                    START, STOP, TIMEOUT_NS, ArrivalClock, ClockFollower,
                                    MidiClockInput)

@@ -13,9 +13,9 @@ import time
 import pytest
 import rtmidi
 
-from reverie.bench.clock_in import ClockSender, period_ns
-from reverie.errors import UserError
-from reverie.jackd import JackServer
+from reverie.app.bench.clock_in import ClockSender, period_ns
+from reverie.base.errors import UserError
+from reverie.hal.audio.jackd import JackServer
 from reverie.sync.clock_in import ClockFollower, MidiClockInput
 
 BPM = 120.0

@@ -3,7 +3,7 @@ clock in share), offline with a real engine."""
 import numpy as np
 import pytest
 
-from reverie.buses import make_engine
+from reverie.sound.buses import make_engine
 from reverie.seq.buffer import PatternBuffer
 from reverie.sync.follow import TICKS_PER_BEAT, TempoFollower
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 from reverie.sync.link import (LOCATE_BEATS, MAX_NUDGE, NUDGE_TIME_CONSTANT_BEATS,
                                PHASE_TOLERANCE_BEATS, Action, LinkSession, LinkSnapshot,
                                link_correction, next_quantum_beat, wrap_phase)

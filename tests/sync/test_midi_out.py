@@ -7,8 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from reverie.bench.midi_clock import CLOCK, START, SyntheticClock, WallAnchors, clock_frame
-from reverie.hal.midi import FakeOutput
+from reverie.app.bench.midi_clock import CLOCK, START, SyntheticClock, WallAnchors, clock_frame
+from reverie.hal.midi.ports import FakeOutput
 from reverie.sync.frameclock import FrameClock
 from reverie.sync.midi_out import ALL_PORTS, MidiScheduler
 
@@ -230,7 +230,7 @@ def frame_library(tmp_path_factory):
     import subprocess
     from pathlib import Path
 
-    from reverie.hal.midi import JACK_MIDI_LIBRARY
+    from reverie.hal.midi.ports import JACK_MIDI_LIBRARY
 
     source = Path(__file__).resolve().parents[2] / "tools" / "jack_midi_clock.c"
     library = tmp_path_factory.mktemp("lib") / JACK_MIDI_LIBRARY
@@ -241,7 +241,7 @@ def frame_library(tmp_path_factory):
 
 @pytest.mark.timeout(90)
 def test_the_bench_sends_the_engines_clock_to_a_receiver_in_another_process(frame_library):
-    from reverie.bench.midi_clock import run_midi_clock_bench
+    from reverie.app.bench.midi_clock import run_midi_clock_bench
 
     seconds = 2.0
     result = run_midi_clock_bench(seconds=seconds, period=256, source="engine", library=frame_library)

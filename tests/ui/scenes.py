@@ -3,7 +3,7 @@ step (a trig, a chord, locks, a trigless lock, a trig off, a retrig), and a UI d
 scripted events."""
 from __future__ import annotations
 
-from reverie.events import Key, Pad, Turn
+from reverie.base.events import Key, Pad, Turn
 from reverie.project.model import Project
 from reverie.ui.context import Caps
 from reverie.ui.draw import render

@@ -6,7 +6,7 @@ import pytest
 from golden import assert_golden
 from scenes import MINIMAL, hit, image, playing, press, turn, ui
 
-from reverie.events import Key, Pad
+from reverie.base.events import Key, Pad
 from reverie.ui.draw import canvas
 from reverie.ui.draw.canvas import HEIGHT, MIN_TEXT_PX, SIZES, WIDTH, cell
 from reverie.ui.status import Status

@@ -8,7 +8,7 @@ import pytest
 from golden import assert_golden
 from scenes import MINIMAL, image, press, ui
 
-from reverie.events import ENCODERS, KEYS, Key, Pad, Turn
+from reverie.base.events import ENCODERS, KEYS, Key, Pad, Turn
 from reverie.ui.pages import help as helps
 from reverie.ui.pages.menu import HELP as MENU_HELP
 from reverie.ui.pages.mixer import MixerPage

@@ -7,7 +7,7 @@ import math
 import pytest
 from scenes import MINIMAL, groove, hit, playing, press, turn, ui
 
-from reverie.events import KEYS, Device, Key, Knob, Note, Pad, Turn
+from reverie.base.events import KEYS, Device, Key, Knob, Note, Pad, Turn
 from reverie.project import edit
 from reverie.ui import effects as fx
 from reverie.ui.context import Caps
@@ -350,7 +350,7 @@ def test_turns_a_second_apart_are_separate_undo_entries():
 
 
 def test_the_ui_benchmark_reports_every_page_and_event():
-    from reverie.bench.ui import run
+    from reverie.app.bench.ui import run
     figures = run(iterations=5)
     pages = UI(groove()).menu.pages
     for page in pages:
@@ -393,7 +393,7 @@ def test_random_playing_never_raises_and_always_leaves_a_project_that_loads(caps
 
 
 def test_a_grid_controller_is_a_step_grid_of_the_focused_track():
-    from reverie.events import Grid
+    from reverie.base.events import Grid
     u = ui()
     u.handle(Key("FUNC", "press"))
     hit(u, 1)                                            # the snare: 32 steps

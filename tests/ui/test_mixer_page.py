@@ -5,7 +5,7 @@ from __future__ import annotations
 from golden import assert_golden
 from scenes import MINIMAL, hit, image, press, turn, ui
 
-from reverie.events import Key, Knob, Pad
+from reverie.base.events import Key, Knob, Pad
 from reverie.ui import effects as fx
 from reverie.ui.pages.mixer import meter
 from reverie.ui.status import Status

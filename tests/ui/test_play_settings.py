@@ -1,5 +1,5 @@
 """What the settings page's pad settings do to playing: the scale lock and fixed velocity."""
-from reverie.events import PRESS, RELEASE, Key
+from reverie.base.events import PRESS, RELEASE, Key
 from reverie.project.demo import demo_project_path
 from reverie.project.store import load_project
 from reverie.ui import effects as fx
@@ -11,7 +11,7 @@ def press(u, name):
 
 
 def test_the_scale_lock_plays_a_keyboard_note_outside_the_scale_as_the_one_below():
-    from reverie.events import Note
+    from reverie.base.events import Note
 
     u = UI(load_project(demo_project_path()), settings={"pads.scale": "minor pent", "pads.root": 9})
     (on,) = [e for e in u.handle(Note(61, 90, 1.0)) if isinstance(e, fx.PlayNote)]
@@ -21,7 +21,7 @@ def test_the_scale_lock_plays_a_keyboard_note_outside_the_scale_as_the_one_below
 
 
 def test_fixed_velocity_plays_every_pad_hit_alike():
-    from reverie.events import Pad
+    from reverie.base.events import Pad
 
     u = UI(load_project(demo_project_path()), settings={"pads.velocity": "fixed"})
     press(u, "SOUND")

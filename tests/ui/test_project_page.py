@@ -1,6 +1,6 @@
 import pytest
 
-from reverie.events import Key, Turn
+from reverie.base.events import Key, Turn
 from reverie.project import mix_edit
 from reverie.project.history import History
 from reverie.project.model import Project, Track

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from reverie.events import Key, Pad, Turn
+from reverie.base.events import Key, Pad, Turn
 from reverie.project.history import History
 from reverie.project.model import Project, Track
 from reverie.ui import effects as fx

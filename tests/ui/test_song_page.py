@@ -1,4 +1,4 @@
-from reverie.events import Key, Pad, Turn
+from reverie.base.events import Key, Pad, Turn
 from reverie.project.history import History
 from reverie.project.model import MAX_CHAIN, Project, Song, SongRow, Track
 from reverie.ui import effects as fx

@@ -6,12 +6,12 @@ import pytest
 from golden import assert_golden
 from scenes import MINIMAL, image, press, turn, ui
 
-from reverie.events import Key, Knob, Pad
-from reverie.instruments import SAMPLER
+from reverie.base.events import Key, Knob, Pad
+from reverie.sound.instruments import SAMPLER
 from reverie.project import edit
 from reverie.project.model import Project
 from reverie.ui import effects as fx
-from reverie.ui import focused
+from reverie.ui import selection
 from reverie.ui.turning import turn as turned
 
 
@@ -26,7 +26,7 @@ def on_screen(name: str, caps=None):
 
 
 def test_screens_come_from_the_instrument_spec_four_at_a_time():
-    screens = focused.screens("sampler")
+    screens = selection.screens("sampler")
     assert [n for n, _ in screens] == ["SAMP 1/3", "SAMP 2/3", "SAMP 3/3", "AMP 1/2", "AMP 2/2",
                                        "FILT 1/3", "FILT 2/3", "FILT 3/3"]
     shown = [s.key for _, run in screens for s in run]
@@ -131,7 +131,7 @@ def test_a_track_the_project_lacks_shows_why():
 def test_every_parameter_is_reached_and_edited(caps):
     u = ui(caps) if caps else ui()
     press(u, "SOUND")
-    for _ in focused.screens("sampler"):
+    for _ in selection.screens("sampler"):
         for k in range(u.page.fields(u.context)):
             turn(u, 0 if caps else k, 1)
             if caps:

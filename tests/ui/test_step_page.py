@@ -5,7 +5,7 @@ from __future__ import annotations
 from golden import assert_golden
 from scenes import MINIMAL, image, press, turn, ui
 
-from reverie.events import Key, Pad
+from reverie.base.events import Key, Pad
 from reverie.project import edit
 from reverie.project.pattern import Retrig, Step
 from reverie.ui import effects as fx

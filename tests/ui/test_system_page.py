@@ -1,4 +1,4 @@
-from reverie.events import Key, Turn
+from reverie.base.events import Key, Turn
 from reverie.project.history import History
 from reverie.project.model import Project
 from reverie.ui.context import Caps, Context

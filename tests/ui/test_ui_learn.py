@@ -1,6 +1,6 @@
 """MIDI learn on the UI side: FUNC held, a controller's knob moved, bound to the parameter on
 the encoder turned last (or under the one-encoder cursor)."""
-from reverie.events import PRESS, RELEASE, Control, Key, Knob, Turn
+from reverie.base.events import PRESS, RELEASE, Control, Key, Knob, Turn
 from reverie.project.demo import demo_project_path
 from reverie.project.store import load_project
 from reverie.ui import effects as fx

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 
-from reverie.buses import BUS, MASTER
-from reverie.errors import UserError
-from reverie.instruments import INSTRUMENTS
+from reverie.sound.buses import BUS, MASTER
+from reverie.base.errors import UserError
+from reverie.sound.instruments import INSTRUMENTS
 from reverie.project.pattern import pattern_slot
 from reverie.ui import effects as fx
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 from reverie.project.model import FACTORY_PREFIX
 from reverie.project.store import PROJECT_FILE, SAMPLES_DIR
 from reverie.ui import effects as fx
@@ -77,7 +77,7 @@ class Disk:
         return f"loading {folder.name}", work, finish
 
     def sample(self, e: fx.LoadSample):
-        from reverie.samples import load_sample
+        from reverie.sound.samples import load_sample
 
         path = self.sample_path(e.path)
 
@@ -89,7 +89,7 @@ class Disk:
         return f"loading {e.path}", lambda: load_sample(path, engine_rate=self.rig.rate), finish
 
     def overview(self, e: fx.LoadOverview):
-        from reverie.samples import load_sample
+        from reverie.sound.samples import load_sample
         from reverie.ui.waveform import Overview, overview
 
         def work():
@@ -126,7 +126,7 @@ class Disk:
 
     def sample_path(self, ref: str) -> Path:
         if ref.startswith(FACTORY_PREFIX):
-            from reverie.kit import build_factory_kit
+            from reverie.sound.kit import build_factory_kit
 
             name = ref[len(FACTORY_PREFIX):]
             kit = build_factory_kit(self.factory_dir)
@@ -139,7 +139,7 @@ class Disk:
 
     def listing(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(project names in the library, sample references offered): worker thread."""
-        from reverie.kit import FACTORY_KIT_NAMES
+        from reverie.sound.kit import FACTORY_KIT_NAMES
 
         projects = ()
         if self.library.is_dir():

@@ -10,7 +10,7 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 
 log = logging.getLogger("reverie")
 

@@ -9,7 +9,7 @@ import json
 import logging
 from pathlib import Path
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 from reverie.project.store import atomic_path
 
 log = logging.getLogger("reverie")

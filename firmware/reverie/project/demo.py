@@ -1,7 +1,7 @@
 """The demo project that ships with Reverie: a two-bar groove on the factory kit."""
 from pathlib import Path
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "projects" / "demo"
+DEMO_DIR = Path(__file__).resolve().parent / "shipped" / "demo"
 
 
 def demo_project_path() -> Path:

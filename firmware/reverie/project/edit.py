@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 from reverie.project.model import Project
 from reverie.project.pattern import SPEEDS, Pattern, Retrig, Step, TrackPattern, pattern_slot
 

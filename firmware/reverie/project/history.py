@@ -23,7 +23,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 from reverie.project.model import Project
 
 DEPTH = 256

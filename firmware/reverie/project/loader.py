@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from reverie.buses import BUS, MASTER
-from reverie.instruments import INSTRUMENTS
+from reverie.sound.buses import BUS, MASTER
+from reverie.sound.instruments import INSTRUMENTS
 from reverie.project.model import FACTORY_PREFIX, MAX_TRACKS, Project, Track
 from reverie.project.store import SAMPLES_DIR
 
@@ -29,7 +29,7 @@ def load_sounds(project: Project, folder, engine_rate: int, factory_dir=None) ->
     locks name, in the order of their slots (seq.compile.sound_slots). Factory sounds are
     built into `factory_dir`, or into a temporary folder when it is None. UserError on a bad
     file."""
-    from reverie.samples import load_sample
+    from reverie.sound.samples import load_sample
     from reverie.seq.compile import sound_slots
 
     slots = sound_slots(project)
@@ -51,8 +51,8 @@ def load_sounds(project: Project, folder, engine_rate: int, factory_dir=None) ->
 
 
 def _factory_sounds(engine_rate: int, factory_dir) -> dict:
-    from reverie.kit import build_factory_kit
-    from reverie.samples import load_sample
+    from reverie.sound.kit import build_factory_kit
+    from reverie.sound.samples import load_sample
 
     if factory_dir is not None:
         return {name: load_sample(path, engine_rate=engine_rate)

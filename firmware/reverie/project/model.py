@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Callable
 
-from reverie.buses import BUS, MASTER
-from reverie.errors import UserError
-from reverie.instruments import INSTRUMENTS
-from reverie.params import ParamSpec
+from reverie.sound.buses import BUS, MASTER
+from reverie.base.errors import UserError
+from reverie.sound.instruments import INSTRUMENTS
+from reverie.sound.params import ParamSpec
 from reverie.project.pattern import (FACTORY_PREFIX, SUBSTEPS, TRACKS, Pattern, Retrig, Step,
                                      TrackPattern, boolean, check, keys, kind_of, number,
                                      pattern_name, pattern_slot, sample_ref, show, text)

@@ -15,10 +15,10 @@ from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Mapping
 
-from reverie.buses import BUS
-from reverie.errors import UserError
-from reverie.instruments import INSTRUMENTS
-from reverie.params import ParamSpec
+from reverie.sound.buses import BUS
+from reverie.base.errors import UserError
+from reverie.sound.instruments import INSTRUMENTS
+from reverie.sound.params import ParamSpec
 
 TRACKS = 16                       # track patterns in every pattern
 BANKS = "ABCDEFGHIJKLMNOP"        # 16 banks x 16 patterns: slots 0..255

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from numbers import Integral
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 from reverie.project.pattern import MAX_NOTES, SUBSTEPS, Pattern, Step, TrackPattern
 
 TICKS_PER_STEP = 14400        # a 1x step (a 16th); docs/sequencer.md

@@ -13,7 +13,7 @@ import secrets
 from contextlib import contextmanager
 from pathlib import Path
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 from reverie.project.demo import demo_project_path
 from reverie.project.model import FACTORY_PREFIX, Project
 
@@ -68,7 +68,7 @@ def check_samples(project: Project, folder: Path) -> None:
         if ref is None:
             continue
         if ref.startswith(FACTORY_PREFIX):
-            from reverie.kit import FACTORY_KIT_NAMES
+            from reverie.sound.kit import FACTORY_KIT_NAMES
             if ref[len(FACTORY_PREFIX):] not in FACTORY_KIT_NAMES:
                 raise UserError(f"tracks[{i}].sample {ref!r} is not in the factory kit; known: "
                                 + ", ".join(FACTORY_PREFIX + n for n in FACTORY_KIT_NAMES))

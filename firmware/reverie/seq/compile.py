@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from reverie.buses import BUS
+from reverie.sound.buses import BUS
 from reverie.core.defs import SIZES, TrackParam
-from reverie.errors import UserError
-from reverie.instruments import INSTRUMENTS
+from reverie.base.errors import UserError
+from reverie.sound.instruments import INSTRUMENTS
 from reverie.project.model import Project, Track
 from reverie.project.pattern import Pattern, lock_specs, pattern_slot
 from reverie.seq.buffer import PatternBuffer

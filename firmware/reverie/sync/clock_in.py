@@ -14,7 +14,7 @@ import time
 from collections import deque
 from typing import NamedTuple
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 
 CLOCK, START, CONTINUE, STOP, SONG_POSITION = 0xF8, 0xFA, 0xFB, 0xFC, 0xF2
 CLOCKS_PER_BEAT = 24                    # MIDI clock: 24 ppqn

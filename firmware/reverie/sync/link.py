@@ -25,7 +25,7 @@ import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 
 TEMPO_RANGE_BPM = (20.0, 300.0)     # what seq_tempo accepts (docs/sequencer.md)
 QUANTUM_RANGE_BEATS = (1.0, 16.0)

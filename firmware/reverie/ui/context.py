@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 from reverie.project.history import History
 from reverie.project.model import Project
 from reverie.ui import effects as fx

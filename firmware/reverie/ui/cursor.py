@@ -11,7 +11,7 @@ not None, for Key("ENC1", "release")); it then gets the double click as it comes
 """
 from __future__ import annotations
 
-from reverie.events import DOUBLE, LONG, PRESS, RELEASE, Key, Turn
+from reverie.base.events import DOUBLE, LONG, PRESS, RELEASE, Key, Turn
 
 MAX_NAV = 16                # presses one hold-and-turn may make
 

@@ -9,14 +9,14 @@ note into the focused track. One take (REC on to REC off) is one undo entry per 
 """
 from __future__ import annotations
 
-from reverie.buses import BUS, MASTER
-from reverie.errors import UserError
-from reverie.events import LONG, PRESS, RELEASE, Key, Knob, Note, Pad
-from reverie.instruments import INSTRUMENTS
+from reverie.sound.buses import BUS, MASTER
+from reverie.base.errors import UserError
+from reverie.base.events import LONG, PRESS, RELEASE, Key, Knob, Note, Pad
+from reverie.sound.instruments import INSTRUMENTS
 from reverie.project import edit, mix_edit
 from reverie.project.record import TICKS_PER_STEP, Recorder, step_ticks, swing_ticks
 from reverie.ui import effects as fx
-from reverie.ui import focused
+from reverie.ui import selection
 from reverie.ui.turning import absolute, turn
 
 PAGE_KEYS = ("PATTERN", "SOUND", "MIXER", "SONG", "SAMPLE", "PROJECT", "SETTINGS", "SYSTEM")
@@ -139,7 +139,7 @@ class GlobalInput:
             now = ctx.project.tempo if key == "tempo_bpm" else ctx.project.master.get(key, spec.default)
             fn, args = mix_edit.set_master_param, (key,)
         elif scope in ("bus", ""):
-            t = focused.track(ctx, track)
+            t = selection.track(ctx, track)
             if t is None:
                 raise UserError(f"T{track + 1}: the project has {len(ctx.project.tracks)} tracks")
             spec = BUS[key] if scope else INSTRUMENTS[t.instrument][key]
@@ -147,7 +147,7 @@ class GlobalInput:
             fn, args = (mix_edit.set_bus_param if scope else mix_edit.set_track_param), (track, key)
         else:
             raise UserError(f"a knob is learned to {ev.key!r}: not a parameter")
-        now = focused.as_number(spec, now)
+        now = selection.as_number(spec, now)
         value = turn(spec, now, int(round(ev.value)), ctx.func) if ev.relative else absolute(spec, ev.value)
         return ctx.edit(fn, *args, value, coalesce=f"knob {ev.key} {track}")
 
@@ -192,7 +192,7 @@ class GlobalInput:
         s = ctx.status
         if self.recorder is None or not s.playing or not 0 <= track < len(s.steps) or s.steps[track] < 0:
             return []
-        name = focused.pattern_name(ctx)
+        name = selection.pattern_name(ctx)
         pattern = ctx.project.pattern_at(name)
         st = step_ticks(pattern.tracks[track].speed)
         n = s.steps[track]
@@ -208,6 +208,6 @@ class GlobalInput:
         ctx = self.ui.context
         pos, t0 = take
         held = max(0.0, t - t0) * ctx.status.tempo_bpm / 60 * TICKS_PER_BEAT
-        name = focused.pattern_name(ctx)
+        name = selection.pattern_name(ctx)
         return ctx.edit(edit.update_pattern, name, self.recorder.note_off, track, note, pos + round(held),
                         label=f"record {name}", coalesce=f"record {name}")

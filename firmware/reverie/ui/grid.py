@@ -4,9 +4,9 @@ steps of the pattern shown, step = 8 * y + x, row 0 at the top. A press toggles 
 hal/grid.py knows ("off", "step", "step_playing", "playhead", "focus", "muted")."""
 from __future__ import annotations
 
-from reverie.events import Grid
+from reverie.base.events import Grid
 from reverie.project import edit
-from reverie.ui import focused
+from reverie.ui import selection
 
 SIZE = 8
 
@@ -15,17 +15,17 @@ def press(ctx, ev: Grid) -> list:
     if not ev.pressed:
         return []
     step = SIZE * ev.y + ev.x
-    length = focused.track_pattern(ctx).length
+    length = selection.track_pattern(ctx).length
     if step >= length:
         ctx.message = f"T{ctx.track + 1} has {length} steps"
         return []
     ctx.step = step
-    return ctx.edit(edit.toggle_step, focused.pattern_name(ctx), ctx.track, step)
+    return ctx.edit(edit.toggle_step, selection.pattern_name(ctx), ctx.track, step)
 
 
 def cells(ctx) -> tuple[tuple[str, ...], ...]:
-    tp = focused.track_pattern(ctx)
-    t = focused.track(ctx)
+    tp = selection.track_pattern(ctx)
+    t = selection.track(ctx)
     muted = t is not None and bool(t.bus.get("mute", 0))
     playing = ctx.status.steps[ctx.track] if ctx.status.playing else -1
     held = set(ctx.held_steps.values())

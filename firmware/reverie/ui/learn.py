@@ -1,15 +1,15 @@
 """MIDI learn: hold FUNC and move a controller's knob, and it is bound to the parameter on
 the encoder you last turned on this page (or, with one encoder, the field under the cursor).
-The binding lives with the controllers (reverie/learn.py); from then on that knob arrives as
-a Knob with the parameter's key and sets it on whichever track is focused.
+The binding lives with the controllers (reverie/hal/controllers/learn.py); from then on that knob arrives as
+a Knob with the parameter's key and sets it on whichever track is current.
 
 Learnable: the sound page's four parameters, the mixer's four bus parameters, and the tempo
 on the pattern page."""
 from __future__ import annotations
 
-from reverie.events import Control
+from reverie.base.events import Control
 from reverie.ui import effects as fx
-from reverie.ui import focused
+from reverie.ui import selection
 from reverie.ui.pages.mixer import FIELDS as MIXER_FIELDS
 
 
@@ -17,7 +17,7 @@ def targets(ui) -> tuple[str, ...]:
     """The learnable keys of the page's encoder fields, ENC1 first ("" = not learnable)."""
     ctx, page = ui.context, ui.page_name
     if page == "SOUND":
-        t = focused.track(ctx)
+        t = selection.track(ctx)
         if t is None:
             return ()
         current = ui.page._current(ctx)

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import math
 
-from reverie.errors import UserError
-from reverie.events import ACTIONS, KEYS, PADS, PRESS, RELEASE, Control, Device, Grid, Key, Knob, Note, Pad, Turn
+from reverie.base.errors import UserError
+from reverie.base.events import ACTIONS, KEYS, PADS, PRESS, RELEASE, Control, Device, Grid, Key, Knob, Note, Pad, Turn
 from reverie.project.history import History
 from reverie.project.model import Project
 from reverie.ui.context import Caps, Context
-from reverie.ui import focused, grid, learn
+from reverie.ui import grid, learn
+from reverie.ui import selection
 from reverie.ui.cursor import Cursor
 from reverie.ui.global_input import PAGE_KEYS, GlobalInput
 from reverie.ui.pages import all_pages
@@ -128,7 +129,7 @@ class UI:
 
     def pattern_name(self) -> str:
         """The pattern the pages edit: the one playing, else the project's current one."""
-        return focused.pattern_name(self._ctx)
+        return selection.pattern_name(self._ctx)
 
     # ---- pages and the menu ------------------------------------------------------------
 

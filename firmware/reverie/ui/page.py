@@ -13,7 +13,7 @@ from __future__ import annotations
 import abc
 from typing import ClassVar, Mapping
 
-from reverie.events import Key, Knob, Pad, Turn
+from reverie.base.events import Key, Knob, Pad, Turn
 
 
 class Page(abc.ABC):

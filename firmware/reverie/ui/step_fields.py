@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 from reverie.project.pattern import MAX_NOTES, RETRIG_RATES, SUBSTEPS, Retrig, Step
 from reverie.ui.turning import note_name, signed, steps
 

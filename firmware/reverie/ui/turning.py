@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from reverie.params import ParamSpec
+from reverie.sound.params import ParamSpec
 
 RESOLUTION = 128            # detents across a normalised range
 FINE = 8                    # FUNC held: steps this many times smaller

@@ -15,7 +15,7 @@ from typing import Callable
 
 from PIL import Image, ImageDraw, ImageFont
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 
 WIDTH, HEIGHT = 128, 64
 FONT_FILE = Path("/usr/share/fonts/opentype/terminus/terminus-bold.otb")

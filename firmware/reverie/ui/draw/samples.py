@@ -8,7 +8,7 @@ track's markers, and the marker being moved.
 """
 from __future__ import annotations
 
-from reverie.instruments import INSTRUMENTS
+from reverie.sound.instruments import INSTRUMENTS
 from reverie.ui.draw.canvas import HEADER_PX, HEIGHT, WIDTH, Canvas, cell, drawer
 from reverie.ui.pages.samples import MARKERS, SamplesView
 

@@ -1,14 +1,14 @@
 """Editing the steps held on the pattern page: the encoders edit every held step, by
 layers. TRIG: note (the chord moves as one), velocity, gate length, micro-timing. MORE:
 probability, condition, retrig rate and retrig length. Then the sound's screens and the mix
-(focused.lock_screens): a turn there locks the parameter on the held steps, starting from
+(selection.lock_screens): a turn there locks the parameter on the held steps, starting from
 the lock already there or else the track's own value. All the turns of one field while the
 steps are held make one undo entry."""
 from __future__ import annotations
 
-from reverie.errors import UserError
+from reverie.base.errors import UserError
 from reverie.project import edit
-from reverie.ui import focused
+from reverie.ui import selection
 from reverie.ui.fields import Field, focus_of
 from reverie.ui.step_fields import LABELS, show, turned
 from reverie.ui.turning import show as show_value, turn
@@ -22,7 +22,7 @@ class HeldEdit:
         self.layer = 0
 
     def layers(self, ctx) -> list[tuple[str, tuple]]:
-        return list(STEP_LAYERS) + focused.lock_screens(ctx)
+        return list(STEP_LAYERS) + selection.lock_screens(ctx)
 
     def current(self, ctx) -> tuple[str, tuple]:
         layers = self.layers(ctx)
@@ -41,10 +41,10 @@ class HeldEdit:
         item = items[encoder]
         if not isinstance(item, str):
             return lock_held(ctx, item, detents)
-        name, track = focused.pattern_name(ctx), ctx.track
+        name, track = selection.pattern_name(ctx), ctx.track
         out: list = []
         for index in sorted(set(ctx.held_steps.values())):
-            step = focused.track_pattern(ctx).steps[index]
+            step = selection.track_pattern(ctx).steps[index]
             place = edit.where(name, track, index)
             if step is None:
                 continue
@@ -61,7 +61,7 @@ class HeldEdit:
         """("S5 TRIG", the layer's fields for the first held step)."""
         layer, items = self.current(ctx)
         held = sorted(set(ctx.held_steps.values()))
-        step = focused.track_pattern(ctx).steps[held[0]]
+        step = selection.track_pattern(ctx).steps[held[0]]
         more = f"+{len(held) - 1}" if len(held) > 1 else ""
         out = []
         for i, item in enumerate(items):
@@ -77,13 +77,13 @@ class HeldEdit:
 
 def lock_held(ctx, spec, detents: int) -> list:
     """Turns the lock of `spec` on every held step, from the lock there or the track's value."""
-    name, track = focused.pattern_name(ctx), ctx.track
+    name, track = selection.pattern_name(ctx), ctx.track
     out: list = []
     for index in sorted(set(ctx.held_steps.values())):
-        step = focused.track_pattern(ctx).steps[index]
+        step = selection.track_pattern(ctx).steps[index]
         locks = step.locks if step is not None else {}
-        now = focused.as_number(spec, locks[spec.key]) if spec.key in locks else focused.sound_value(ctx, spec)
-        value = focused.stored(spec, turn(spec, now, detents, ctx.func))
+        now = selection.as_number(spec, locks[spec.key]) if spec.key in locks else selection.sound_value(ctx, spec)
+        value = selection.stored(spec, turn(spec, now, detents, ctx.func))
         out += ctx.edit(edit.set_lock, name, track, index, spec.key, value,
                         label=f"lock {spec.key} {edit.where(name, track, index)}",
                         coalesce=f"lock {name} {track} {spec.key}")
@@ -93,8 +93,8 @@ def lock_held(ctx, spec, detents: int) -> list:
 def locked_value(ctx, spec, step) -> tuple[float, bool]:
     """(the value a held step plays for `spec`, whether a lock holds it)."""
     if step is not None and spec.key in step.locks:
-        return focused.as_number(spec, step.locks[spec.key]), True
-    return focused.sound_value(ctx, spec), False
+        return selection.as_number(spec, step.locks[spec.key]), True
+    return selection.sound_value(ctx, spec), False
 
 
 def unique(effects: list) -> list:

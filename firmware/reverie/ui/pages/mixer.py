@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from reverie.buses import BUS
-from reverie.events import PRESS, Key, Knob, Pad, Turn
+from reverie.sound.buses import BUS
+from reverie.base.events import PRESS, Key, Knob, Pad, Turn
 from reverie.project import mix_edit
-from reverie.ui import focused
+from reverie.ui import selection
 from reverie.ui.fields import Field, focus_of
 from reverie.ui.page import Page
 from reverie.ui.turning import absolute, show, turn
@@ -71,7 +71,7 @@ class MixerPage(Page):
     def pad(self, ctx, ev: Pad) -> list | None:
         if ev.velocity == 0:
             return []
-        t = focused.track(ctx, ev.pad)
+        t = selection.track(ctx, ev.pad)
         if t is None:
             ctx.message = f"T{ev.pad + 1}: the project has {len(ctx.project.tracks)} tracks"
             return []
@@ -87,17 +87,17 @@ class MixerPage(Page):
             return []
         self.field = ev.encoder
         spec = BUS[FIELDS[ev.encoder]]
-        return self._set(ctx, spec, turn(spec, focused.sound_value(ctx, spec), ev.detents, ctx.func))
+        return self._set(ctx, spec, turn(spec, selection.sound_value(ctx, spec), ev.detents, ctx.func))
 
     def knob(self, ctx, ev: Knob) -> list | None:
         if not 0 <= ev.slot < len(FIELDS):
             return None
         spec = BUS[FIELDS[ev.slot]]
-        now = focused.sound_value(ctx, spec)
+        now = selection.sound_value(ctx, spec)
         return self._set(ctx, spec, turn(spec, now, int(round(ev.value))) if ev.relative else absolute(spec, ev.value))
 
     def _set(self, ctx, spec, value: float) -> list:
-        if focused.track(ctx) is None:
+        if selection.track(ctx) is None:
             ctx.message = f"T{ctx.track + 1} is not a track of this project"
             return []
         return ctx.edit(mix_edit.set_bus_param, ctx.track, spec.key, value,
@@ -107,15 +107,15 @@ class MixerPage(Page):
         volume = BUS["volume_db"]
         strips = []
         for i in range(TRACKS):
-            t = focused.track(ctx, i)
+            t = selection.track(ctx, i)
             bus = t.bus if t is not None else {}
             peak = ctx.status.meters[i] if i < len(ctx.status.meters) else 0.0
             strips.append(Strip(volume.to_norm(bus.get("volume_db", volume.default)), meter(peak),
                                 bool(bus.get("mute", 0)), bool(bus.get("solo", 0)), t is not None))
         index = ctx.focus % len(FIELDS) if ctx.caps.encoders < 4 else self.field
         spec = BUS[FIELDS[index]]
-        field = Field(spec.label, show(spec, focused.sound_value(ctx, spec), 7), focus_of(ctx, index, 4))
-        return MixerView(tuple(strips), ctx.track, focused.track_name(ctx), field)
+        field = Field(spec.label, show(spec, selection.sound_value(ctx, spec), 7), focus_of(ctx, index, 4))
+        return MixerView(tuple(strips), ctx.track, selection.track_name(ctx), field)
 
 
 def meter(peak: float) -> float:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import ceil
 
-from reverie.events import LONG_PRESS_S, PRESS, Key, Knob, Pad, Turn
-from reverie.params import ParamSpec
+from reverie.base.events import LONG_PRESS_S, PRESS, Key, Knob, Pad, Turn
+from reverie.sound.params import ParamSpec
 from reverie.project import edit, mix_edit
 from reverie.project.model import TEMPO
 from reverie.project.pattern import SPEEDS, Step
-from reverie.ui import focused
+from reverie.ui import selection
 from reverie.ui.fields import Field, focus_of
 from reverie.ui.page import Page
 from reverie.ui.pages.held_edit import HeldEdit
@@ -95,8 +95,8 @@ class PatternPage(Page):
     def pad(self, ctx, ev: Pad) -> list | None:
         if ctx.func or (ctx.status.playing and ctx.recording):
             return None
-        tp = focused.track_pattern(ctx)
-        name = focused.pattern_name(ctx)
+        tp = selection.track_pattern(ctx)
+        name = selection.pattern_name(ctx)
         if ev.velocity:
             step = self._page(ctx) * CELLS + ev.pad
             if step >= tp.length:
@@ -137,14 +137,14 @@ class PatternPage(Page):
     # ---- the four fields ----------------------------------------------------------------
 
     def _specs(self, ctx) -> list[tuple[ParamSpec, float]]:
-        pattern = ctx.project.pattern_at(focused.pattern_name(ctx))
+        pattern = ctx.project.pattern_at(selection.pattern_name(ctx))
         tp = pattern.tracks[ctx.track]
         length = (PATTERN_LENGTH, pattern.length) if ctx.func else (LENGTH, tp.length)
         return [(TEMPO, ctx.project.tempo), (SWING, pattern.swing), length,
                 (SPEED, SPEEDS.index(tp.speed))]
 
     def _set(self, ctx, encoder: int, value: float) -> list:
-        name, track = focused.pattern_name(ctx), ctx.track
+        name, track = selection.pattern_name(ctx), ctx.track
         if encoder == 0:
             return ctx.edit(mix_edit.set_tempo, value, label="tempo", coalesce="tempo")
         if encoder == 1:
@@ -158,13 +158,13 @@ class PatternPage(Page):
     # ---- view ---------------------------------------------------------------------------
 
     def _pages(self, ctx) -> int:
-        return max(1, ceil(focused.track_pattern(ctx).length / CELLS))
+        return max(1, ceil(selection.track_pattern(ctx).length / CELLS))
 
     def _page(self, ctx) -> int:
         return min(self.page, self._pages(ctx) - 1)
 
     def view(self, ctx) -> PatternView:
-        tp = focused.track_pattern(ctx)
+        tp = selection.track_pattern(ctx)
         page = self._page(ctx)
         first = page * CELLS
         cells = tuple(_kind(tp.steps[i]) if i < tp.length else NONE for i in range(first, first + CELLS))
@@ -174,7 +174,7 @@ class PatternPage(Page):
             info, fields = self.held_edit.fields(ctx)
         else:
             info, fields = "", self._fields(ctx)
-        return PatternView(ctx.track, focused.track_name(ctx), cells,
+        return PatternView(ctx.track, selection.track_name(ctx), cells,
                            playing - first if first <= playing < first + CELLS else -1,
                            held, page, self._pages(ctx), info, fields)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from reverie.events import LONG, PRESS, Key, Turn
+from reverie.base.events import LONG, PRESS, Key, Turn
 from reverie.project.model import Project
 from reverie.ui import effects as fx
-from reverie.ui.focus import SHORT, Push, one_knob, step
+from reverie.ui.one_knob import SHORT, Push, one_knob, step
 from reverie.ui.page import Page
 
 MENU = ("SAVE", "SAVE AS", "LOAD", "NEW")

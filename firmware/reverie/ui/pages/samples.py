@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reverie.events import DOUBLE, LONG, PRESS, Key, Pad, Turn
-from reverie.instruments import INSTRUMENTS
+from reverie.base.events import DOUBLE, LONG, PRESS, Key, Pad, Turn
+from reverie.sound.instruments import INSTRUMENTS
 from reverie.project import mix_edit
 from reverie.ui import effects as fx
-from reverie.ui.focus import SHORT, Push, one_knob, step
+from reverie.ui.one_knob import SHORT, Push, one_knob, step
 from reverie.ui.page import Page
 from reverie.ui.waveform import Overview
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reverie.events import DOUBLE, LONG, PRESS, Key, Turn
+from reverie.base.events import DOUBLE, LONG, PRESS, Key, Turn
 from reverie.project import mix_edit
 from reverie.ui import effects as fx
-from reverie.ui.focus import SHORT, Push, one_knob, step
+from reverie.ui.one_knob import SHORT, Push, one_knob, step
 from reverie.ui.page import Page
 
 NOTES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")

@@ -3,19 +3,19 @@ pattern names, the song as rows, and the pads queueing the 16 patterns of a bank
 
 The cursor runs over lines: the mode line (-1), the chain's entries or the song's rows, and
 the end (where an insert appends). ENC2..ENC4 edit the cursor line's fields; with one encoder
-a short push moves the focus over the cursor and those fields (ui/focus.py). Every edit goes
+a short push moves the focus over the cursor and those fields (ui/one_knob.py). Every edit goes
 through project/mix_edit.py, so a refused one (a 65th chain entry) changes nothing.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from reverie.events import DOUBLE, LONG, PRESS, Key, Pad, Turn
+from reverie.base.events import DOUBLE, LONG, PRESS, Key, Pad, Turn
 from reverie.project import mix_edit
 from reverie.project.model import MODES, SongRow
 from reverie.project.pattern import BANKS, SLOTS, pattern_name, pattern_slot
 from reverie.ui import effects as fx
-from reverie.ui.focus import SHORT, Push, one_knob, step
+from reverie.ui.one_knob import SHORT, Push, one_knob, step
 from reverie.ui.page import Page
 
 VIEWS = ("chain", "song")

@@ -1,5 +1,5 @@
 """The sound page: the focused track's instrument, four parameters a screen (one per
-encoder), screens made from the instrument spec's pages (focused.screens: "SAMP 1/3",
+encoder), screens made from the instrument spec's pages (selection.screens: "SAMP 1/3",
 "AMP 1/2", "FILT 1/3"...). LEFT/RIGHT change the screen.
 
 A turn sets the track's parameter: one undo entry per run of turns of one parameter
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reverie.events import PRESS, Key, Knob, Turn
+from reverie.base.events import PRESS, Key, Knob, Turn
 from reverie.project import mix_edit
-from reverie.ui import focused
+from reverie.ui import selection
 from reverie.ui.fields import Field, focus_of
 from reverie.ui.page import Page
 from reverie.ui.pages.held_edit import lock_held, locked_value
@@ -47,8 +47,8 @@ class SoundPage(Page):
         self.screen = 0
 
     def _screens(self, ctx):
-        t = focused.track(ctx)
-        return focused.screens(t.instrument) if t is not None else []
+        t = selection.track(ctx)
+        return selection.screens(t.instrument) if t is not None else []
 
     def _current(self, ctx):
         screens = self._screens(ctx)
@@ -86,24 +86,24 @@ class SoundPage(Page):
         spec = specs[ev.encoder]
         if ctx.held_steps:
             return lock_held(ctx, spec, ev.detents)
-        return self._set(ctx, spec, turn(spec, focused.sound_value(ctx, spec), ev.detents, ctx.func))
+        return self._set(ctx, spec, turn(spec, selection.sound_value(ctx, spec), ev.detents, ctx.func))
 
     def knob(self, ctx, ev: Knob) -> list | None:
         current = self._current(ctx)
         if current is None or not 0 <= ev.slot < KNOB_SLOTS:
             return None
-        t = focused.track(ctx)
+        t = selection.track(ctx)
         page = current[1][0].page
-        specs = [s for name, run in focused.screens(t.instrument) for s in run if s.page == page]
+        specs = [s for name, run in selection.screens(t.instrument) for s in run if s.page == page]
         if ev.slot >= len(specs):
             return []
         spec = specs[ev.slot]
-        now = focused.sound_value(ctx, spec)
+        now = selection.sound_value(ctx, spec)
         value = turn(spec, now, int(round(ev.value)), ctx.func) if ev.relative else absolute(spec, ev.value)
         return self._set(ctx, spec, value)
 
     def _set(self, ctx, spec, value: float) -> list:
-        return ctx.edit(mix_edit.set_track_param, ctx.track, spec.key, focused.stored(spec, value),
+        return ctx.edit(mix_edit.set_track_param, ctx.track, spec.key, selection.stored(spec, value),
                         label=f"{spec.key} T{ctx.track + 1}", coalesce=f"param:{ctx.track}:{spec.key}")
 
     def view(self, ctx) -> SoundView:
@@ -112,13 +112,13 @@ class SoundPage(Page):
             return SoundView("", (), f"T{ctx.track + 1}: no track in the project")
         name, specs = current
         held = sorted(set(ctx.held_steps.values()))
-        step = focused.track_pattern(ctx).steps[held[0]] if held else None
+        step = selection.track_pattern(ctx).steps[held[0]] if held else None
         rows = []
         for i, spec in enumerate(specs):
             if held:
                 value, locked = locked_value(ctx, spec, step)
             else:
-                value, locked = focused.sound_value(ctx, spec), False
+                value, locked = selection.sound_value(ctx, spec), False
             rows.append(Field(spec.label, show(spec, value), focus_of(ctx, i, len(specs)), locked,
                               bar=None if spec.curve == "choice" else spec.to_norm(value),
                               bipolar=spec.lo < 0 < spec.hi))

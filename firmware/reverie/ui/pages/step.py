@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reverie.errors import UserError
-from reverie.events import PRESS, Key, Turn
+from reverie.base.errors import UserError
+from reverie.base.events import PRESS, Key, Turn
 from reverie.project import edit
 from reverie.project.pattern import MAX_NOTES, Step, lock_specs
-from reverie.ui import focused
+from reverie.ui import selection
 from reverie.ui.page import Page
 from reverie.ui.pages.held_edit import locked_value
 from reverie.ui.step_fields import LABELS, show, turned, without_note
@@ -63,12 +63,12 @@ class StepPage(Page):
     # ---- what the lines are -------------------------------------------------------------
 
     def _where(self, ctx):
-        tp = focused.track_pattern(ctx)
+        tp = selection.track_pattern(ctx)
         index = max(0, min(ctx.step, tp.length - 1))
-        return focused.pattern_name(ctx), ctx.track, index, tp.steps[index]
+        return selection.pattern_name(ctx), ctx.track, index, tp.steps[index]
 
     def _specs(self, ctx) -> list:
-        t = focused.track(ctx)
+        t = selection.track(ctx)
         kind, instrument = (t.kind, t.instrument) if t is not None else ("audio", "sampler")
         return list(lock_specs(kind, instrument).values())
 
@@ -112,7 +112,7 @@ class StepPage(Page):
         if kind == "lock":
             value, _ = locked_value(ctx, what, step)
             return ctx.edit(edit.set_lock, name, track, index, what.key,
-                            focused.stored(what, turn(what, value, ev.detents, ctx.func)),
+                            selection.stored(what, turn(what, value, ev.detents, ctx.func)),
                             coalesce=f"lock {name} {track} {index} {what.key}")
         if step is None and what == "trig":
             return ctx.edit(edit.set_step, name, track, index, Step()) if ev.detents > 0 else []
@@ -125,7 +125,7 @@ class StepPage(Page):
                         coalesce=f"step {name} {track} {index} {what}")
 
     def _move(self, ctx, d: int) -> None:
-        length = focused.track_pattern(ctx).length
+        length = selection.track_pattern(ctx).length
         ctx.step = max(0, min(length - 1, ctx.step + d))
 
     def _push(self, ctx) -> list:
@@ -137,7 +137,7 @@ class StepPage(Page):
             if not addable:
                 raise UserError("every parameter is locked on this step")
             spec = addable[min(self.pick, len(addable) - 1)]
-            value = focused.stored(spec, focused.sound_value(ctx, spec))
+            value = selection.stored(spec, selection.sound_value(ctx, spec))
             return ctx.edit(edit.set_lock, name, track, index, spec.key, value)
         if kind == "lock":
             return ctx.edit(edit.set_lock, name, track, index, what.key, None)
@@ -168,5 +168,5 @@ class StepPage(Page):
                 shown.append((LABELS[what], show(step, what), False))
         state = "empty" if step is None else ("on" if step.trig else "off")
         focus = ctx.focus % 3 if ctx.caps.encoders < 4 else -1
-        return StepView(index, focused.track_pattern(ctx).length, focused.track_name(ctx), state,
+        return StepView(index, selection.track_pattern(ctx).length, selection.track_name(ctx), state,
                         tuple(shown), self.line, focus)

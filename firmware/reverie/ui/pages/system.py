@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reverie.events import Turn
-from reverie.ui.focus import step
+from reverie.base.events import Turn
+from reverie.ui.one_knob import step
 from reverie.ui.page import Page
 
 SCROLLED_LINES = 3                 # under the DSP line

@@ -1,0 +1,118 @@
+"""The app's sync, as the configuration asks: MIDI out (the sequencer's clock and MIDI
+tracks, scheduled from the sample clock) and the tempo source (internal, MIDI clock in or
+Ableton Link). `poll()` runs on the control thread; nothing here blocks it.
+
+A part that cannot start (no MIDI API, no such port) is reported in one log line and the
+box plays on without it."""
+from __future__ import annotations
+
+import logging
+
+from reverie.core.defs import SIZES
+from reverie.base.errors import UserError
+from reverie.sync.follow import TempoFollower
+
+log = logging.getLogger("reverie")
+TICKS_PER_BEAT = SIZES["TICKS_PER_BEAT"]
+RTMIDI_APIS = {"alsa": "API_LINUX_ALSA", "jack": "API_UNIX_JACK"}
+
+
+class SyncSession:
+    def __init__(self, engine, midi, sync, sample_rate: int, period_frames: int):
+        from reverie.sync.frameclock import FrameClock
+
+        self.engine = engine
+        self.midi = midi                     # config.MidiConfig
+        self.source = sync.source            # config.SyncConfig
+        self.period = period_frames
+        self.clock = FrameClock(sample_rate, period_frames)
+        self.follower = TempoFollower(engine)
+        self.ports: list = []
+        self.scheduler = None
+        self.clock_in = None
+        self.link = None
+
+    def start(self) -> SyncSession:
+        from reverie.sync.midi_out import MidiScheduler
+
+        self.engine.seq_clock_out(self.midi.clock_out)
+        self.ports = self._open_outputs()
+        self.scheduler = MidiScheduler(self.engine.poll_midi, self.ports, self.clock,
+                                       anchor=self.engine.clock_anchor).start()
+        if self.source == "midi":
+            self._start_clock_in()
+        elif self.source == "link":
+            from reverie.sync.link import LinkSession
+
+            self.link = LinkSession(tempo_bpm=self.engine.seq_state()["tempo_bpm"])
+            self.link.enable()
+            log.info("Ableton Link on: tempo and phase shared with peers on the network")
+        return self
+
+    def port_names(self) -> list[str]:
+        return [p.name for p in self.ports]
+
+    def _open_outputs(self) -> list:
+        from reverie.hal.midi.ports import list_output_names, open_output
+
+        try:
+            names = [n for n in list_output_names(self.midi.api) if "reverie" not in n.lower()]
+            ports = [open_output(n, self.midi.api) for n in names]
+        except UserError as exc:
+            log.info("MIDI out off: %s", exc)
+            return []
+        if ports:
+            log.info("MIDI out to %s", ", ".join(p.name for p in ports))
+        return ports
+
+    def _start_clock_in(self) -> None:
+        import rtmidi
+
+        from reverie.sync.clock_in import ClockFollower, MidiClockInput
+
+        try:
+            self.clock_in = MidiClockInput(ClockFollower(), getattr(rtmidi, RTMIDI_APIS[self.midi.api]),
+                                           port=self.midi.clock_in_port or "").open()
+            log.info("following the MIDI clock on %s", self.clock_in.port_name)
+        except (UserError, rtmidi.RtMidiError, OSError) as exc:
+            log.info("MIDI clock in off: %s", exc)
+            self.clock_in = None
+
+    def poll(self) -> None:
+        """Follows the tempo source once (call it every few ms)."""
+        if not self.clock.ready:
+            return
+        frame = self.engine.frame + self.period          # the next block to be rendered
+        when = self.clock.time_of(frame)                 # when it will be heard
+        if self.link is not None:
+            beat = self.link.beat_at(when)
+            if beat is not None:
+                self.follower.update(self.link.tempo_bpm, beat, frame)
+        elif self.clock_in is not None:
+            for event in self.clock_in.poll():
+                self._transport(event, frame)
+            f = self.clock_in.follower
+            ticks = f.ticks_at(when) if f.locked and f.running else None
+            if ticks is not None:
+                self.follower.update(f.tempo_bpm, ticks / TICKS_PER_BEAT, frame)
+
+    def _transport(self, event: tuple, frame: int) -> None:
+        kind = event[0]
+        if kind == "start":
+            self.engine.seq_play(-1, frame)
+        elif kind == "stop":
+            self.engine.seq_stop(frame)
+        elif kind == "continue":
+            self.engine.seq_locate(event[2] * SIZES["STEP_TICKS"], frame)
+            self.engine.seq_continue(frame)
+
+    def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        for p in self.ports:
+            p.close()
+        if self.clock_in is not None:
+            self.clock_in.close()
+        if self.link is not None:
+            self.link.close()
+

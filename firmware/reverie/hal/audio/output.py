@@ -1,0 +1,294 @@
+"""Audio output: the engine's C callback on a PortAudio stream, or a WAV file without a device.
+
+The stream's callback is the engine's own C function (`Engine.callback_address`), handed to
+PortAudio as a function pointer the way python-rtmixer does it. No Python code runs per
+audio block, so nothing that holds the GIL can delay the audio.
+
+`open_output(engine, settings)` picks the device by name from the settings. When there is
+no audio device at all it says so in one log line and records to a WAV file instead
+(`reverie.hal.audio.wavout`), with the same start/stop/close interface.
+"""
+from __future__ import annotations
+
+import abc
+import contextlib
+import ctypes
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from reverie.base.errors import UserError
+
+log = logging.getLogger(__name__)
+
+PERIOD_FRAMES_MIN = 64
+PERIOD_FRAMES_MAX = 256
+CHANNELS = 2
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """The `[audio]` configuration. `device` is a case-insensitive part of a device's name or
+    of "host API: name" ("hifiberry", "JACK", "default"). `fallback_wav` None: no fallback."""
+    device: str = "default"
+    sample_rate_hz: int = 48000
+    period_frames: int = 128
+    latency_s: float | None = None          # None: the device's low latency
+    fallback_wav: Path | None = Path("reverie-out.wav")
+
+    def validate(self) -> None:
+        if not PERIOD_FRAMES_MIN <= self.period_frames <= PERIOD_FRAMES_MAX:
+            raise UserError(
+                f"audio period of {self.period_frames} frames is outside "
+                f"{PERIOD_FRAMES_MIN}..{PERIOD_FRAMES_MAX}: set audio.period_frames to 64, 128 or 256")
+        if self.sample_rate_hz <= 0:
+            raise UserError(f"audio sample rate {self.sample_rate_hz} Hz is not positive: "
+                            "set audio.sample_rate_hz to 48000")
+
+
+@dataclass(frozen=True)
+class OutputDevice:
+    index: int                  # PortAudio's device index
+    name: str
+    host_api: str
+    channels: int               # output channels
+    default_sample_rate_hz: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.host_api}: {self.name}"
+
+
+class NoAudioDevice(Exception):
+    """There is no audio device to play on (the reason is the message)."""
+
+
+class AudioOutput(abc.ABC):
+    """Where the engine's audio goes. `start()` begins playing, `stop()` pauses, `close()`
+    releases everything and may be called any number of times. Backends implement
+    `_start`, `_stop` and `_close`."""
+
+    description = "audio output"
+
+    def __init__(self, engine, settings: AudioSettings):
+        # Held for the output's whole life: the audio thread reads the engine's C state.
+        self.engine = engine
+        self.settings = settings
+        self._running = False
+        self._closed = False
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def start(self) -> None:
+        if self._closed:
+            raise RuntimeError(f"{self.description} is closed")
+        if not self._running:
+            self._start()
+            self._running = True
+
+    def stop(self) -> None:
+        if self._running:
+            self._running = False
+            self._stop()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.stop()
+        finally:
+            self._close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @abc.abstractmethod
+    def _start(self) -> None:
+        """Begin pulling audio from the engine."""
+
+    @abc.abstractmethod
+    def _stop(self) -> None:
+        """Pause; `_start` may follow."""
+
+    @abc.abstractmethod
+    def _close(self) -> None:
+        """Release the device or file for good."""
+
+
+def _sounddevice():
+    """The sounddevice module; a missing PortAudio library means there is no audio device."""
+    try:
+        import sounddevice
+    except OSError as exc:
+        raise NoAudioDevice(f"PortAudio is not available ({exc})") from exc
+    return sounddevice
+
+
+def list_output_devices() -> list[OutputDevice]:
+    """Every device PortAudio can play on, in PortAudio's order (empty without PortAudio)."""
+    try:
+        sd = _sounddevice()
+    except NoAudioDevice as exc:
+        log.debug("no output devices: %s", exc)
+        return []
+    host_apis = sd.query_hostapis()
+    return [OutputDevice(index=info["index"], name=info["name"],
+                         host_api=host_apis[info["hostapi"]]["name"],
+                         channels=info["max_output_channels"],
+                         default_sample_rate_hz=info["default_samplerate"])
+            for info in sd.query_devices() if info["max_output_channels"] > 0]
+
+
+def _host_api_defaults() -> set[int]:
+    sd = _sounddevice()
+    return {api["default_output_device"] for api in sd.query_hostapis()}
+
+
+def find_output_device(query: str, devices: list[OutputDevice],
+                       preferred: Collection[int] = ()) -> OutputDevice:
+    """The device whose name or "host API: name" contains `query` (any case). Among several:
+    an exact name, then a host API's default output (`preferred` indices), then the first."""
+    wanted = query.strip().lower()
+    matches = [d for d in devices if wanted in d.label.lower()]
+    if not matches:
+        available = ", ".join(f"'{d.label}'" for d in devices) or "none"
+        raise UserError(f"no audio output device matches '{query}' (available: {available}): "
+                        "set audio.device to part of one of these names")
+    for better in ([d for d in matches if d.name.lower() == wanted],
+                   [d for d in matches if d.index in preferred]):
+        if better:
+            return better[0]
+    return matches[0]
+
+
+def _check_format(sd, device: OutputDevice, settings: AudioSettings) -> None:
+    if device.channels < CHANNELS:
+        raise UserError(f"audio device '{device.label}' has {device.channels} output channel, "
+                        f"Reverie needs {CHANNELS}: choose another audio.device")
+    try:
+        sd.check_output_settings(device=device.index, channels=CHANNELS, dtype="float32",
+                                 samplerate=settings.sample_rate_hz)
+    except sd.PortAudioError as exc:
+        raise UserError(
+            f"audio device '{device.label}' cannot play {settings.sample_rate_hz} Hz "
+            f"({exc.args[0]}); it runs at {device.default_sample_rate_hz:g} Hz: "
+            "set audio.sample_rate_hz to a rate the device supports") from exc
+
+
+class PortAudioOutput(AudioOutput):
+    """A PortAudio output stream whose callback is the engine's C callback."""
+
+    def __init__(self, engine, settings: AudioSettings, device: OutputDevice):
+        super().__init__(engine, settings)
+        sd = _sounddevice()
+        self.device = device
+        self._stream = sd._StreamBase(
+            kind="output", samplerate=settings.sample_rate_hz, blocksize=settings.period_frames,
+            device=device.index, channels=CHANNELS, dtype="float32",
+            latency="low" if settings.latency_s is None else settings.latency_s,
+            callback=sd._ffi.cast("PaStreamCallback *", engine.callback_address),
+            userdata=sd._ffi.cast("void *", engine.userdata_address),
+            wrap_callback=None)
+        self.description = (f"audio device '{device.label}', {settings.sample_rate_hz} Hz, "
+                            f"{settings.period_frames} frames")
+
+    @property
+    def latency_s(self) -> float:
+        return self._stream.latency
+
+    def _start(self) -> None:
+        self._stream.start()
+
+    def _stop(self) -> None:
+        self._stream.stop(ignore_errors=False)
+
+    def _close(self) -> None:
+        self._stream.close(ignore_errors=False)
+
+
+def _open_device(engine, settings: AudioSettings) -> PortAudioOutput:
+    sd = _sounddevice()
+    devices = list_output_devices()
+    if not devices:
+        raise NoAudioDevice("no audio output device found")
+    device = find_output_device(settings.device, devices, _host_api_defaults())
+    _check_format(sd, device, settings)
+    try:
+        return PortAudioOutput(engine, settings, device)
+    except sd.PortAudioError as exc:
+        raise NoAudioDevice(f"audio device '{device.label}' does not open ({exc})") from exc
+
+
+def open_output(engine, settings: AudioSettings = AudioSettings()) -> AudioOutput:
+    """The engine's audio output as configured, not started yet. Falls back to a WAV file
+    when there is no audio device at all, unless `settings.fallback_wav` is None."""
+    settings.validate()
+    if engine.sample_rate != settings.sample_rate_hz:
+        raise ValueError(f"the engine runs at {engine.sample_rate:g} Hz, "
+                         f"the audio settings at {settings.sample_rate_hz} Hz")
+    try:
+        return _open_device(engine, settings)
+    except NoAudioDevice as exc:
+        if settings.fallback_wav is None:
+            raise UserError(f"{exc}: connect an audio device or set audio.fallback_wav") from exc
+        log.warning("%s: recording to %s instead", exc, settings.fallback_wav)
+    from reverie.hal.audio.wavout import WavOutput
+    return WavOutput(engine, settings, settings.fallback_wav)
+
+
+PORTAUDIO_JACK_CLIENT = "PortAudio"   # pa_jack.c's own default
+_jack_client_name = None              # pa_jack.c keeps the pointer: the buffer must live on
+
+
+def set_jack_client_name(name: str) -> None:
+    """Names PortAudio's JACK client, and so its ports (`name:out_0`, `name:out_1`), from
+    PortAudio's next initialisation on (`rescan_devices()`). JACK binds a client's socket
+    by client name alone, so clients of different servers on one machine need different
+    names, and none may be named like a server."""
+    global _jack_client_name
+    sd = _sounddevice()
+    library = ctypes.CDLL(sd._libname)  # the library sounddevice has loaded, not a second copy
+    buffer = ctypes.create_string_buffer(name.encode())
+    if library.PaJack_SetClientName(buffer) != 0:
+        raise ValueError(f"JACK client name '{name}' is too long")
+    _jack_client_name = buffer
+
+
+def rescan_devices() -> None:
+    """Re-initialises PortAudio so that it sees host APIs started since (a JACK server).
+    No stream may be open."""
+    sd = _sounddevice()
+    sd._terminate()
+    sd._initialize()
+
+
+@contextlib.contextmanager
+def portaudio_on_jack(server, client_name: str | None = None):
+    """PortAudio attached to a started `reverie.hal.audio.jackd.JackServer` for the body, as the JACK
+    client `client_name` (default: unique to the server). At exit PortAudio lets go of the
+    server (closing any stream still open) before the server stops: a JACK server that dies
+    under PortAudio hangs the process, then aborts it."""
+    sd = _sounddevice()
+    try:
+        with server.as_default():
+            set_jack_client_name(client_name or server.client_name("audio"))
+            rescan_devices()
+            try:
+                yield server
+            finally:
+                sd._terminate()
+                server.stop()
+    finally:
+        set_jack_client_name(PORTAUDIO_JACK_CLIENT)
+        sd._initialize()

@@ -1,0 +1,164 @@
+"""MIDI learn: which controller knob (device, channel, control change) moves which parameter.
+
+A binding names the device by its port name without the numbers the MIDI system adds
+(`device_name`), so a controller plugged in again, on another USB socket or after a reboot,
+keeps its bindings. Bindings live in a small TOML file (`ControllersConfig.learn_file`):
+`load()` validates the whole file before it replaces anything, `save()` writes a temp file,
+fsyncs it and renames it over the old one.
+
+Channels are 0..15 in the API (as in `reverie.base.events`) and 1..16 in the file (as on a
+controller's display).
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from reverie.base.errors import UserError
+from reverie.project.store import atomic_path
+
+FORMAT_VERSION = 1
+# ALSA appends " client:port" ("... MIDI 1 20:0"); a2jmidid puts the client in brackets.
+_ALSA_NUMBERS = re.compile(r"\s+\d+:\d+$")
+_BRACKET_NUMBERS = re.compile(r"\s*\[\d+\]")
+_BINDING_KEYS = ("device", "channel", "control", "key", "track")
+
+
+def device_name(port: str) -> str:
+    """`port` without the client and port numbers the MIDI system gives it."""
+    return _BRACKET_NUMBERS.sub("", _ALSA_NUMBERS.sub("", port)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    device: str           # device_name() of the port
+    channel: int          # 0..15
+    control: int          # 0..127
+    key: str              # the parameter, e.g. "cutoff_hz" or "bus.volume_db"
+    track: int = -1       # -1: the focused track
+
+
+class LearnMap:
+    """The bindings, safe to read from the MIDI thread while the control thread edits them."""
+
+    def __init__(self, bindings: list[Binding] = ()):
+        self._lock = threading.Lock()
+        self._bindings: dict[tuple[str, int, int], Binding] = {}
+        for b in bindings:
+            self.bind(b.device, b.channel, b.control, b.key, b.track)
+
+    def bind(self, device: str, channel: int, control: int, key: str, track: int = -1) -> Binding:
+        """Binds the knob to `key`, replacing what it was bound to."""
+        binding = Binding(device_name(device), channel, control, key, track)
+        problem = _problem(binding)
+        if problem:
+            raise ValueError(problem)
+        with self._lock:
+            self._bindings[binding.device, channel, control] = binding
+        return binding
+
+    def unbind(self, device: str, channel: int, control: int) -> bool:
+        with self._lock:
+            return self._bindings.pop((device_name(device), channel, control), None) is not None
+
+    def lookup(self, device: str, channel: int, control: int) -> Binding | None:
+        """The binding of a knob; `device` is a port name, with or without its numbers."""
+        return self._bindings.get((device_name(device), channel, control))
+
+    def items(self) -> list[Binding]:
+        with self._lock:
+            return sorted(self._bindings.values(), key=lambda b: (b.device, b.channel, b.control))
+
+    def __len__(self) -> int:
+        return len(self._bindings)
+
+    def load(self, path) -> bool:
+        """Replaces the bindings with the file's. False (and nothing changed) when there is
+        no file yet; a bad file is a UserError and changes nothing either."""
+        path = Path(path).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return False
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"{path}: cannot read the MIDI learn bindings ({exc})") from None
+        bindings = _parse(path, text)
+        with self._lock:
+            self._bindings = {(b.device, b.channel, b.control): b for b in bindings}
+        return True
+
+    def save(self, path) -> None:
+        path = Path(path).expanduser()
+        lines = ["# MIDI learn bindings (docs/controllers.md). Channels are 1..16.",
+                 f"version = {FORMAT_VERSION}"]
+        for b in self.items():
+            lines += ["", "[[binding]]", f"device = {json.dumps(b.device)}",
+                      f"channel = {b.channel + 1}", f"control = {b.control}",
+                      f"key = {json.dumps(b.key)}", f"track = {b.track}"]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(path) as tmp:
+                tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"{path}: cannot save the MIDI learn bindings ({exc}); "
+                            "the previous file is untouched") from None
+
+
+def _problem(b: Binding) -> str | None:
+    if not isinstance(b.device, str) or not b.device:
+        return "device must be a port name"
+    for name, value, lo, hi in (("channel", b.channel, 0, 15), ("control", b.control, 0, 127),
+                                ("track", b.track, -1, 255)):
+        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+            return f"{name} must be a whole number in {lo}..{hi}, not {value!r}"
+    if not isinstance(b.key, str) or not b.key:
+        return "key must name a parameter"
+    return None
+
+
+def _parse(path: Path, text: str) -> list[Binding]:
+    def fail(where: str, problem: str):
+        raise UserError(f"{path}: {where}: {problem}; the bindings in use are unchanged")
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        fail("not valid TOML", " ".join(str(exc).split()))
+    if data.get("version") != FORMAT_VERSION:
+        fail("version", f"must be {FORMAT_VERSION}, not {data.get('version')!r}")
+    unknown = set(data) - {"version", "binding"}
+    if unknown:
+        fail(sorted(unknown)[0], "unknown key (known: version, binding)")
+    entries = data.get("binding", [])
+    if not isinstance(entries, list):
+        fail("binding", "must be a list of [[binding]] tables")
+    bindings, seen = [], set()
+    for k, entry in enumerate(entries):
+        where = f"binding[{k}]"
+        if not isinstance(entry, dict):
+            fail(where, "must be a table")
+        extra = set(entry) - set(_BINDING_KEYS)
+        if extra:
+            fail(f"{where}.{sorted(extra)[0]}", f"unknown key (known: {', '.join(_BINDING_KEYS)})")
+        missing = [key for key in _BINDING_KEYS[:4] if key not in entry]
+        if missing:
+            fail(f"{where}.{missing[0]}", "missing")
+        channel = entry["channel"]
+        if not isinstance(channel, int) or isinstance(channel, bool) or not 1 <= channel <= 16:
+            fail(f"{where}.channel", f"must be a whole number in 1..16, not {channel!r}")
+        device = entry["device"]
+        binding = Binding(device_name(device) if isinstance(device, str) else device, channel - 1, entry["control"], entry["key"],
+                          entry.get("track", -1))
+        problem = _problem(binding)
+        if problem:
+            fail(where, problem)
+        if (binding.device, binding.channel, binding.control) in seen:
+            fail(where, f"control {binding.control} on channel {channel} of "
+                        f"'{binding.device}' is bound twice")
+        seen.add((binding.device, binding.channel, binding.control))
+        bindings.append(binding)
+    return bindings

@@ -1,4 +1,0 @@
-"""Instruments: a voice graph in the core plus the parameter spec that drives everything else."""
-from reverie.instruments.sampler import SAMPLER
-
-INSTRUMENTS = {SAMPLER.name: SAMPLER}

@@ -1,0 +1,67 @@
+"""The configuration: defaults, a valid file, and one clear line for every kind of mistake."""
+import pytest
+
+from reverie.app.config import Config, config_from_dict, load_config
+from reverie.base.errors import UserError
+
+
+def test_missing_default_file_means_defaults(tmp_path, monkeypatch):
+    monkeypatch.setattr("reverie.app.config.DEFAULT_PATH", tmp_path / "none.toml")
+    assert load_config() == Config()
+
+
+def test_a_valid_file_is_read(tmp_path):
+    p = tmp_path / "c.toml"
+    p.write_text('[audio]\ndevice = "hifiberry"\nperiod_frames = 64\n[samples]\nmax_seconds = 30\n')
+    c = load_config(p)
+    assert c.audio.device == "hifiberry" and c.audio.period_frames == 64 and c.samples.max_seconds == 30
+    assert c.audio.sample_rate_hz == 48000
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[audio]\nperiod_frames = 32\n", "audio.period_frames = 32 must be 64..256 frames"),
+    ("[audio]\nperiod_frames = \"fast\"\n", "audio.period_frames must be a whole number"),
+    ("[audio]\ndevise = \"x\"\n", "unknown setting audio.devise; known: device, sample_rate_hz"),
+    ("[sound]\n", "unknown section [sound]"),
+    ("[audio\n", "not valid TOML"),
+    ("[audio]\nsample_rate_hz = 22050\n", "must be 44100, 48000 or 96000"),
+    ("audio = 3\n", "[audio] must be a table"),
+])
+def test_mistakes_get_one_line(tmp_path, text, message):
+    p = tmp_path / "c.toml"
+    p.write_text(text)
+    with pytest.raises(UserError) as err:
+        load_config(p)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_an_explicit_missing_file_is_an_error(tmp_path):
+    with pytest.raises(UserError, match="no such configuration file"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_booleans_are_not_numbers():
+    with pytest.raises(UserError, match="whole number"):
+        config_from_dict({"audio": {"period_frames": True}})
+
+
+def test_sync_and_midi_settings(tmp_path):
+    from reverie.app.config import config_from_dict
+
+    c = config_from_dict({"sync": {"source": "link"}, "midi": {"api": "jack", "clock_out": False}})
+    assert (c.sync.source, c.midi.api, c.midi.clock_out) == ("link", "jack", False)
+    assert config_from_dict({}).sync.source == "internal"      # Link is off unless chosen
+
+
+@pytest.mark.parametrize("data, text", [
+    ({"sync": {"source": "wifi"}}, 'sync.source = \'wifi\' must be "internal", "midi" or "link"'),
+    ({"midi": {"api": "coreaudio"}}, 'midi.api = \'coreaudio\' must be "alsa" or "jack"'),
+    ({"midi": {"clock_out": "yes"}}, "midi.clock_out must be true or false, not 'yes'"),
+])
+def test_bad_sync_and_midi_settings_are_one_line(data, text):
+    from reverie.app.config import config_from_dict
+
+    with pytest.raises(UserError) as err:
+        config_from_dict(data)
+    assert text in str(err.value) and "\n" not in str(err.value)
