@@ -20,7 +20,8 @@ from reverie.hal.box import load_box
 from reverie.sound.instruments import SAMPLER
 from reverie.project import edit
 from reverie.project.demo import demo_project_path
-from reverie.project.loader import apply_project, load_sounds
+from reverie.project.sounds import load_sounds
+from reverie.seq.load import apply_project
 from reverie.project.store import load_project
 from reverie.app.rig import build_rig
 from reverie.ui.draw import render

@@ -91,8 +91,9 @@ def test_live_blocks_give_the_offline_render(tmp_path):
     """The app's way: load the sequencer, start it, render the callback's 128-frame blocks."""
     from reverie.sound.buses import make_engine
     from reverie.app.commands.render import render_project
-    from reverie.project import SETTLE_SECONDS, apply_project, load_sounds
-    from reverie.seq.compile import sound_slots
+    from reverie.project import load_sounds
+    from reverie.seq.load import SETTLE_SECONDS, apply_project
+    from reverie.project.sounds import sound_slots
     from reverie.seq.driver import Sequencer
 
     folder = click_project(tmp_path / "p", 133.3, loops=1)

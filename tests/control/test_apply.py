@@ -16,7 +16,7 @@ from reverie.project import edit, mix_edit
 from reverie.project.demo import demo_project_path
 from reverie.project.history import History
 from reverie.project.store import load_project
-from reverie.seq.compile import sound_slots
+from reverie.project.sounds import sound_slots
 from reverie.seq.driver import Sequencer
 from reverie.ui import effects as fx
 from reverie.ui.context import Context, changes

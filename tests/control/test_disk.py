@@ -63,7 +63,7 @@ def test_an_overview_of_a_factory_sample_arrives_in_the_context(rig):
 
 
 def test_a_sample_loads_onto_its_track_in_the_engine(rig):
-    from reverie.project.loader import apply_project
+    from reverie.seq.load import apply_project
 
     apply_project(rig.engine, rig.ui.project, [])         # every track on its own, empty slot
 

@@ -40,7 +40,7 @@ class RunResult:
 def load_project_sounds(config: Config, project_path: str | None, rate: int):
     """Project and decoded sounds. Runs on the worker thread: decoding is slow."""
     from reverie.project.demo import demo_project_path
-    from reverie.project.loader import load_sounds
+    from reverie.project.sounds import load_sounds
     from reverie.project.store import load_project, project_folder
 
     folder = project_folder(Path(project_path or config.project.path or demo_project_path()).expanduser())
@@ -75,7 +75,7 @@ def run_app(config: Config, project_path: str | None = None, seconds: float | No
     from reverie.control.settings import SettingsApplier, load_settings
     from reverie.hal.audio.output import open_output
     from reverie.hal.box import load_box
-    from reverie.project.loader import SETTLE_SECONDS, apply_project
+    from reverie.seq.load import SETTLE_SECONDS, apply_project
     from reverie.app.rig import build_rig
     from reverie.app.surface import Surface
     from reverie.app.sync_session import SyncSession

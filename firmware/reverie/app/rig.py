@@ -17,7 +17,7 @@ from reverie.control.loop import Control
 from reverie.control.queue import EventQueue
 from reverie.control.telemetry import StatusReader
 from reverie.project.model import Project
-from reverie.seq.compile import sound_slots
+from reverie.project.sounds import sound_slots
 from reverie.seq.driver import Sequencer
 from reverie.ui.context import Caps
 
@@ -79,7 +79,7 @@ class Rig:
     def replace_project(self, project: Project, sounds: list, folder: Path | None) -> None:
         """Another project, loaded on the worker: stop, post its sounds and parameters, load
         its patterns, and start a fresh undo history."""
-        from reverie.project.loader import apply_project
+        from reverie.seq.load import apply_project
 
         self.sequencer.stop()
         apply_project(self.engine, project, sounds)

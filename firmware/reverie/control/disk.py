@@ -62,7 +62,7 @@ class Disk:
         return f"saving {project.name}", work, finish
 
     def load(self, e: fx.LoadProject):
-        from reverie.project.loader import load_sounds
+        from reverie.project.sounds import load_sounds
         from reverie.project.store import load_project
 
         folder = self._target(e.path)
@@ -105,7 +105,7 @@ class Disk:
 
     def new(self, e: fx.NewProject):
         from reverie.project.demo import demo_project_path
-        from reverie.project.loader import load_sounds
+        from reverie.project.sounds import load_sounds
         from reverie.project.store import load_project
 
         def work():

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from reverie.base.errors import UserError
-from reverie.project.store import atomic_path
+from reverie.base.files import atomic_path
 
 log = logging.getLogger("reverie")
 

@@ -8,12 +8,10 @@ fsynced, so a power cut leaves either the old project or the new one.
 from __future__ import annotations
 
 import json
-import os
-import secrets
-from contextlib import contextmanager
 from pathlib import Path
 
 from reverie.base.errors import UserError
+from reverie.base.files import atomic_path
 from reverie.project.demo import demo_project_path
 from reverie.project.model import FACTORY_PREFIX, Project
 
@@ -91,28 +89,6 @@ def save_project(project: Project, path) -> Path:
         raise UserError(f"cannot save {file} ({exc.strerror or exc}); the last saved "
                         "version is untouched") from None
     return file
-
-
-@contextmanager
-def atomic_path(path: Path):
-    """Yields a temp path beside `path`; on success it is fsynced and renamed onto `path`,
-    on error it is removed and `path` is untouched."""
-    path = Path(path)
-    # Not mkstemp: its files are private (0600), and the rename would keep that mode.
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    tmp.touch(exist_ok=False)
-    try:
-        yield tmp
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def dumps(data) -> str:

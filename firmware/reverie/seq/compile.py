@@ -1,8 +1,6 @@
 """Turns a project's patterns into the engine's compiled form, and its arrangement into rows.
 
-Where a project names a sound, the engine names a sample slot: `sound_slots()` gives every
-sound its slot (track k's sound is in slot k; a sound used only by sample locks gets a slot
-from MAX_TRACKS on).
+Where a project names a sound, the engine names a sample slot (project.sounds.sound_slots).
 """
 from __future__ import annotations
 
@@ -19,22 +17,6 @@ from reverie.seq.buffer import PatternBuffer
 LOCK_BUS = SIZES["LOCK_BUS"]
 LOCK_CC = SIZES["LOCK_CC"]
 MAX_TRACKS = SIZES["MAX_TRACKS"]
-
-
-def sound_slots(project: Project) -> dict[str, int]:
-    """Sound reference -> the first engine slot that holds it."""
-    slots: dict[str, int] = {}
-    for k, t in enumerate(project.tracks):
-        if t.sample is not None:
-            slots.setdefault(t.sample, k)
-    extra = MAX_TRACKS
-    for _, ref in project.sample_refs():
-        if ref not in slots:
-            if extra >= SIZES["MAX_SAMPLES"]:
-                raise UserError(f"the project names more than {SIZES['MAX_SAMPLES']} sounds")
-            slots[ref] = extra
-            extra += 1
-    return slots
 
 
 def lock_target(track: Track, key: str, value) -> tuple[int, float]:

@@ -12,7 +12,7 @@ ALL_PORTS = SIZES["ALL_PORTS"]
 
 class Sequencer:
     def __init__(self, engine, project: Project, slots: dict[str, int], ports: list[str] = ()):
-        """`slots`: sound reference -> engine sample slot (seq.compile.sound_slots);
+        """`slots`: sound reference -> engine sample slot (project.sounds.sound_slots);
         `ports`: names of the open MIDI output ports, in the order the MIDI scheduler numbers
         them (a MIDI track names its port by a part of its name)."""
         self.engine = engine

@@ -35,7 +35,8 @@ def add_parser(subparsers):
 def run(args) -> int:
     import soundfile as sf
 
-    from reverie.project.store import atomic_path, load_project, project_folder
+    from reverie.base.files import atomic_path
+    from reverie.project.store import load_project, project_folder
 
     if not 8000 <= args.sample_rate <= 192000:
         raise UserError(f"--sample-rate {args.sample_rate} is outside 8000..192000 Hz")
@@ -91,8 +92,9 @@ def render_project(project, folder, sample_rate: int, seconds: float | None = No
     (the same code that plays it live); without `seconds`, the render ends TAIL_SECONDS
     after the sequencer stops."""
     from reverie.sound.buses import make_engine
-    from reverie.project.loader import SETTLE_SECONDS, apply_project, load_sounds
-    from reverie.seq.compile import sound_slots
+    from reverie.project.sounds import load_sounds
+    from reverie.seq.load import SETTLE_SECONDS, apply_project
+    from reverie.project.sounds import sound_slots
     from reverie.seq.driver import Sequencer
 
     engine = make_engine(sample_rate)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reverie.base.errors import UserError
-from reverie.project.store import atomic_path
+from reverie.base.files import atomic_path
 
 FORMAT_VERSION = 1
 # ALSA appends " client:port" ("... MIDI 1 20:0"); a2jmidid puts the client in brackets.

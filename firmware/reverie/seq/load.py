@@ -1,8 +1,5 @@
-"""Puts a project into an engine: sample buffers into slots, then every parameter.
-
-Two halves, because they run on different threads in the app:
-- `load_sounds()` decodes the samples (slow: a worker thread);
-- `apply_project()` posts the buffers and parameters (quick: the control thread).
+"""Puts a project into an engine: sample buffers into slots, then every parameter, posted
+on the control thread (the sounds were decoded on a worker: project.sounds.load_sounds).
 
 Every engine track gets all of its parameters, defaults included, so nothing from a
 project loaded before stays behind. Parameters glide to their new values (10 ms time
@@ -10,56 +7,14 @@ constant), so start the pattern SETTLE_SECONDS after applying.
 """
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import numpy as np
 
+from reverie.project.model import MAX_TRACKS, Project, Track
 from reverie.sound.buses import BUS, MASTER
 from reverie.sound.instruments import INSTRUMENTS
-from reverie.project.model import FACTORY_PREFIX, MAX_TRACKS, Project, Track
-from reverie.project.store import SAMPLES_DIR
 
 SETTLE_SECONDS = 0.2   # 20 time constants of the parameter glide: within 2e-9 of the target
 _SILENCE = np.zeros((1, 2), dtype=np.float32)
-
-
-def load_sounds(project: Project, folder, engine_rate: int, factory_dir=None) -> list:
-    """One decoded Sample (or None) per project track, then one per sound that only sample
-    locks name, in the order of their slots (seq.compile.sound_slots). Factory sounds are
-    built into `factory_dir`, or into a temporary folder when it is None. UserError on a bad
-    file."""
-    from reverie.sound.samples import load_sample
-    from reverie.seq.compile import sound_slots
-
-    slots = sound_slots(project)
-    refs = [t.sample for t in project.tracks]
-    refs += sorted((r for r, slot in slots.items() if slot >= MAX_TRACKS), key=slots.get)
-    factory = {}
-    if any(r and r.startswith(FACTORY_PREFIX) for r in refs):
-        factory = _factory_sounds(engine_rate, factory_dir)
-    samples_dir = Path(folder) / SAMPLES_DIR
-    loaded = {}
-    for ref in refs:
-        if ref is None or ref in loaded:
-            continue
-        if ref.startswith(FACTORY_PREFIX):
-            loaded[ref] = factory[ref[len(FACTORY_PREFIX):]]
-        else:
-            loaded[ref] = load_sample(samples_dir / ref, engine_rate=engine_rate)
-    return [loaded.get(ref) for ref in refs]
-
-
-def _factory_sounds(engine_rate: int, factory_dir) -> dict:
-    from reverie.sound.kit import build_factory_kit
-    from reverie.sound.samples import load_sample
-
-    if factory_dir is not None:
-        return {name: load_sample(path, engine_rate=engine_rate)
-                for name, path in build_factory_kit(Path(factory_dir)).items()}
-    with tempfile.TemporaryDirectory(prefix="reverie-kit-") as tmp:
-        return {name: load_sample(path, engine_rate=engine_rate)
-                for name, path in build_factory_kit(Path(tmp)).items()}
 
 
 def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, frame: int = -1) -> None:

@@ -8,7 +8,8 @@ import soundfile as sf
 from reverie.sound.buses import BUS, MASTER
 from reverie.base.errors import UserError
 from reverie.sound.instruments import SAMPLER
-from reverie.project.loader import apply_project, load_sounds
+from reverie.project.sounds import load_sounds
+from reverie.seq.load import apply_project
 from reverie.project.model import Project
 
 
