@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.jack            # every test here runs on a JACK dummy server
+
 SAMPLE_RATE_HZ = 48000
 PERIOD_FRAMES = 256             # the engine's block; the JACK server's period is 512 (conftest)
 TONE_HZ = 1000.0

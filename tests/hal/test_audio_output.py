@@ -176,6 +176,7 @@ def test_unwritable_fallback_file_is_a_user_error(monkeypatch, tmp_path):
 
 # --- a real device: PortAudio's JACK host API on a dummy server -----------------------------
 
+@pytest.mark.jack
 @pytest.mark.timeout(30, method="thread")
 def test_jack_device_is_chosen_by_host_api_name(jack_portaudio):
     with open_output(tone_engine(), AudioSettings(device="jack", fallback_wav=None)) as output:
@@ -183,6 +184,7 @@ def test_jack_device_is_chosen_by_host_api_name(jack_portaudio):
         assert output.device.host_api == "JACK Audio Connection Kit"
 
 
+@pytest.mark.jack
 @pytest.mark.timeout(30, method="thread")
 def test_sample_rate_the_device_does_not_run_is_refused(jack_portaudio):
     settings = AudioSettings(device="jack", sample_rate_hz=44100, fallback_wav=None)
@@ -192,6 +194,7 @@ def test_sample_rate_the_device_does_not_run_is_refused(jack_portaudio):
     assert "48000 Hz" in str(caught.value)
 
 
+@pytest.mark.jack
 @pytest.mark.timeout(30, method="thread")
 def test_stream_runs_the_c_callback_and_closes_idempotently(jack_portaudio):
     engine = tone_engine()

@@ -19,6 +19,8 @@ from reverie.hal.controllers.manager import ControllerManager
 from reverie.hal.controllers.profiles import load_profiles
 from reverie.hal.controllers.learn import LearnMap, device_name
 
+pytestmark = pytest.mark.jack            # every test here runs on a JACK dummy server
+
 APPEAR_S = 1.0            # the promise: a controller is seen within a second, gone within one
 WAIT_S = 5.0
 PROBE_CC = 100            # unmapped in every shipped profile: arrives as Control

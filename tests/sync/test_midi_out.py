@@ -239,6 +239,7 @@ def frame_library(tmp_path_factory):
     return library
 
 
+@pytest.mark.jack
 @pytest.mark.timeout(90)
 def test_the_bench_sends_the_engines_clock_to_a_receiver_in_another_process(frame_library):
     from reverie.app.bench.midi_clock import run_midi_clock_bench
