@@ -103,6 +103,7 @@ def test_no_device_falls_back_to_a_wav_file_with_one_log_line(monkeypatch, tmp_p
     output.close()
 
 
+@pytest.mark.timing
 def test_wav_fallback_records_the_engine_at_real_time_pace(monkeypatch, tmp_path):
     without_devices(monkeypatch)
     path = tmp_path / "fallback.wav"

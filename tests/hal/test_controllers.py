@@ -140,6 +140,7 @@ def manager(jack, profiles):
         m.close()
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(60)
 def test_a_pad_controller_is_hot_plugged_and_translated(jack, manager):
     make, recorder = manager
@@ -229,6 +230,7 @@ def led_sink(jack):
         sink.close()
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(60)
 def test_a_launchpad_gets_programmer_mode_and_only_changed_leds(jack, manager, led_sink):
     make, recorder = manager
@@ -413,6 +415,7 @@ def test_a_port_that_fails_to_open_is_logged_once_and_retried(jack, manager, mon
     assert len(failures) == 1 and pads.port in failures[0]
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(60)
 def test_our_own_ports_and_skipped_ports_are_left_alone(jack, manager):
     make, recorder = manager
@@ -452,6 +455,7 @@ def test_a_grid_whose_led_port_comes_later_gets_its_leds_then(jack, manager, led
     assert len(waits) == 1
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(120)
 def test_the_bench_measures_latency_and_hot_plug_times(jack):
     from reverie.app.bench.controllers import run

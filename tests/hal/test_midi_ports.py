@@ -45,6 +45,7 @@ def one_line(exc_info) -> str:
     return text
 
 
+@pytest.mark.timing
 @pytest.mark.jack
 @pytest.mark.timeout(60)
 def test_a_virtual_output_reaches_an_input_opened_by_name(server):
@@ -64,6 +65,7 @@ def test_a_virtual_output_reaches_an_input_opened_by_name(server):
     assert all(before <= t_ns <= time.monotonic_ns() for _, t_ns in received)
 
 
+@pytest.mark.timing
 @pytest.mark.jack
 @pytest.mark.timeout(60)
 def test_an_output_opened_by_name_reaches_a_virtual_input(server):
@@ -195,6 +197,7 @@ class FrameStamper:
         self.client.close()
 
 
+@pytest.mark.timing
 @pytest.mark.jack
 @pytest.mark.timeout(60)
 def test_the_frame_port_puts_each_message_on_its_exact_frame(server, frame_library):
@@ -223,6 +226,7 @@ def test_the_frame_port_puts_each_message_on_its_exact_frame(server, frame_libra
     assert port.stats()["written"] == len(wanted)     # the last figures outlive the port
 
 
+@pytest.mark.timing
 @pytest.mark.jack
 @pytest.mark.timeout(60)
 def test_the_frame_port_sends_late_messages_at_once_and_counts_them(server, frame_library):

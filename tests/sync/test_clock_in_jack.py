@@ -48,6 +48,7 @@ def jack_ports(server) -> list[str]:
     return done.stdout.split()
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(60)
 def test_follows_a_clock_sent_through_jack_midi(jack, clock_source):
     source, midi_out = clock_source
