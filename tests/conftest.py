@@ -6,6 +6,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "firmware"))
 
 import pytest  # noqa: E402  (after the path set-up above)
 
+import jack_mark  # noqa: E402
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(jack_mark, "jack_mark")
+
 
 @pytest.fixture(scope="module")
 def jack_portaudio():

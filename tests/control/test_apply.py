@@ -1,10 +1,13 @@
 """The control thread's side of the UI: effects carried out on a real engine (offline), the
 event queue, worker jobs and the status read from telemetry."""
+import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from reverie.core.defs import SIZES
 from reverie.sound.buses import make_engine
 from reverie.control.apply import Applier
 from reverie.control.jobs import Jobs
@@ -22,11 +25,18 @@ from reverie.ui import effects as fx
 from reverie.ui.context import Context, changes
 from reverie.ui.status import Status
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "core"))
+from enginekit import limiter_delay  # noqa: E402  (the engine test helpers, in tests/core)
+
 RATE = 48000
 
 
 @pytest.fixture
 def rig():
+    return make_rig()
+
+
+def make_rig():
     engine = make_engine(RATE)
     project = load_project(demo_project_path())
     ctx = Context(History(project))
@@ -56,17 +66,29 @@ def test_a_sound_edit_reaches_the_engine_as_the_specs_value(rig):
     assert ctx.project.tracks[0].params["loop"] == "pingpong"     # kept by name, as the file does
 
 
-def test_a_step_toggled_while_playing_is_heard_in_the_same_pass(rig):
-    engine, ctx, seq, applier = rig
-    project = ctx.project
-    applier.apply([fx.Transport("play")])
-    render(engine, 64)
-    assert engine.seq_state()["playing"]
-    step = 15
-    had = edit.get_step(project, project.pattern, 0, step)
+def test_a_step_toggled_while_playing_is_heard_in_the_same_pass():
+    # Two rigs play the demo in step; one gets a trig on track 0's empty step 15 after the
+    # pass has begun. Their outputs are equal up to the frame that step sounds on, then differ.
+    toggled, untouched = make_rig(), make_rig()
+    for engine, ctx, seq, applier in (toggled, untouched):
+        applier.apply([fx.Transport("play")])
+        render(engine, 64)
+        assert engine.seq_state()["playing"]
+    engine, ctx, seq, applier = toggled
+    project, step = ctx.project, 15
+    assert edit.get_step(project, project.pattern, 0, step) is None
     applier.apply(ctx.edit(edit.toggle_step, project.pattern, 0, step))
-    assert (edit.get_step(ctx.project, project.pattern, 0, step) is None) == (had is not None)
+    assert edit.get_step(ctx.project, project.pattern, 0, step) is not None
     assert seq.project is ctx.project        # the sequencer compiles the edited project
+    start = engine.frame
+    sounds = engine.frame_at(step * SIZES["STEP_TICKS"])    # this pass's step 15 (no swing)
+    assert engine.seq_state()["pass_start"] == 0 and start < sounds
+    frames = sounds - start + 4800
+    a, b = render(toggled[0], frames)[:, 0], render(untouched[0], frames)[:, 0]
+    assert toggled[0].seq_state()["pass_start"] == 0           # still the first pass
+    differ = np.flatnonzero(a != b)
+    assert differ.size and start + differ[0] == sounds + limiter_delay(RATE)
+    assert np.abs(a[differ[0]:] - b[differ[0]:]).max() > 0.05  # a note, not a rounding
 
 
 def test_transport_tempo_mute_and_queue(rig):

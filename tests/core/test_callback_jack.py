@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+pytestmark = [pytest.mark.jack, pytest.mark.timing]   # every test here runs in real time on JACK
+
 SAMPLE_RATE_HZ = 48000
 PERIOD_FRAMES = 256             # the engine's block; the JACK server's period is 512 (conftest)
 TONE_HZ = 1000.0

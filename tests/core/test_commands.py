@@ -1,4 +1,6 @@
 """The command ring (control -> audio), sample buffer lifetimes and fault handling."""
+import weakref
+
 import numpy as np
 import pytest
 
@@ -59,22 +61,47 @@ def test_a_full_ring_refuses_and_counts():
     assert eng.stats()["commands_pending"] == SIZES["COMMAND_RING"]
 
 
+def released(events):
+    return [e for e in events if e[0] == Telem.TEL_SAMPLE_RELEASED]
+
+
 def test_replaced_sample_is_released_only_when_no_voice_reads_it():
+    block = 64
     eng = neutral_engine(SR)
-    eng.set_sample(0, constant(0.2, 48000))
-    eng.set_param(0, P.P_LOOP_MODE, 1)
-    render(eng, 480)
+    old = constant(0.2, 4800)
+    old_alive = weakref.ref(old)                      # the engine keeps the only reference
+    eng.set_sample(0, old)
+    del old
+    eng.set_param(0, P.P_LOOP_MODE, 1)                # track 0 loops the old buffer; track 1
+    eng.set_param(1, P.P_SAMPLE, 0)                   # plays it once through (100 ms)
+    eng.set_param(1, P.P_ATTACK, 0.0)
+    eng.set_param(0, P.P_ATTACK, 0.0)
+    render(eng, 480, block)
     eng.note_on(0, 60, 127)
-    render(eng, 480)
-    eng.set_sample(0, constant(0.1, 48000))           # the playing voice still reads the old one
-    render(eng, 4800)
-    assert eng.buffers_held == 2
-    eng.all_notes_off()
-    events = []
-    for _ in range(20):
-        render(eng, 480)
+    eng.note_on(1, 60, 127)
+    out = render(eng, 480, block)
+    assert out[-1, 0] == pytest.approx(0.4, rel=1e-4)  # two voices read the old buffer
+    new = constant(0.1, 4800)
+    eng.set_sample(0, new)                            # while they play, a new buffer in the slot
+    out = render(eng, 9600, block)
+    assert released(eng.poll()) == []
+    assert old_alive() is not None and eng.buffers_held == 2
+    # track 1's voice is done, track 0's plays on from the old buffer: it is still held
+    assert out[-1, 0] == pytest.approx(0.2, rel=1e-4) and eng.stats()["voices"] == 1
+    eng.all_notes_off()                               # the last voice fades out, then stops reading
+    start, events = eng.frame, []
+    out = np.zeros((9600, 2), np.float32)
+    for at in range(0, len(out), block):
+        eng.render(out[at:at + block])
         events += eng.poll()
-    assert eng.buffers_held == 1
+    (ack,) = released(events)                         # one acknowledgement, for the old buffer:
+    assert old_alive() is None and eng.buffers_held == 1   # the engine let go of it, kept the new
+    _, token, frame = ack
+    assert token > 0
+    # The voice's last sound left the engine at `last` (the limiter delays the output); the
+    # release came at the end of the block in which the voice stopped, not before.
+    last = start + int(np.flatnonzero(out[:, 0])[-1]) - limiter_delay(SR)
+    assert last < frame <= last + 1 + block
     assert eng.stats()["voices"] == 0
 
 
@@ -105,7 +132,6 @@ def test_bad_arguments_are_refused_on_the_control_side():
         eng.set_sample(0, np.zeros((10, 3), dtype=np.float32))
     with pytest.raises(ValueError, match="sample rate"):
         neutral_engine(1000.0)
-    assert Telem.TEL_SAMPLE_RELEASED > 0
 
 
 def test_a_note_uses_the_settings_posted_just_before_it():

@@ -103,6 +103,7 @@ def test_no_device_falls_back_to_a_wav_file_with_one_log_line(monkeypatch, tmp_p
     output.close()
 
 
+@pytest.mark.timing
 def test_wav_fallback_records_the_engine_at_real_time_pace(monkeypatch, tmp_path):
     without_devices(monkeypatch)
     path = tmp_path / "fallback.wav"
@@ -176,6 +177,7 @@ def test_unwritable_fallback_file_is_a_user_error(monkeypatch, tmp_path):
 
 # --- a real device: PortAudio's JACK host API on a dummy server -----------------------------
 
+@pytest.mark.jack
 @pytest.mark.timeout(30, method="thread")
 def test_jack_device_is_chosen_by_host_api_name(jack_portaudio):
     with open_output(tone_engine(), AudioSettings(device="jack", fallback_wav=None)) as output:
@@ -183,6 +185,7 @@ def test_jack_device_is_chosen_by_host_api_name(jack_portaudio):
         assert output.device.host_api == "JACK Audio Connection Kit"
 
 
+@pytest.mark.jack
 @pytest.mark.timeout(30, method="thread")
 def test_sample_rate_the_device_does_not_run_is_refused(jack_portaudio):
     settings = AudioSettings(device="jack", sample_rate_hz=44100, fallback_wav=None)
@@ -192,6 +195,7 @@ def test_sample_rate_the_device_does_not_run_is_refused(jack_portaudio):
     assert "48000 Hz" in str(caught.value)
 
 
+@pytest.mark.jack
 @pytest.mark.timeout(30, method="thread")
 def test_stream_runs_the_c_callback_and_closes_idempotently(jack_portaudio):
     engine = tone_engine()

@@ -19,6 +19,8 @@ from reverie.hal.controllers.manager import ControllerManager
 from reverie.hal.controllers.profiles import load_profiles
 from reverie.hal.controllers.learn import LearnMap, device_name
 
+pytestmark = pytest.mark.jack            # every test here runs on a JACK dummy server
+
 APPEAR_S = 1.0            # the promise: a controller is seen within a second, gone within one
 WAIT_S = 5.0
 PROBE_CC = 100            # unmapped in every shipped profile: arrives as Control
@@ -138,6 +140,7 @@ def manager(jack, profiles):
         m.close()
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(60)
 def test_a_pad_controller_is_hot_plugged_and_translated(jack, manager):
     make, recorder = manager
@@ -227,6 +230,7 @@ def led_sink(jack):
         sink.close()
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(60)
 def test_a_launchpad_gets_programmer_mode_and_only_changed_leds(jack, manager, led_sink):
     make, recorder = manager
@@ -411,6 +415,7 @@ def test_a_port_that_fails_to_open_is_logged_once_and_retried(jack, manager, mon
     assert len(failures) == 1 and pads.port in failures[0]
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(60)
 def test_our_own_ports_and_skipped_ports_are_left_alone(jack, manager):
     make, recorder = manager
@@ -450,6 +455,7 @@ def test_a_grid_whose_led_port_comes_later_gets_its_leds_then(jack, manager, led
     assert len(waits) == 1
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(120)
 def test_the_bench_measures_latency_and_hot_plug_times(jack):
     from reverie.app.bench.controllers import run

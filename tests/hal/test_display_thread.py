@@ -4,6 +4,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+import pytest
 from luma.core.device import dummy
 from PIL import Image, ImageDraw
 
@@ -64,6 +65,7 @@ def test_only_changes_are_pushed():
     assert stats.render_ms_max >= stats.render_ms_p99 > 0
 
 
+@pytest.mark.timing
 def test_a_burst_of_views_draws_a_few_frames_ending_on_the_last():
     device = Device()
     with DisplayThread(device, render, fps=30) as thread:
@@ -75,6 +77,7 @@ def test_a_burst_of_views_draws_a_few_frames_ending_on_the_last():
         assert device.image.tobytes() == render(Counter(99)).tobytes()
 
 
+@pytest.mark.timing
 def test_never_more_frames_than_fps():
     fps = 25
     device = Device()

@@ -45,6 +45,8 @@ def one_line(exc_info) -> str:
     return text
 
 
+@pytest.mark.timing
+@pytest.mark.jack
 @pytest.mark.timeout(60)
 def test_a_virtual_output_reaches_an_input_opened_by_name(server):
     inbox = Inbox()
@@ -63,6 +65,8 @@ def test_a_virtual_output_reaches_an_input_opened_by_name(server):
     assert all(before <= t_ns <= time.monotonic_ns() for _, t_ns in received)
 
 
+@pytest.mark.timing
+@pytest.mark.jack
 @pytest.mark.timeout(60)
 def test_an_output_opened_by_name_reaches_a_virtual_input(server):
     inbox = Inbox()
@@ -75,6 +79,7 @@ def test_an_output_opened_by_name_reaches_a_virtual_input(server):
             assert inbox.take(1)[0][0] == NOTE_ON
 
 
+@pytest.mark.jack
 @pytest.mark.timeout(60)
 def test_client_names_are_unique_in_the_process_and_free_again_after_close(server):
     base = server.client_name("twin")
@@ -91,6 +96,7 @@ def test_client_names_are_unique_in_the_process_and_free_again_after_close(serve
         assert third.client_name == base
 
 
+@pytest.mark.jack
 @pytest.mark.timeout(60)
 def test_a_missing_port_is_a_one_line_user_error_that_lists_the_ports(server):
     with midi.open_virtual_input(Inbox(), "here", api="jack",
@@ -191,6 +197,8 @@ class FrameStamper:
         self.client.close()
 
 
+@pytest.mark.timing
+@pytest.mark.jack
 @pytest.mark.timeout(60)
 def test_the_frame_port_puts_each_message_on_its_exact_frame(server, frame_library):
     stamper = FrameStamper(server)
@@ -218,6 +226,8 @@ def test_the_frame_port_puts_each_message_on_its_exact_frame(server, frame_libra
     assert port.stats()["written"] == len(wanted)     # the last figures outlive the port
 
 
+@pytest.mark.timing
+@pytest.mark.jack
 @pytest.mark.timeout(60)
 def test_the_frame_port_sends_late_messages_at_once_and_counts_them(server, frame_library):
     stamper = FrameStamper(server)

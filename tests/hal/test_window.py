@@ -109,6 +109,7 @@ def test_auto_repeat_is_not_a_release(window):
     assert [(e.pad, e.velocity) for e in window.events.wait_for(4)][3] == (5, 0)
 
 
+@pytest.mark.timing
 def test_shift_held_for_real_gets_a_long_press(window):
     key(window, ("KeyPress", "Tab", 0))
     items = window.events.wait_for(2)                  # press, then long after half a second

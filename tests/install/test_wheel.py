@@ -72,7 +72,9 @@ def test_the_installed_package_is_the_one_that_runs(installed):
     where = run([str(python), "-c", "import reverie, reverie.core.engine as e; "
                  "print(reverie.__file__); print(e.__file__)"], cwd=work)
     assert where.returncode == 0, where.stderr
-    for line in where.stdout.split():
+    lines = where.stdout.split()
+    assert len(lines) == 2, where.stdout
+    for line in lines:
         assert str(python.parent.parent) in line and str(ROOT) not in line
 
 

@@ -34,6 +34,7 @@ def test_block_size_changes_nothing():
         play(eng, pb, 133.3)
         results.append(run(eng, 40000, block))
     assert all(r == results[0] for r in results)
+    assert len(note_ons(results[0])) == 5            # steps 0, 3 (and its two retrigs) and 6
 
 
 @pytest.mark.parametrize("swing", [50, 54, 66, 75])

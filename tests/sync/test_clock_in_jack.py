@@ -18,6 +18,8 @@ from reverie.base.errors import UserError
 from reverie.hal.audio.jackd import JackServer
 from reverie.sync.clock_in import ClockFollower, MidiClockInput
 
+pytestmark = pytest.mark.jack            # every test here runs on a JACK dummy server
+
 BPM = 120.0
 CLOCKS = 96                     # 4 beats: 2 s
 TEMPO_PCT = 0.5
@@ -46,6 +48,7 @@ def jack_ports(server) -> list[str]:
     return done.stdout.split()
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(60)
 def test_follows_a_clock_sent_through_jack_midi(jack, clock_source):
     source, midi_out = clock_source

@@ -352,6 +352,7 @@ def phase_differences(mine, theirs, windows, quantum=4.0):
     return diffs
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(60)
 def test_two_processes_share_tempo_and_beat_phase_and_tempo_changes():
     script = (peer_command("peer", "A", "--tempo", 120, "--set-tempo", 133.5, "--play",

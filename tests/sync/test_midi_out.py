@@ -73,6 +73,7 @@ def synthetic_run(bpm=300.0, seconds=1.5, jitter_ns=300_000, ports=None, **optio
     return scheduler, source, anchors, ports
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(30)
 def test_clock_messages_go_out_in_order_near_their_sample_clock_time():
     scheduler, source, anchors, (port,) = synthetic_run()
@@ -102,6 +103,7 @@ def test_clock_messages_go_out_in_order_near_their_sample_clock_time():
     assert stats["error_sigma_us"] >= 0 and scheduler.failure is None
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(30)
 def test_events_already_due_are_sent_at_once_and_counted_late():
     source = ListSource()
@@ -123,6 +125,7 @@ def test_events_already_due_are_sent_at_once_and_counted_late():
     assert scheduler.stats()["late"] == 2
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(30)
 def test_a_flood_is_bounded_and_does_not_hold_the_thread_back():
     source = ListSource()
@@ -143,6 +146,7 @@ def test_a_flood_is_bounded_and_does_not_hold_the_thread_back():
     assert port.messages[-1][0] - clock.time_of(SR // 10) < 20_000_000
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(30)
 def test_ports_get_their_events_and_all_ports_get_255():
     source = ListSource()
@@ -177,6 +181,7 @@ def test_a_failing_port_is_counted_and_the_others_still_get_the_message():
     assert scheduler.stats()["send_failures"] == 2 and scheduler.failure is None
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(30)
 def test_stop_is_prompt_and_counts_what_was_left():
     source = ListSource()
@@ -193,6 +198,7 @@ def test_stop_is_prompt_and_counts_what_was_left():
     scheduler.stop()                              # again: nothing happens
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(30)
 def test_events_wait_for_the_first_anchor_and_the_clock_takes_the_anchors():
     source = ListSource()
@@ -239,6 +245,8 @@ def frame_library(tmp_path_factory):
     return library
 
 
+@pytest.mark.timing
+@pytest.mark.jack
 @pytest.mark.timeout(90)
 def test_the_bench_sends_the_engines_clock_to_a_receiver_in_another_process(frame_library):
     from reverie.app.bench.midi_clock import run_midi_clock_bench

@@ -2,7 +2,7 @@
 
 Regenerate after an intended change, then look at every changed PNG before committing:
 
-    REVERIE_REGEN_GOLDENS=1 .venv/bin/python -m pytest -q tests/ui tests/test_app_ui.py
+    REVERIE_REGEN_GOLDENS=1 .venv/bin/python -m pytest -q tests/ui tests/app/test_app_ui.py
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageChops
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-REGEN = "REVERIE_REGEN_GOLDENS=1 .venv/bin/python -m pytest -q tests/ui tests/test_app_ui.py"
+REGEN = "REVERIE_REGEN_GOLDENS=1 .venv/bin/python -m pytest -q tests/ui tests/app/test_app_ui.py"
 
 
 def assert_golden(image: Image.Image, name: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from golden import assert_golden
-from scenes import MINIMAL, hit, image, playing, press, turn, ui
+from scenes import MINIMAL, PAGES, hit, image, playing, press, turn, ui
 
 from reverie.base.events import Key, Pad
 from reverie.ui.draw import canvas
@@ -94,9 +94,10 @@ def test_equal_state_draws_an_equal_screen_and_image():
 @pytest.mark.parametrize("caps", [None, MINIMAL], ids=["reference", "minimal"])
 def test_views_never_change_the_state(caps):
     u = ui(caps) if caps else ui()
-    for page in u.menu.pages:
+    for page in PAGES:
         u.open_page(page)
         before = (u.project, u.context.track, u.context.focus, u.page_name)
+        assert u.page_name == page
         u.view()
         assert (u.project, u.context.track, u.context.focus, u.page_name) == before
 

@@ -61,12 +61,16 @@ def test_each_playing_page_explains_every_control_it_uses(page_cls):
     controls += [(f"ENC{k + 1} PUSH", Key(f"ENC{k + 1}", "press")) for k in range(ENCODERS)]
     controls += [(name, Key(name, "press")) for name in KEYS if not name.startswith("ENC")]
     controls += [("PADS", Pad(3, 100))]
+    used = set()
     for control, event in controls:
         for held, track in ((False, 0), (True, 0), (False, 1)):
             if _does_something(page_cls, event, held, track):
+                used.add(control)
                 name = control.removesuffix(" PUSH") if control.endswith(" PUSH") else control
                 known = {k for k in page_cls.help} | {k.removesuffix(" PUSH") for k in page_cls.help}
                 assert name in known or control in known, f"{page_cls.name}: {control} has no help"
+    # every playing page turns three encoders at least and pages with LEFT and RIGHT
+    assert {"ENC1 TURN", "ENC2 TURN", "ENC3 TURN", "LEFT", "RIGHT"} <= used, used
 
 
 def test_lookup_order_and_gestures():

@@ -268,6 +268,7 @@ def test_through_the_machine_with_one_encoder_load_asks_over_unsaved_edits():
 def test_every_help_text_fits_the_help_card():
     from reverie.ui.pages import help as helps
     from reverie.ui.pages.project import ProjectPage
+    assert {"ENC1", "ENC1 TURN"} & set(ProjectPage.help)       # every box has ENC1
     for control in ProjectPage.help:
         for gesture in ((" TURN", " PUSH") if control in ("ENC1", "ENC2", "ENC3", "ENC4") else ("",)):
             text = helps.lookup(ProjectPage.help, control + gesture)

@@ -265,6 +265,7 @@ def test_through_the_machine_with_one_encoder():
 def test_every_help_text_fits_the_help_card():
     from reverie.ui.pages import help as helps
     from reverie.ui.pages.samples import SamplesPage
+    assert {"ENC1", "ENC1 TURN"} & set(SamplesPage.help)       # every box has ENC1
     for control in SamplesPage.help:
         for gesture in ((" TURN", " PUSH") if control in ("ENC1", "ENC2", "ENC3", "ENC4") else ("",)):
             text = helps.lookup(SamplesPage.help, control + gesture)

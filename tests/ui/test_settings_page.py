@@ -184,6 +184,7 @@ def test_through_the_machine_one_encoder_hold_and_turn_changes_the_screen():
 def test_every_help_text_fits_the_help_card():
     from reverie.ui.pages import help as helps
     from reverie.ui.pages.settings import SettingsPage
+    assert {"ENC1", "ENC1 TURN"} & set(SettingsPage.help)       # every box has ENC1
     for control in SettingsPage.help:
         for gesture in ((" TURN", " PUSH") if control in ("ENC1", "ENC2", "ENC3", "ENC4") else ("",)):
             text = helps.lookup(SettingsPage.help, control + gesture)

@@ -371,6 +371,7 @@ def test_through_the_machine_with_one_encoder():
 def test_every_help_text_fits_the_help_card():
     from reverie.ui.pages import help as helps
     from reverie.ui.pages.song import SongPage
+    assert {"ENC1", "ENC1 TURN"} & set(SongPage.help)       # every box has ENC1
     for control in SongPage.help:
         for gesture in ((" TURN", " PUSH") if control in ("ENC1", "ENC2", "ENC3", "ENC4") else ("",)):
             text = helps.lookup(SongPage.help, control + gesture)

@@ -102,6 +102,7 @@ def test_through_the_machine_the_page_shows_each_new_status():
 def test_every_help_text_fits_the_help_card():
     from reverie.ui.pages import help as helps
     from reverie.ui.pages.system import SystemPage
+    assert {"ENC1", "ENC1 TURN"} & set(SystemPage.help)       # every box has ENC1
     for control in SystemPage.help:
         for gesture in ((" TURN", " PUSH") if control in ("ENC1", "ENC2", "ENC3", "ENC4") else ("",)):
             text = helps.lookup(SystemPage.help, control + gesture)
