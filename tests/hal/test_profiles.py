@@ -5,6 +5,7 @@ import textwrap
 
 import pytest
 
+from reverie.base import events
 from reverie.base.errors import UserError
 from reverie.hal.controllers.profiles import CELL_STATES, load_profile, load_profiles
 
@@ -72,53 +73,64 @@ playhead = 3
 focus = 4
 muted = 5
 """
+QUOTED_KEYS = ", ".join(f'"{k}"' for k in events.KEYS)
 ROWS = ", ".join(str(list(range(10 * y + 1, 10 * y + 9))) for y in range(8, 0, -1))
 BAD = {
-    "unknown top key": ('name = "x"\nmatch = ["a"]\ncolour = 1', "colour: unknown key"),
-    "unknown section key": ('name = "x"\nmatch = ["a"]\n[pads]\nnote = [1]', "pads.note: unknown key"),
-    "name missing": ('match = ["a"]', "name: missing"),
-    "name empty": ('name = ""\nmatch = ["a"]', "name: must be a non-empty string"),
-    "no match": ('name = "x"', "match: missing"),
-    "match not a list": ('name = "x"\nmatch = "a"', "match: must be a list"),
-    "bad regex": ('name = "x"\nmatch = ["re:(unclosed"]', "match[0]: bad regex"),
-    "fallback": ('name = "x"\nfallback = "yes"', "fallback: must be true or false"),
-    "description": ('name = "x"\nmatch = ["a"]\ndescription = 3', "description: must be a string"),
-    "channel": ('name = "x"\nmatch = ["a"]\nchannel = 17', "channel: channel 17 is out of 1..16"),
-    "section not a table": ('name = "x"\nmatch = ["a"]\npads = 3', "pads: must be a table"),
+    "unknown top key": ('name = "x"\nmatch = ["a"]\ncolour = 1', "unknown key colour; known: name, description, match, skip, fallback, channel, pads, "
+                    "keyboard, knobs, keys, grid"),
+    "unknown section key": ('name = "x"\nmatch = ["a"]\n[pads]\nnote = [1]', "unknown key pads.note; known: notes, velocity, channel"),
+    "name missing": ('match = ["a"]', "name is missing"),
+    "name empty": ('name = ""\nmatch = ["a"]', 'name must be text in quotes (more than spaces), not ""'),
+    "no match": ('name = "x"', "match is missing: name a part of the port name (or set fallback = true)"),
+    "match not a list": ('name = "x"\nmatch = "a"', 'match must be a list of parts of port names, not "a"'),
+    "bad regex": ('name = "x"\nmatch = ["re:(unclosed"]', 'match[0] = "re:(unclosed" is a bad regex (missing ), unterminated subpattern'),
+    "fallback": ('name = "x"\nfallback = "yes"', 'fallback must be true or false, not "yes"'),
+    "description": ('name = "x"\nmatch = ["a"]\ndescription = 3', "description must be text in quotes, not 3"),
+    "channel": ('name = "x"\nmatch = ["a"]\nchannel = 17', "channel = 17 is outside 1..16"),
+    "section not a table": ('name = "x"\nmatch = ["a"]\npads = 3', "pads must be a table, not 3"),
     "too many pads": ('name = "x"\nmatch = ["a"]\n[pads]\nnotes = ' + str(list(range(17))),
-                      "pads.notes: 17 notes for 16 pads"),
+                      "pads.notes must be a list of at most 16 notes, not a list of 17 items"),
     "note out of range": ('name = "x"\nmatch = ["a"]\n[pads]\nnotes = [36, 128]',
-                          "pads.notes[1]: note 128 is out of 0..127"),
+                          "pads.notes[1] = 128 is outside 0..127"),
     "pad note twice": ('name = "x"\nmatch = ["a"]\n[pads]\nnotes = [36, 36]',
                        "pads.notes[1]: note 36 is already mapped (pad 0)"),
-    "velocity": ('name = "x"\nmatch = ["a"]\n[pads]\nvelocity = 0', "pads.velocity: velocity"),
-    "transpose": ('name = "x"\nmatch = ["a"]\n[keyboard]\ntranspose = 60', "keyboard.transpose"),
-    "knob mode": ('name = "x"\nmatch = ["a"]\n[knobs]\nmode = "relative"', "knobs.mode: 'relative'"),
+    "velocity": ('name = "x"\nmatch = ["a"]\n[pads]\nvelocity = 0', 'pads.velocity = 0 is outside 1..127 (or "pass")'),
+    "transpose": ('name = "x"\nmatch = ["a"]\n[keyboard]\ntranspose = 60', "keyboard.transpose = 60 is outside -48..48 semitones"),
+    "knob mode": ('name = "x"\nmatch = ["a"]\n[knobs]\nmode = "relative"', 'knobs.mode must be one of "absolute", "twos-complement", "offset-64", "sign-magnitude", '
+                  'not "relative"'),
     "too many knobs": ('name = "x"\nmatch = ["a"]\n[knobs]\nccs = ' + str(list(range(9))),
-                       "knobs.ccs: 9 knobs for 8 slots"),
-    "knob cc": ('name = "x"\nmatch = ["a"]\n[knobs]\nccs = [1, -1]', "knobs.ccs[1]: CC -1"),
-    "knob table": ('name = "x"\nmatch = ["a"]\n[knobs]\nccs = [{control = 1}]', "knobs.ccs[0]: a knob is"),
+                       "knobs.ccs must be a list of at most 8 knobs (a CC, or {cc = …, mode = …}), "
+                       "not [0, 1, 2, 3, 4, 5, 6, 7, 8]"),
+    "knob cc": ('name = "x"\nmatch = ["a"]\n[knobs]\nccs = [1, -1]', "knobs.ccs[1] = -1 is outside 0..127"),
+    "knob table": ('name = "x"\nmatch = ["a"]\n[knobs]\nccs = [{control = 1}]', "unknown key knobs.ccs[0].control; known: cc, mode"),
     "knob table mode": ('name = "x"\nmatch = ["a"]\n[knobs]\nccs = [{cc = 1, mode = "fast"}]',
-                        "knobs.ccs[0].mode"),
+                        'knobs.ccs[0].mode must be one of "absolute", "twos-complement", "offset-64", '
+                        '"sign-magnitude", not "fast"'),
     "duplicate cc": ('name = "x"\nmatch = ["a"]\n[knobs]\nccs = [7]\n[keys.cc]\n7 = "PLAY"',
                      "keys.cc.7: cc 7 is already mapped (knob 0)"),
-    "unknown function key": ('name = "x"\nmatch = ["a"]\n[keys.cc]\n7 = "PLAYY"', "keys.cc.7: 'PLAYY' is not a key"),
-    "key not a number": ('name = "x"\nmatch = ["a"]\n[keys.note]\nc4 = "PLAY"', "keys.note.c4: must be a note"),
-    "key cc out of range": ('name = "x"\nmatch = ["a"]\n[keys.cc]\n200 = "PLAY"', "keys.cc.200: cc 200"),
-    "grid shape": ('name = "x"\nmatch = ["a"]\n[grid]\nnotes = [[1, 2]]', "grid.notes: must be 8 rows"),
+    "unknown function key": ('name = "x"\nmatch = ["a"]\n[keys.cc]\n7 = "PLAYY"', f'keys.cc.7 must be one of {QUOTED_KEYS}, not "PLAYY"'),
+    "key not a number": ('name = "x"\nmatch = ["a"]\n[keys.note]\nc4 = "PLAY"', "keys.note.c4: c4 is not a note number 0..127"),
+    "key cc out of range": ('name = "x"\nmatch = ["a"]\n[keys.cc]\n200 = "PLAY"', "keys.cc.200: 200 is not a cc number 0..127"),
+    "grid shape": ('name = "x"\nmatch = ["a"]\n[grid]\nnotes = [[1, 2]]', "grid.notes must be a list of 8 rows of 8 notes, the top row first, not a list of 1 item"),
     "grid palette missing": ('name = "x"\nmatch = ["a"]\n' + GOOD_GRID.format(rows=ROWS).replace("muted = 5", ""),
-                             "grid.palette.muted: missing"),
+                             "grid.palette.muted is missing"),
     "grid palette value": ('name = "x"\nmatch = ["a"]\n' + GOOD_GRID.format(rows=ROWS).replace("muted = 5", "muted = 300"),
-                           "grid.palette.muted: velocity 300"),
+                           "grid.palette.muted = 300 is outside 0..127 (an LED velocity: the colour)"),
     "grid palette unknown": ('name = "x"\nmatch = ["a"]\n' + GOOD_GRID.format(rows=ROWS) + "blink = 3",
-                             "grid.palette.blink: unknown key"),
+                             "unknown key grid.palette.blink; known: off, step, step_playing, playhead, focus, muted"),
     "grid note twice": ('name = "x"\nmatch = ["a"]\n[pads]\nnotes = [81]\n' + GOOD_GRID.format(rows=ROWS),
                         "grid.notes[0][0]: note 81 is already mapped (pad 0)"),
     "sysex hex": ('name = "x"\nmatch = ["a"]\n' + GOOD_GRID.format(rows=ROWS).replace("F0 01 F7", "F0 zz F7"),
-                  "grid.enter: 'F0 zz F7' is not hex"),
+                  'grid.enter = "F0 zz F7" is not hex bytes like "F0 00 20 29 F7"'),
     "sysex frame": ('name = "x"\nmatch = ["a"]\n' + GOOD_GRID.format(rows=ROWS).replace("F0 01 F7", "90 01 F7"),
-                    "grid.enter: must be one SysEx message"),
-    "not toml": ('name = "x"\nmatch = [', "not valid TOML"),
+                    'grid.enter = "90 01 F7" is not one SysEx message: F0, data bytes below 80, F7'),
+    "not toml": ('name = "x"\nmatch = [', "not valid TOML ("),
+    "name only spaces": ('name = "  "\nmatch = ["a"]', 'name must be text in quotes (more than spaces), not "  "'),
+    "knob table without cc": ('name = "x"\nmatch = ["a"]\n[knobs]\nccs = [{mode = "offset-64"}]',
+                              "knobs.ccs[0].cc is missing"),
+    "channel true": ('name = "x"\nmatch = ["a"]\nchannel = true', "channel must be a whole number from 1 to 16, not true"),
+    "grid row": ('name = "x"\nmatch = ["a"]\n' + GOOD_GRID.format(rows=ROWS.replace("[11,", "[11, 19,")),
+                 "grid.notes[7] must be a list of 8 notes, not [11, 19, 12, 13, 14, 15, 16, 17, 18]"),
 }
 
 
@@ -173,7 +185,7 @@ def test_two_files_with_one_name_in_a_folder_are_an_error(tmp_path):
     write(tmp_path, "b.toml", 'name = "same"\nmatch = ["b"]')
     with pytest.raises(UserError) as exc_info:
         load_profiles(tmp_path)
-    assert "b.toml: name: 'same'" in one_line(exc_info) and "a.toml" in str(exc_info.value)
+    assert 'b.toml: name = "same" is also the name of ' in one_line(exc_info) and "a.toml" in str(exc_info.value)
 
 
 def test_a_bad_user_file_can_be_reported_and_left_out(tmp_path):
