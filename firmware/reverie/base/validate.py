@@ -48,6 +48,10 @@ def number_text(x) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
+def _after(word: str) -> str:
+    return f" {word}" if word else ""
+
+
 def _cut(text: str) -> str:
     return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS - 3] + "..."
 
@@ -126,15 +130,13 @@ class Check:
 
     def number(self, value, path: str, lo=None, hi=None, unit: str = "", whole: bool = False):
         """A number within lo..hi (both or neither), an int when `whole`."""
-        unit = f" {unit}" if unit else ""
-        is_whole = finite(value) and (value == int(value) if self.json else isinstance(value, int))
-        if not finite(value) or (whole and not is_whole):
-            span = f" from {number_text(lo)} to {number_text(hi)}{unit}" if lo is not None else ""
+        if not finite(value) or (whole and not (value == int(value) if self.json else isinstance(value, int))):
+            span = f" from {number_text(lo)} to {number_text(hi)}{_after(unit)}" if lo is not None else ""
             kind = "a whole number" if whole else "a number"
             raise self.error(f"{path} must be {kind}{span}, not {self.shown(value)}")
         if lo is not None and not lo <= value <= hi:
             raise self.error(f"{path} = {number_text(value)} is outside "
-                             f"{number_text(lo)}..{number_text(hi)}{unit}")
+                             f"{number_text(lo)}..{number_text(hi)}{_after(unit)}")
         return int(value) if whole else value
 
     def flag(self, value, path: str) -> bool:
@@ -161,7 +163,7 @@ class Check:
         if not found:
             words = ", ".join(self.shown(c) for c in choices)
             allowed = words if len(choices) == 1 else f"one of {words}"
-            raise self.error(f"{path} must be {allowed}{' ' + note if note else ''}, "
+            raise self.error(f"{path} must be {allowed}{_after(note)}, "
                              f"not {self.shown(value)}")
         return found[0]
 

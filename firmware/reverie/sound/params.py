@@ -30,7 +30,7 @@ class ParamSpec:
     def check(self, value, where: str = "") -> float:
         """The value as a float if it is allowed, else a UserError naming the place (`where`
         and the key, e.g. "tracks[1].params.cutoff_hz") and the allowed range or choices."""
-        path = at(where, self.key)
+        path = at(where, self.key) if where else self.key
         if self.curve == "choice" and isinstance(value, str):
             return float(self.choices.index(_CHECK.choice(value, path, self.choices)))
         whole = self.curve in ("int", "choice")
