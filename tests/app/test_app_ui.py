@@ -15,7 +15,8 @@ from reverie.sound.buses import make_engine
 from reverie.hal.display.thread import DisplayThread
 from reverie.hal.gpio.scan import GpioInput
 from reverie.hal.gpio.matrix import FakeMatrix
-from reverie.hal.controllers.profiles import Translator, load_profiles
+from reverie.hal.controllers.profiles import load_profiles
+from reverie.hal.controllers.translate import Translator
 from reverie.hal.box import load_box
 from reverie.sound.instruments import SAMPLER
 from reverie.project import edit

@@ -255,22 +255,29 @@ def test_spi_off_a_pi_says_so(monkeypatch):
         open_display({"driver": "sh1106", "bus": "spi"})
 
 
+QUOTED_DRIVERS = '"ssd1306", "sh1106", "terminal", "dummy", "none"'
+SPEEDS = ("500000, 1000000, 2000000, 4000000, 8000000, 16000000, 20000000, 24000000, 28000000, 32000000, "
+          "36000000, 40000000, 44000000, 48000000, 50000000, 52000000")
+
+
 @pytest.mark.parametrize("spec,words", [
-    ({"driver": "ssd1309"}, "is not one of ssd1306, sh1106"),
-    ({"driver": "ssd1306", "bus": "usb"}, "must be \"i2c\" or \"spi\""),
-    ({"rotate": 4}, "must be 0, 1, 2 or 3"),
-    ({"contrast": 256}, "must be 0..255"),
-    ({"address": 0x100}, "0x08..0x77"),
-    ({"speed_hz": 1234}, "speed_hz"),
-    ({"address": 0x03}, "0x08..0x77"),
-    ({"colour": "white"}, "unknown display setting 'colour'"),
-    ({"rotate": "2"}, "must be a whole number"),
-    ({"rotate": True}, "must be a whole number"),
-    ({"driver": 1306}, "must be text"),
+    ({"driver": "ssd1309"}, f'display.driver must be one of {QUOTED_DRIVERS}, not "ssd1309"'),
+    ({"driver": "ssd1306", "bus": "usb"}, 'display.bus must be one of "i2c", "spi", not "usb"'),
+    ({"rotate": 4}, "display.rotate = 4 is outside 0..3 quarter turns"),
+    ({"contrast": 256}, "display.contrast = 256 is outside 0..255"),
+    ({"address": 0x100}, "display.address = 0x100 is outside 0x08..0x77, such as 0x3C"),
+    ({"speed_hz": 1234}, f"display.speed_hz must be one of {SPEEDS} Hz, not 1234"),
+    ({"address": 0x03}, "display.address = 0x03 is outside 0x08..0x77, such as 0x3C"),
+    ({"colour": "white"}, "unknown key display.colour; known: driver, bus, port, address, device, dc, reset, "
+                          "speed_hz, rotate, contrast"),
+    ({"rotate": "2"}, 'display.rotate must be a whole number, not "2"'),
+    ({"rotate": True}, "display.rotate must be a whole number, not true"),
+    ({"driver": 1306}, "display.driver must be text in quotes, not 1306"),
 ])
 def test_bad_settings_are_one_line_errors(spec, words):
-    with pytest.raises(UserError, match=words.replace("(", r"\(").replace(".", r"\.")):
+    with pytest.raises(UserError) as info:
         open_display(spec)
+    assert str(info.value) == words
 
 
 def test_a_boxs_display_table_is_a_spec():

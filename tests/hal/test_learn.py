@@ -47,11 +47,18 @@ def test_bind_replaces_unbind_removes_and_items_are_sorted():
     assert len(learn) == 1
 
 
-@pytest.mark.parametrize("args", [("", 0, 1, "k"), ("d", 16, 1, "k"), ("d", 0, 128, "k"),
-                                  ("d", 0, 1, ""), ("d", 0, 1, "k", -2), ("d", True, 1, "k")])
-def test_bind_refuses_values_out_of_range(args):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("args, says", [
+    (("", 0, 1, "k"), 'device must be text in quotes (at least 1 character), not ""'),
+    ((" 20:0", 0, 1, "k"), 'device must be text in quotes (at least 1 character), not ""'),
+    (("d", 16, 1, "k"), "channel = 16 is outside 0..15"),
+    (("d", 0, 128, "k"), "control = 128 is outside 0..127"),
+    (("d", 0, 1, ""), 'key must be text in quotes (at least 1 character), not ""'),
+    (("d", 0, 1, "k", -2), "track = -2 is outside -1..255 (-1: the focused track)"),
+    (("d", True, 1, "k"), "channel must be a whole number from 0 to 15, not true")])
+def test_bind_refuses_values_out_of_range(args, says):
+    with pytest.raises(ValueError) as info:
         LearnMap().bind(*args)
+    assert str(info.value) == says
 
 
 def test_save_and_load_round_trip(tmp_path):
@@ -75,18 +82,24 @@ def test_a_missing_file_loads_nothing_and_keeps_the_bindings(tmp_path):
 
 BAD_FILES = {
     "not toml": ("version = = 1", "not valid TOML"),
-    "version": ("version = 2", "version"),
-    "unknown top": ("version = 1\nbindings = []", "bindings: unknown key"),
+    "version": ("version = 2", "version must be 1, not 2"),
+    "no version": ("", "version is missing"),
+    "unknown top": ("version = 1\nbindings = []", "unknown key bindings; known: version, binding"),
     "unknown binding key": ('version = 1\n[[binding]]\ndevice = "d"\nchannel = 1\ncontrol = 1\nkey = "k"\ncc = 3',
-                            "binding[0].cc: unknown key"),
-    "missing": ('version = 1\n[[binding]]\ndevice = "d"\nchannel = 1\nkey = "k"', "binding[0].control: missing"),
+                            "unknown key binding[0].cc; known: device, channel, control, key, track"),
+    "missing": ('version = 1\n[[binding]]\ndevice = "d"\nchannel = 1\nkey = "k"', "binding[0].control is missing"),
     "channel": ('version = 1\n[[binding]]\ndevice = "d"\nchannel = 0\ncontrol = 1\nkey = "k"',
-                "binding[0].channel: must be a whole number in 1..16, not 0"),
-    "control": ('version = 1\n[[binding]]\ndevice = "d"\nchannel = 1\ncontrol = 200\nkey = "k"', "control"),
-    "key": ('version = 1\n[[binding]]\ndevice = "d"\nchannel = 1\ncontrol = 1\nkey = 5', "key"),
+                "binding[0].channel = 0 is outside 1..16"),
+    "control": ('version = 1\n[[binding]]\ndevice = "d"\nchannel = 1\ncontrol = 200\nkey = "k"',
+                "binding[0].control = 200 is outside 0..127"),
+    "key": ('version = 1\n[[binding]]\ndevice = "d"\nchannel = 1\ncontrol = 1\nkey = 5',
+            "binding[0].key must be text in quotes (at least 1 character), not 5"),
     "twice": ('version = 1\n' + '[[binding]]\ndevice = "d 20:0"\nchannel = 1\ncontrol = 1\nkey = "k"\n'
-              '[[binding]]\ndevice = "d 24:0"\nchannel = 1\ncontrol = 1\nkey = "j"\n', "bound twice"),
-    "not a list": ('version = 1\nbinding = 3', "binding: must be a list"),
+              '[[binding]]\ndevice = "d 24:0"\nchannel = 1\ncontrol = 1\nkey = "j"\n',
+              'binding[1]: control 1 on channel 1 of "d" is bound twice'),
+    "device of numbers only": ('version = 1\n[[binding]]\ndevice = " 20:0"\nchannel = 1\ncontrol = 1\nkey = "k"',
+                               'binding[0].device must be text in quotes (at least 1 character), not ""'),
+    "not a list": ('version = 1\nbinding = 3', "binding must be a list of [[binding]] tables, not 3"),
 }
 
 
@@ -100,7 +113,7 @@ def test_a_bad_file_is_a_one_line_error_and_changes_nothing(tmp_path, name):
     with pytest.raises(UserError) as exc_info:
         learn.load(path)
     message = one_line(exc_info)
-    assert str(path) in message and expected in message
+    assert message.startswith(f"{path}: {expected}") and message.endswith("; the bindings in use are unchanged")
     assert learn.items() == before
     assert path.read_text() == text
 

@@ -90,16 +90,16 @@ def test_the_input_is_not_changed_and_the_result_round_trips():
 @pytest.mark.parametrize("where, value, expected", [
     (("pattern_length",), 129, "pattern_length = 129 is outside 1..128 steps"),
     (("loops",), 0, "loops = 0 is outside 1..1000"),
-    (("loops",), 1.5, "loops must be a whole number, not 1.5"),
+    (("loops",), 1.5, "loops must be a whole number from 1 to 1000, not 1.5"),
     (("tempo",), 500, "tempo = 500 is outside 20..300 BPM"),
     (("tracks",), {}, "tracks must be a list of tracks, not an object"),
-    (("tracks", 1, "steps"), "x", "tracks[1].steps must be a list of steps, not a text"),
+    (("tracks", 1, "steps"), "x", 'tracks[1].steps must be a list of steps, not "x"'),
     (("tracks", 1, "steps", 8, "velocity"), 0, "tracks[1].steps[8].velocity = 0 is outside 1..127"),
-    (("tracks", 1, "steps", 0, "note"), 60.5, "tracks[1].steps[0].note must be a whole number, not 60.5"),
+    (("tracks", 1, "steps", 0, "note"), 60.5, "tracks[1].steps[0].note must be a whole number from 0 to 127, not 60.5"),
     (("tracks", 1, "steps", 0, "length"), 0.01, "tracks[1].steps[0].length = 0.01 is outside 0.0625..128 steps"),
-    (("tracks", 1, "steps", 3), 5, "tracks[1].steps[3] must be an object ({...}), not a number"),
+    (("tracks", 1, "steps", 3), 5, "tracks[1].steps[3] must be an object ({...}), not 5"),
     (("tracks", 1, "params", "cutoff_hz"), 99999, "tracks[1].params.cutoff_hz = 99999 is outside 20..20000 Hz"),
-    (("tracks", 0), [], "tracks[0] must be an object ({...}), not a list"),
+    (("tracks", 0), [], "tracks[0] must be an object ({...}), not []"),
 ])
 def test_errors_in_a_version_1_file_name_its_own_places(where, value, expected):
     d = v1()
@@ -111,9 +111,9 @@ def test_errors_in_a_version_1_file_name_its_own_places(where, value, expected):
 
 
 @pytest.mark.parametrize("where, place, known", [
-    ((), "project", "format, version, name, tempo, pattern_length, loops, master, tracks"),
-    (("tracks", 0), "tracks[0]", "name, instrument, sample, params, bus, steps"),
-    (("tracks", 1, "steps", 0), "tracks[1].steps[0]", "note, velocity, length"),
+    ((), "notes", "format, version, name, tempo, pattern_length, loops, master, tracks"),
+    (("tracks", 0), "tracks[0].notes", "name, instrument, sample, params, bus, steps"),
+    (("tracks", 1, "steps", 0), "tracks[1].steps[0].notes", "note, velocity, length"),
 ])
 def test_unknown_keys_in_a_version_1_file_list_the_version_1_keys(where, place, known):
     d = v1()
@@ -121,11 +121,11 @@ def test_unknown_keys_in_a_version_1_file_list_the_version_1_keys(where, place, 
     for key in where:
         target = target[key]
     target["notes"] = [60]
-    assert error(d) == f"{place}: unknown key 'notes'; known keys: {known}"
+    assert error(d) == f"unknown key {place}; known: {known}"
 
 
 def test_version_1_limits_stay():
-    assert error(v1(tracks=[{}] * 17)) == "tracks has 17 tracks; a project has at most 16"
+    assert error(v1(tracks=[{}] * 17)) == "tracks must be a list of at most 16 tracks, not a list of 17 items"
     d = v1(pattern_length=4)
     d["tracks"][1]["steps"] = [None] * 5
     assert error(d) == "tracks[1].steps has 5 steps but pattern_length is 4"

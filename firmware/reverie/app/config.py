@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reverie.base.errors import UserError
+from reverie.base.validate import Check, at
 
 DEFAULT_PATH = Path("~/.config/reverie/config.toml")
 
@@ -73,17 +74,12 @@ class Config:
     controllers: ControllersConfig = field(default_factory=ControllersConfig)
 
 
-# (section, key) -> check returning an error text or None
-CHECKS = {
-    ("audio", "sample_rate_hz"): lambda v: None if v in (44100, 48000, 96000) else "must be 44100, 48000 or 96000",
-    ("audio", "period_frames"): lambda v: None if 64 <= v <= 256 else "must be 64..256 frames",
-    ("samples", "max_megabytes"): lambda v: None if 1 <= v <= 4096 else "must be 1..4096",
-    ("samples", "max_seconds"): lambda v: None if 1 <= v <= 3600 else "must be 1..3600",
-    ("midi", "api"): lambda v: None if v in ("alsa", "jack") else 'must be "alsa" or "jack"',
-    ("sync", "source"): lambda v: None if v in ("internal", "midi", "link") else
-                        'must be "internal", "midi" or "link" (Link opens a network socket)',
-    ("controllers", "scan_interval_ms"): lambda v: None if 50 <= v <= 1000 else "must be 50..1000 ms",
-}
+# What a setting allows beyond its type (the type of its default).
+RANGES = {"audio.period_frames": (64, 256, "frames"), "samples.max_megabytes": (1, 4096, "MB"),
+          "samples.max_seconds": (1, 3600, "s"), "controllers.scan_interval_ms": (50, 1000, "ms")}
+CHOICES = {"audio.sample_rate_hz": ((44100, 48000, 96000), "Hz"),
+           "midi.api": (("alsa", "jack"), ""),
+           "sync.source": (("internal", "midi", "link"), "(Link opens a network socket)")}
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -104,32 +100,20 @@ def load_config(path: str | Path | None = None) -> Config:
 
 
 def config_from_dict(data: dict, source: str = "configuration") -> Config:
-    sections = {f.name: f for f in dataclasses.fields(Config)}
-    built = {}
-    for name, value in data.items():
-        if name not in sections:
-            raise UserError(f"{source}: unknown section [{name}]; known: {', '.join(sections)}")
-        if not isinstance(value, dict):
-            raise UserError(f"{source}: [{name}] must be a table of settings")
-        built[name] = section_from_dict(name, sections[name].default_factory, value, source)
-    return Config(**built)
+    check = Check(source)
+    sections = {f.name: f.default_factory for f in dataclasses.fields(Config)}
+    check.table(data, "", sections)
+    return Config(**{name: section_from_dict(name, sections[name], value, check)
+                     for name, value in data.items()})
 
 
-def section_from_dict(name, cls, data: dict, source: str):
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    values = {}
-    for key, value in data.items():
-        if key not in fields:
-            raise UserError(f"{source}: unknown setting {name}.{key}; known: {', '.join(fields)}")
-        want = type(fields[key].default)
-        if want is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise UserError(f"{source}: {name}.{key} must be a whole number, not {value!r}")
-        if want is bool and not isinstance(value, bool):
-            raise UserError(f"{source}: {name}.{key} must be true or false, not {value!r}")
-        if want is str and not isinstance(value, str):
-            raise UserError(f"{source}: {name}.{key} must be text in quotes, not {value!r}")
-        problem = CHECKS.get((name, key), lambda v: None)(value)
-        if problem:
-            raise UserError(f"{source}: {name}.{key} = {value!r} {problem}")
-        values[key] = value
+def section_from_dict(name: str, cls, data, check: Check):
+    spec = {f.name: (type(f.default), f.default) for f in dataclasses.fields(cls)}
+    values = check.settings(data, name, spec)
+    for key, value in values.items():
+        path = at(name, key)
+        if path in RANGES:
+            check.number(value, path, *RANGES[path], whole=True)
+        if path in CHOICES:
+            check.choice(value, path, *CHOICES[path])
     return cls(**values)

@@ -15,6 +15,7 @@ from typing import Mapping
 
 from reverie.base import events
 from reverie.base.errors import UserError
+from reverie.base.validate import REQUIRED, Check, at
 
 BOXES_DIR = Path(__file__).resolve().parent / "boxes"     # package data
 
@@ -111,21 +112,18 @@ def load_box(name_or_path: str | Path, boxes_dir: Path = BOXES_DIR) -> Box:
 
 def box_from_dict(data: dict, source: str = "box", default_name: str = "box") -> Box:
     """A validated Box from parsed TOML; the first problem is a one-line UserError."""
-    check = _Check(source)
-    top = {k: v for k, v in data.items() if k not in _SECTIONS}
-    for key, value in top.items():
-        if key not in _TOP and isinstance(value, (dict, list)):
-            raise check.error(f"unknown section [{key}]; known: {', '.join(_SECTIONS)}")
-    s = check.settings(top, _TOP, "")
-    check.choice("gpio", s["gpio"], GPIO_BACKENDS)
+    check = Check(source)
+    check.table(data, "", (*_TOP, *_SECTIONS))
+    s = check.settings({k: v for k, v in data.items() if k in _TOP}, "", _TOP)
+    check.choice(s["gpio"], "gpio", GPIO_BACKENDS)
     if s["pads"] is not None:
-        check.choice("pads", s["pads"], PAD_SOURCES)
-    check.within("pad_velocity", s["pad_velocity"], 1, 127)
-    display = check.display(check.table(data, "display"))
-    keys = check.keys(check.table(data, "keys"))
-    matrix = check.matrix(data["matrix"], keys) if "matrix" in data else None
-    encoders = check.encoders(data.get("encoders", []), keys, matrix)
-    check.pins(keys, matrix, encoders, display, s["i2s"])
+        check.choice(s["pads"], "pads", PAD_SOURCES)
+    check.number(s["pad_velocity"], "pad_velocity", 1, 127, whole=True)
+    display = _display(check, data.get("display", {}))
+    keys = _keys(check, data.get("keys", {}))
+    matrix = _matrix(check, data["matrix"], keys) if "matrix" in data else None
+    encoders = _encoders(check, data.get("encoders", []), keys, matrix)
+    _pins(check, keys, matrix, encoders, display, s["i2s"])
     if s["gpio"] == "none" and (keys or matrix or encoders):
         raise check.error('gpio = "none" but the box has keys, a matrix or encoders; '
                           'set gpio = "auto"')
@@ -147,182 +145,133 @@ def box_from_dict(data: dict, source: str = "box", default_name: str = "box") ->
 _SECTIONS = ("keys", "matrix", "encoders", "display")
 _TOP = {"name": (str, ""), "description": (str, ""), "gpio": (str, "auto"),
         "pads": (str, None), "pad_velocity": (int, 100), "i2s": (bool, False)}
-_REQUIRED = object()
-_MATRIX = {"rows": (list, _REQUIRED), "columns": (list, _REQUIRED), "cells": (list, _REQUIRED)}
-_ENCODER = {"a": (int, _REQUIRED), "b": (int, _REQUIRED), "push": (str, ""),
+_MATRIX = {"rows": (list, REQUIRED), "columns": (list, REQUIRED), "cells": (list, REQUIRED)}
+_ENCODER = {"a": (int, REQUIRED), "b": (int, REQUIRED), "push": (str, ""),
             "transitions_per_detent": (int, 4), "reversed": (bool, False),
             "accelerate": (bool, True)}
 _DISPLAY = {"driver": (str, "none"), "bus": (str, "i2c"), "port": (int, None),
             "address": (int, 0x3C), "device": (int, 0), "dc": (int, 24), "reset": (int, 25),
             "speed_hz": (int, 8_000_000), "rotate": (int, 0), "contrast": (int, 255)}
-_TYPE_WORDS = {int: "a whole number", bool: "true or false", str: "text in quotes",
-               list: "a list [...]"}
+_CELL_NAMES = 'names ("PLAY", "pad 0", "")'
 
 
-def _shown(value) -> str:
-    return f'"{value}"' if isinstance(value, str) else str(value)
+def _pin(check: Check, value, path: str) -> int:
+    return check.number(value, path, 0, MAX_PIN, "(BCM GPIO on the header)", whole=True)
 
 
-class _Check:
-    def __init__(self, source: str):
-        self.source = source
+def _keys(check: Check, table) -> dict[str, int]:
+    for name, pin in check.table(table, "keys", events.KEYS).items():
+        _pin(check, pin, at("keys", name))
+    return dict(table)
 
-    def error(self, text: str) -> UserError:
-        return UserError(f"{self.source}: {text}")
 
-    def settings(self, table: dict, spec: dict, prefix: str) -> dict:
-        for key in table:
-            if key not in spec:
-                raise self.error(f"unknown setting {prefix}{key}; known: {', '.join(spec)}")
-        out = {}
-        for key, (kind, default) in spec.items():
-            if key not in table:
-                if default is _REQUIRED:
-                    raise self.error(f"{prefix}{key} is missing")
-                out[key] = default
+def _matrix(check: Check, table, keys: dict) -> Matrix:
+    s = check.settings(table, "matrix", _MATRIX)
+    for name in ("rows", "columns"):
+        for i, pin in enumerate(check.items(s[name], f"matrix.{name}", 1, noun="BCM pins")):
+            _pin(check, pin, f"matrix.{name}[{i}]")
+    for r, row in enumerate(check.items(s["cells"], "matrix.cells", noun=f"rows of {_CELL_NAMES}")):
+        for c, name in enumerate(check.items(row, f"matrix.cells[{r}]", noun=_CELL_NAMES)):
+            check.text(name, f"matrix.cells[{r}][{c}]")
+    rows, columns = len(s["rows"]), len(s["columns"])
+    seen = {k: f"keys.{k}" for k in keys}
+    for r, row in enumerate(s["cells"]):
+        if r >= rows:
+            raise check.error(f"matrix.cells[{r}] is outside the matrix ({rows} rows)")
+        for c, name in enumerate(row):
+            where = f"matrix.cells[{r}][{c}]"
+            if c >= columns:
+                raise check.error(f"{where} is outside the matrix ({columns} columns)")
+            if not name:
                 continue
-            value = table[key]
-            if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
-                raise self.error(f"{prefix}{key} must be {_TYPE_WORDS[kind]}, not {value!r}")
-            out[key] = value
-        return out
+            _cell_name(check, where, name)
+            if name in seen:
+                raise check.error(f"{name} is defined twice: {seen[name]} and {where}")
+            seen[name] = where
+    return Matrix(tuple(s["rows"]), tuple(s["columns"]), tuple(tuple(row) for row in s["cells"]))
 
-    def table(self, data: dict, name: str) -> dict:
-        value = data.get(name, {})
-        if not isinstance(value, dict):
-            raise self.error(f"[{name}] must be a table of settings")
-        return value
 
-    def choice(self, where: str, value, choices) -> None:
-        if value not in choices:
-            words = ", ".join(_shown(c) for c in choices)
-            raise self.error(f"{where} = {_shown(value)} must be one of {words}")
+def _cell_name(check: Check, where: str, name: str) -> None:
+    pads = f'"pad 0" .. "pad {events.PADS - 1}"'
+    if name.startswith("pad "):
+        number = name[4:]
+        if not number.isdigit() or f"pad {int(number)}" != name:
+            raise check.error(f'{where} = {check.shown(name)}: a pad is {pads}')
+        if int(number) >= events.PADS:
+            raise check.error(f'{where} = {check.shown(name)}: a box has at most {events.PADS} pads ({pads})')
+    elif name not in events.KEYS:
+        raise check.error(f'{where} = {check.shown(name)} is not a key or a pad; keys: '
+                          f'{", ".join(events.KEYS)}; pads: {pads}')
 
-    def within(self, where: str, value: int, lo: int, hi: int) -> None:
-        if not lo <= value <= hi:
-            raise self.error(f"{where} = {value} must be {lo}..{hi}")
 
-    def key_name(self, where: str, name: str) -> None:
-        if name not in events.KEYS:
-            raise self.error(f"{where}: unknown key {name!r}; keys: {', '.join(events.KEYS)}")
+def _encoders(check: Check, items, keys: dict, matrix: Matrix | None) -> tuple[Encoder, ...]:
+    check.items(items, "encoders", most=events.ENCODERS, noun="[[encoders]] tables")
+    cells = {n: f"matrix.cells[{r}][{c}]" for r, c, n in (matrix.named_cells() if matrix else [])}
+    pushes: dict[str, str] = {}
+    out = []
+    for i, table in enumerate(items):
+        s = check.settings(table, f"encoders[{i}]", _ENCODER)
+        check.choice(s["transitions_per_detent"], f"encoders[{i}].transitions_per_detent",
+                     TRANSITIONS_PER_DETENT)
+        push, where = s["push"], f"encoders[{i}].push"
+        if push:
+            check.choice(push, where, events.KEYS)
+            if push not in keys and push not in cells:
+                raise check.error(f'{where} = "{push}" is not wired: add it to [keys] or to matrix.cells')
+            if push in pushes:
+                raise check.error(f'{where} = "{push}" is already {pushes[push]}')
+            pushes[push] = where
+        out.append(Encoder(**s))
+    return tuple(out)
 
-    def keys(self, table: dict) -> dict[str, int]:
-        for name, pin in table.items():
-            self.key_name(f"keys.{name}", name)
-            if isinstance(pin, bool) or not isinstance(pin, int):
-                raise self.error(f"keys.{name} must be a BCM pin number, not {pin!r}")
-        return dict(table)
 
-    def matrix(self, table, keys: dict) -> Matrix:
-        if not isinstance(table, dict):
-            raise self.error("[matrix] must be a table of settings")
-        s = self.settings(table, _MATRIX, "matrix.")
-        for name in ("rows", "columns"):
-            if not s[name] or not all(isinstance(p, int) and not isinstance(p, bool) for p in s[name]):
-                raise self.error(f"matrix.{name} must be a list of BCM pin numbers")
-        if not all(isinstance(row, list) and all(isinstance(n, str) for n in row) for row in s["cells"]):
-            raise self.error('matrix.cells must be a list of rows of names ("PLAY", "pad 0", "")')
-        rows, columns = len(s["rows"]), len(s["columns"])
-        seen = {k: f"keys.{k}" for k in keys}
-        for r, row in enumerate(s["cells"]):
-            if r >= rows:
-                raise self.error(f"matrix.cells[{r}] is outside the matrix ({rows} rows)")
-            for c, name in enumerate(row):
-                where = f"matrix.cells[{r}][{c}]"
-                if c >= columns:
-                    raise self.error(f"{where} is outside the matrix ({columns} columns)")
-                if not name:
-                    continue
-                self.cell_name(where, name)
-                if name in seen:
-                    raise self.error(f"{name} is defined twice: {seen[name]} and {where}")
-                seen[name] = where
-        return Matrix(tuple(s["rows"]), tuple(s["columns"]), tuple(tuple(row) for row in s["cells"]))
+def _display(check: Check, table) -> Display:
+    s = check.settings(table, "display", _DISPLAY)
+    check.choice(s["driver"], "display.driver", DISPLAY_DRIVERS)
+    check.choice(s["bus"], "display.bus", BUSES)
+    spi = s["bus"] == "spi"
+    if s["port"] is None:
+        s["port"] = 0 if spi else 1
+    if s["driver"] in OLED_DRIVERS:
+        if spi and s["port"] != 0:
+            raise check.error(f"display.port = {s['port']}: the display's SPI bus is "
+                              "SPI0 (port 0, BCM 7-11)")
+        if not spi and s["port"] != 1:
+            raise check.error(f"display.port = {s['port']}: the header's I2C bus is "
+                              "port 1 (BCM 2 and 3)")
+        if spi:
+            check.choice(s["device"], "display.device", (0, 1))
+            check.choice(s["speed_hz"], "display.speed_hz", SPI_SPEEDS_HZ, "Hz")
+        elif not 0x08 <= s["address"] <= 0x77:     # said in hex, as the datasheets write it
+            raise check.error(f"display.address = {s['address']:#04x} is outside 0x08..0x77")
+    check.number(s["rotate"], "display.rotate", 0, 3, "quarter turns", whole=True)
+    check.number(s["contrast"], "display.contrast", 0, 255, whole=True)
+    return Display(**s)
 
-    def cell_name(self, where: str, name: str) -> None:
-        if name.startswith("pad "):
-            number = name[4:]
-            if not number.isdigit() or f"pad {int(number)}" != name:
-                raise self.error(f'{where} = "{name}": a pad is "pad 0" .. "pad {events.PADS - 1}"')
-            if int(number) >= events.PADS:
-                raise self.error(f'{where} = "{name}": a box has at most {events.PADS} pads '
-                                 f'("pad 0" .. "pad {events.PADS - 1}")')
-        elif name not in events.KEYS:
-            raise self.error(f'{where} = "{name}" is not a key or a pad; keys: '
-                             f'{", ".join(events.KEYS)}; pads: "pad 0" .. "pad {events.PADS - 1}"')
 
-    def encoders(self, items, keys: dict, matrix: Matrix | None) -> tuple[Encoder, ...]:
-        if not isinstance(items, list) or not all(isinstance(e, dict) for e in items):
-            raise self.error("encoders must be [[encoders]] tables")
-        if len(items) > events.ENCODERS:
-            raise self.error(f"{len(items)} encoders: a box has at most {events.ENCODERS}")
-        cells = {n: f"matrix.cells[{r}][{c}]" for r, c, n in (matrix.named_cells() if matrix else [])}
-        pushes: dict[str, str] = {}
-        out = []
-        for i, table in enumerate(items):
-            s = self.settings(table, _ENCODER, f"encoders[{i}].")
-            self.choice(f"encoders[{i}].transitions_per_detent", s["transitions_per_detent"],
-                        TRANSITIONS_PER_DETENT)
-            push = s["push"]
-            if push:
-                where = f"encoders[{i}].push"
-                self.key_name(where, push)
-                if push not in keys and push not in cells:
-                    raise self.error(f'{where} = "{push}" is not wired: add it to [keys] '
-                                     'or to matrix.cells')
-                if push in pushes:
-                    raise self.error(f'{where} = "{push}" is already {pushes[push]}')
-                pushes[push] = where
-            out.append(Encoder(**s))
-        return tuple(out)
-
-    def display(self, table: dict) -> Display:
-        s = self.settings(table, _DISPLAY, "display.")
-        self.choice("display.driver", s["driver"], DISPLAY_DRIVERS)
-        self.choice("display.bus", s["bus"], BUSES)
-        spi = s["bus"] == "spi"
-        if s["port"] is None:
-            s["port"] = 0 if spi else 1
-        if s["driver"] in OLED_DRIVERS:
-            if spi and s["port"] != 0:
-                raise self.error(f"display.port = {s['port']}: the display's SPI bus is "
-                                 "SPI0 (port 0, BCM 7-11)")
-            if not spi and s["port"] != 1:
-                raise self.error(f"display.port = {s['port']}: the header's I2C bus is "
-                                 "port 1 (BCM 2 and 3)")
-            if spi:
-                self.choice("display.device", s["device"], (0, 1))
-                self.choice("display.speed_hz", s["speed_hz"], SPI_SPEEDS_HZ)
-            elif not 0x08 <= s["address"] <= 0x77:
-                raise self.error(f"display.address = {s['address']:#04x} must be 0x08..0x77")
-        self.within("display.rotate", s["rotate"], 0, 3)
-        self.within("display.contrast", s["contrast"], 0, 255)
-        return Display(**s)
-
-    def pins(self, keys, matrix, encoders, display, i2s: bool) -> None:
-        uses: list[tuple[str, int]] = [(f"keys.{k}", p) for k, p in keys.items()]
-        if matrix:
-            uses += [(f"matrix.rows[{i}]", p) for i, p in enumerate(matrix.rows)]
-            uses += [(f"matrix.columns[{i}]", p) for i, p in enumerate(matrix.columns)]
-        for i, e in enumerate(encoders):
-            uses += [(f"encoders[{i}].a", e.a), (f"encoders[{i}].b", e.b)]
-        oled = display.driver in OLED_DRIVERS
-        taken = {p: "reserved for the HAT ID EEPROM" for p in HAT_ID_PINS}
-        if i2s:
-            taken |= {p: "taken by I2S audio (i2s = true)" for p in I2S_PINS}
-        if oled and display.bus == "i2c":
-            taken |= {p: "taken by the display's I2C bus" for p in I2C_PINS}
-        if oled and display.bus == "spi":
-            taken |= {p: "taken by the display's SPI0 bus" for p in SPI0_PINS}
-            uses.append(("display.dc", display.dc))
-            if display.reset != -1:
-                uses.append(("display.reset", display.reset))
-        first: dict[int, str] = {}
-        for where, pin in uses:
-            if not 0 <= pin <= MAX_PIN:
-                raise self.error(f"{where} = {pin} is not a header GPIO (BCM 0..{MAX_PIN})")
-            if pin in taken:
-                raise self.error(f"{where} = {pin}: BCM {pin} is {taken[pin]}")
-            if pin in first:
-                raise self.error(f"BCM {pin} is used twice: {first[pin]} and {where}")
-            first[pin] = where
+def _pins(check: Check, keys, matrix, encoders, display, i2s: bool) -> None:
+    uses: list[tuple[str, int]] = [(f"keys.{k}", p) for k, p in keys.items()]
+    if matrix:
+        uses += [(f"matrix.rows[{i}]", p) for i, p in enumerate(matrix.rows)]
+        uses += [(f"matrix.columns[{i}]", p) for i, p in enumerate(matrix.columns)]
+    for i, e in enumerate(encoders):
+        uses += [(f"encoders[{i}].a", e.a), (f"encoders[{i}].b", e.b)]
+    oled = display.driver in OLED_DRIVERS
+    taken = {p: "reserved for the HAT ID EEPROM" for p in HAT_ID_PINS}
+    if i2s:
+        taken |= {p: "taken by I2S audio (i2s = true)" for p in I2S_PINS}
+    if oled and display.bus == "i2c":
+        taken |= {p: "taken by the display's I2C bus" for p in I2C_PINS}
+    if oled and display.bus == "spi":
+        taken |= {p: "taken by the display's SPI0 bus" for p in SPI0_PINS}
+        uses.append(("display.dc", display.dc))
+        if display.reset != -1:
+            uses.append(("display.reset", display.reset))
+    first: dict[int, str] = {}
+    for where, pin in uses:
+        _pin(check, pin, where)
+        if pin in taken:
+            raise check.error(f"{where} = {pin}: BCM {pin} is {taken[pin]}")
+        if pin in first:
+            raise check.error(f"BCM {pin} is used twice: {first[pin]} and {where}")
+        first[pin] = where

@@ -16,8 +16,8 @@ from reverie.base.errors import UserError
 from reverie.sound.instruments import INSTRUMENTS
 from reverie.sound.params import ParamSpec
 from reverie.project.pattern import (FACTORY_PREFIX, SUBSTEPS, TRACKS, Pattern, Retrig, Step,
-                                     TrackPattern, boolean, check, keys, kind_of, number,
-                                     pattern_name, pattern_slot, sample_ref, show, text)
+                                     TrackPattern, check, param_value, pattern_name, pattern_slot,
+                                     sample_ref)
 
 __all__ = ["FORMAT", "VERSION", "MIGRATIONS", "Project", "Track", "Song", "SongRow", "Pattern",
            "TrackPattern", "Step", "Retrig", "pattern_slot", "pattern_name", "upgrade"]
@@ -54,18 +54,16 @@ class SongRow:
 
     @classmethod
     def from_dict(cls, d, where: str) -> SongRow:
-        keys(d, where, ("pattern", "repeats", "mutes", "tempo"))
-        mutes = d.get("mutes", [])
-        if not isinstance(mutes, list):
-            raise UserError(f"{where}.mutes must be a list of track numbers 0..15, not {kind_of(mutes)}")
-        mutes = tuple(number(m, f"{where}.mutes[{i}]", 0, TRACKS - 1, whole=True) for i, m in enumerate(mutes))
+        check.table(d, where, ("pattern", "repeats", "mutes", "tempo"))
+        mutes = check.items(d.get("mutes", []), f"{where}.mutes", noun=f"track numbers 0..{TRACKS - 1}")
+        mutes = tuple(check.number(m, f"{where}.mutes[{i}]", 0, TRACKS - 1, whole=True) for i, m in enumerate(mutes))
         if len(set(mutes)) < len(mutes):
-            raise UserError(f"{where}.mutes names a track twice: {show(list(mutes))}")
+            raise check.error(f"{where}.mutes names a track twice: {check.shown(mutes)}")
         tempo = d.get("tempo")
         return cls(pattern=_pattern_ref(d.get("pattern", "A01"), f"{where}.pattern"),
-                   repeats=number(d.get("repeats", 1), f"{where}.repeats", 1, 99, whole=True),
+                   repeats=check.number(d.get("repeats", 1), f"{where}.repeats", 1, 99, whole=True),
                    mutes=mutes,
-                   tempo=None if tempo is None else check(TEMPO, tempo, where))
+                   tempo=None if tempo is None else param_value(TEMPO, tempo, where))
 
     def to_dict(self) -> dict:
         d = {"pattern": self.pattern}
@@ -85,14 +83,10 @@ class Song:
 
     @classmethod
     def from_dict(cls, d, where: str = "song") -> Song:
-        keys(d, where, ("rows", "loop"))
-        rows = d.get("rows", [])
-        if not isinstance(rows, list):
-            raise UserError(f"{where}.rows must be a list of rows, not {kind_of(rows)}")
-        if len(rows) > MAX_SONG_ROWS:
-            raise UserError(f"{where}.rows has {len(rows)} rows; a song has at most {MAX_SONG_ROWS}")
+        check.table(d, where, ("rows", "loop"))
+        rows = check.items(d.get("rows", []), f"{where}.rows", most=MAX_SONG_ROWS, noun="rows")
         return cls(rows=[SongRow.from_dict(r, f"{where}.rows[{i}]") for i, r in enumerate(rows)],
-                   loop=boolean(d.get("loop", False), f"{where}.loop"))
+                   loop=check.flag(d.get("loop", False), f"{where}.loop"))
 
     def to_dict(self) -> dict:
         return {"rows": [r.to_dict() for r in self.rows], "loop": self.loop}
@@ -112,26 +106,21 @@ class Track:
     @classmethod
     def from_dict(cls, d, index: int) -> Track:
         where = f"tracks[{index}]"
-        keys(d, where, ("name", "kind", "instrument", "sample", "params", "bus", "midi_channel",
-                        "midi_port"))
-        kind = d.get("kind", "audio")
-        if kind not in KINDS:
-            raise UserError(f"{where}.kind must be \"audio\" or \"midi\", not {show(kind)}")
-        instrument = d.get("instrument", "sampler")
-        if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
-            raise UserError(f"{where}.instrument = {show(instrument)} is not an instrument; "
-                            f"known: {', '.join(INSTRUMENTS)}")
+        check.table(d, where, ("name", "kind", "instrument", "sample", "params", "bus", "midi_channel",
+                               "midi_port"))
+        kind = check.choice(d.get("kind", "audio"), f"{where}.kind", KINDS)
+        instrument = check.choice(d.get("instrument", "sampler"), f"{where}.instrument", tuple(INSTRUMENTS))
         port = d.get("midi_port")
         return cls(
-            name=text(d.get("name", f"Track {index + 1}"), f"{where}.name"),
+            name=check.text(d.get("name", f"Track {index + 1}"), f"{where}.name", 1, 64),
             kind=kind,
             instrument=instrument,
             sample=sample_ref(d.get("sample"), f"{where}.sample"),
             params=_table(d.get("params", {}), f"{where}.params", instrument_keys(instrument),
                           INSTRUMENTS[instrument]),
             bus=_table(d.get("bus", {}), f"{where}.bus", BUS_KEYS, BUS),
-            midi_channel=number(d.get("midi_channel", 1), f"{where}.midi_channel", 1, 16, whole=True),
-            midi_port=None if port is None else text(port, f"{where}.midi_port", most=128),
+            midi_channel=check.number(d.get("midi_channel", 1), f"{where}.midi_channel", 1, 16, whole=True),
+            midi_port=None if port is None else check.text(port, f"{where}.midi_port", 1, 128),
         )
 
     def to_dict(self) -> dict:
@@ -190,25 +179,15 @@ class Project:
     def from_dict(cls, d) -> Project:
         """A new Project from the parsed JSON of any supported version, or UserError."""
         d = upgrade(d)
-        keys(d, "project", ("format", "version", "name", "tempo", "mode", "pattern", "chain",
+        check.table(d, "", ("format", "version", "name", "tempo", "mode", "pattern", "chain",
                             "song", "metronome", "count_in_bars", "master", "tracks", "patterns"))
-        tracks = d.get("tracks", [])
-        if not isinstance(tracks, list):
-            raise UserError(f"tracks must be a list of tracks, not {kind_of(tracks)}")
-        if len(tracks) > MAX_TRACKS:
-            raise UserError(f"tracks has {len(tracks)} tracks; a project has at most {MAX_TRACKS}")
+        tracks = check.items(d.get("tracks", []), "tracks", most=MAX_TRACKS, noun="tracks")
         tracks = [Track.from_dict(t, i) for i, t in enumerate(tracks)]
-        mode = d.get("mode", "pattern")
-        if mode not in MODES:
-            raise UserError(f"mode must be one of {', '.join(map(repr, MODES))}, not {show(mode)}")
-        chain = d.get("chain", [])
-        if not isinstance(chain, list):
-            raise UserError(f"chain must be a list of pattern names, not {kind_of(chain)}")
-        if len(chain) > MAX_CHAIN:
-            raise UserError(f"chain has {len(chain)} patterns; a chain has at most {MAX_CHAIN}")
+        mode = check.choice(d.get("mode", "pattern"), "mode", MODES)
+        chain = check.items(d.get("chain", []), "chain", most=MAX_CHAIN, noun="pattern names")
         return cls(
-            name=text(d.get("name", "Untitled"), "name"),
-            tempo=check(TEMPO, d.get("tempo", 120), ""),
+            name=check.text(d.get("name", "Untitled"), "name", 1, 64),
+            tempo=param_value(TEMPO, d.get("tempo", 120), ""),
             mode=mode,
             pattern=_pattern_ref(d.get("pattern", "A01"), "pattern"),
             master=_table(d.get("master", {}), "master", MASTER_KEYS, MASTER),
@@ -216,8 +195,8 @@ class Project:
             patterns=_patterns(d.get("patterns", {}), [(t.kind, t.instrument) for t in tracks]),
             chain=[_pattern_ref(p, f"chain[{i}]") for i, p in enumerate(chain)],
             song=Song.from_dict(d.get("song", {})),
-            metronome=boolean(d.get("metronome", False), "metronome"),
-            count_in_bars=number(d.get("count_in_bars", 0), "count_in_bars", 0, 2, whole=True),
+            metronome=check.flag(d.get("metronome", False), "metronome"),
+            count_in_bars=check.number(d.get("count_in_bars", 0), "count_in_bars", 0, 2, "bars", whole=True),
         )
 
     def to_dict(self) -> dict:
@@ -234,14 +213,15 @@ class Project:
 def upgrade(d) -> dict:
     """Checks the format tag and brings an older version up to VERSION through MIGRATIONS."""
     if not isinstance(d, dict):
-        raise UserError(f"a project must be a JSON object ({{...}}), not {kind_of(d)}")
+        raise UserError(f"a project must be a JSON object ({{...}}), not {check.shown(d)}")
     if d.get("format") != FORMAT:
-        raise UserError(f"format is {show(d.get('format'))}, not {FORMAT!r}: this is not a Reverie project")
+        raise UserError(f"format is {check.shown(d.get('format'))}, not {check.shown(FORMAT)}: "
+                        "this is not a Reverie project")
     version = d.get("version")
     supported = sorted(v for v in MIGRATIONS if all(k in MIGRATIONS for k in range(v, VERSION))) + [VERSION]
     if isinstance(version, bool) or not isinstance(version, int) or version not in supported:
         hint = "; update Reverie to open it" if isinstance(version, int) and version > VERSION else ""
-        raise UserError(f"project version {show(version)} is not supported; this Reverie reads "
+        raise UserError(f"project version {check.shown(version)} is not supported; this Reverie reads "
                         f"version{'s' if len(supported) > 1 else ''} "
                         f"{', '.join(map(str, supported))}{hint}")
     while version < VERSION:
@@ -252,13 +232,13 @@ def upgrade(d) -> dict:
 
 def _patterns(d, sounds: list[tuple[str, str]]) -> dict[str, Pattern]:
     if not isinstance(d, dict):
-        raise UserError(f"patterns must be an object {{\"A01\": pattern, ...}}, not {kind_of(d)}")
+        raise UserError(f"patterns must be an object {{\"A01\": pattern, ...}}, not {check.shown(d)}")
     patterns = {}
     for name in d:
         try:
             pattern_slot(name)
         except UserError:
-            raise UserError(f"patterns: key {show(name)} is not a pattern name; patterns are A01..P16") from None
+            raise UserError(f"patterns: key {check.shown(name)} is not a pattern name; patterns are A01..P16") from None
         pattern = Pattern.from_dict(d[name], f"patterns.{name}", sounds)
         if not pattern.is_empty():
             patterns[name] = pattern
@@ -269,13 +249,13 @@ def _pattern_ref(value, where: str) -> str:
     try:
         pattern_slot(value)
     except UserError:
-        raise UserError(f"{where} = {show(value)} is not a pattern name; patterns are A01..P16") from None
+        raise UserError(f"{where} = {check.shown(value)} is not a pattern name; patterns are A01..P16") from None
     return value
 
 
 def _table(d, where: str, known: tuple[str, ...], specs) -> dict:
-    keys(d, where, known)
-    return {key: check(specs[key], value, where) for key, value in d.items()}
+    check.table(d, where, known)
+    return {key: param_value(specs[key], value, where) for key, value in d.items()}
 
 
 # Version 1 -> 2. Version 1 held one pattern of up to 128 16th-note steps, a `steps` list in
@@ -296,18 +276,14 @@ def _v1_to_v2(d: dict) -> dict:
     a one-note chord, its length the nearest 1/96 of a step; `loops` becomes a song of A01
     played that many times (rows of at most 99). The v1 fields are checked here, so an error
     names the place in the v1 file."""
-    keys(d, "project", V1_KEYS)
-    length = check(V1_PATTERN_LENGTH, d.get("pattern_length", 16), "")
-    loops = check(V1_LOOPS, d.get("loops", 1), "")
-    tracks = d.get("tracks", [])
-    if not isinstance(tracks, list):
-        raise UserError(f"tracks must be a list of tracks, not {kind_of(tracks)}")
+    check.table(d, "", V1_KEYS)
+    length = param_value(V1_PATTERN_LENGTH, d.get("pattern_length", 16), "")
+    loops = param_value(V1_LOOPS, d.get("loops", 1), "")
+    tracks = check.items(d.get("tracks", []), "tracks", noun="tracks")
     new_tracks, track_patterns = [], []
     for i, track in enumerate(tracks):
-        keys(track, f"tracks[{i}]", V1_TRACK_KEYS)
-        steps = track.get("steps", [])
-        if not isinstance(steps, list):
-            raise UserError(f"tracks[{i}].steps must be a list of steps, not {kind_of(steps)}")
+        check.table(track, f"tracks[{i}]", V1_TRACK_KEYS)
+        steps = check.items(track.get("steps", []), f"tracks[{i}].steps", noun="steps")
         if len(steps) > length:
             raise UserError(f"tracks[{i}].steps has {len(steps)} steps but pattern_length is {length}")
         new_tracks.append({k: v for k, v in track.items() if k != "steps"})
@@ -325,8 +301,8 @@ def _v1_to_v2(d: dict) -> dict:
 
 
 def _v1_step(step, where: str) -> dict:
-    keys(step, where, tuple(s.key for s in V1_STEP))
-    note, velocity, length = (check(s, step.get(s.key, s.default), where) for s in V1_STEP)
+    check.table(step, where, tuple(s.key for s in V1_STEP))
+    note, velocity, length = (param_value(s, step.get(s.key, s.default), where) for s in V1_STEP)
     k = round(length * SUBSTEPS)
     return {"notes": [note], "velocity": velocity, "length": k // SUBSTEPS if k % SUBSTEPS == 0 else k / SUBSTEPS}
 

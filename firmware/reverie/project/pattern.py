@@ -2,12 +2,12 @@
 convert to and from the JSON of a project (docs/project-format.md).
 
 Every `from_dict` builds a new object or raises a one-line UserError naming the exact
-place, e.g. "patterns.A01.tracks[2].steps[5].micro = 60 is outside -48..48". The small
-validation helpers at the end are shared with model.py.
+place, e.g. "patterns.A01.tracks[2].steps[5].micro = 60 is outside -48..48", through the
+validation vocabulary (reverie.base.validate); `check` and the helpers at the end are shared
+with model.py.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +17,7 @@ from typing import Mapping
 
 from reverie.sound.buses import BUS
 from reverie.base.errors import UserError
+from reverie.base.validate import Check, finite, number_text
 from reverie.sound.instruments import INSTRUMENTS
 from reverie.sound.params import ParamSpec
 
@@ -39,14 +40,14 @@ def pattern_slot(name: str) -> int:
     """"A01" -> 0, "A16" -> 15, "B01" -> 16, "P16" -> 255; UserError for anything else."""
     match = _NAME.fullmatch(name) if isinstance(name, str) else None
     if match is None:
-        raise UserError(f"{show(name)} is not a pattern name; patterns are A01..P16")
+        raise UserError(f"{check.shown(name)} is not a pattern name; patterns are A01..P16")
     return 16 * BANKS.index(match[1]) + int(match[2]) - 1
 
 
 def pattern_name(slot: int) -> str:
     """0 -> "A01", 255 -> "P16"; UserError for anything else."""
     if isinstance(slot, bool) or not isinstance(slot, int) or not 0 <= slot < SLOTS:
-        raise UserError(f"pattern slot {show(slot)} is outside 0..{SLOTS - 1}")
+        raise UserError(f"pattern slot {check.shown(slot)} is outside 0..{SLOTS - 1}")
     return f"{BANKS[slot // 16]}{slot % 16 + 1:02d}"
 
 
@@ -71,14 +72,10 @@ class Retrig:
 
     @classmethod
     def from_dict(cls, d, where: str) -> Retrig:
-        keys(d, where, ("rate", "length", "vel_ramp"))
-        rate = d.get("rate", 4)
-        if isinstance(rate, bool) or rate not in RETRIG_RATES:
-            raise UserError(f"{where}.rate must be one of {', '.join(map(str, RETRIG_RATES))} "
-                            f"per step, not {show(rate)}")
-        return cls(rate=int(rate),
+        check.table(d, where, ("rate", "length", "vel_ramp"))
+        return cls(rate=check.choice(d.get("rate", 4), f"{where}.rate", RETRIG_RATES, "per step"),
                    length=substeps(d.get("length", 1), f"{where}.length", 16),
-                   vel_ramp=number(d.get("vel_ramp", 0), f"{where}.vel_ramp", -1, 1))
+                   vel_ramp=check.number(d.get("vel_ramp", 0), f"{where}.vel_ramp", -1, 1))
 
     def to_dict(self) -> dict:
         return _changed(self, Retrig())
@@ -101,23 +98,23 @@ class Step:
 
     @classmethod
     def from_dict(cls, d, where: str, kind: str = "audio", instrument: str = "sampler") -> Step:
-        keys(d, where, ("notes", "velocity", "length", "micro", "prob", "cond", "retrig",
-                         "locks", "sample", "trig"))
+        check.table(d, where, ("notes", "velocity", "length", "micro", "prob", "cond", "retrig",
+                               "locks", "sample", "trig"))
         retrig = d.get("retrig")
         sample = sample_ref(d.get("sample"), f"{where}.sample")
         if sample is not None and kind == "midi":
             raise UserError(f"{where}.sample: a MIDI track plays no samples; remove the sample lock")
         return cls(
             notes=_notes(d.get("notes", [60]), f"{where}.notes"),
-            velocity=number(d.get("velocity", 100), f"{where}.velocity", 1, 127, whole=True),
+            velocity=check.number(d.get("velocity", 100), f"{where}.velocity", 1, 127, whole=True),
             length=substeps(d.get("length", 1), f"{where}.length", 128),
-            micro=number(d.get("micro", 0), f"{where}.micro", -48, 48, whole=True),
-            prob=number(d.get("prob", 100), f"{where}.prob", 0, 100, whole=True),
+            micro=check.number(d.get("micro", 0), f"{where}.micro", -48, 48, whole=True),
+            prob=check.number(d.get("prob", 100), f"{where}.prob", 0, 100, "%", whole=True),
             cond=_condition(d.get("cond"), f"{where}.cond"),
             retrig=None if retrig is None else Retrig.from_dict(retrig, f"{where}.retrig"),
             locks=_locks(d.get("locks", {}), f"{where}.locks", kind, instrument),
             sample=sample,
-            trig=boolean(d.get("trig", True), f"{where}.trig"),
+            trig=check.flag(d.get("trig", True), f"{where}.trig"),
         )
 
     def to_dict(self) -> dict:
@@ -143,11 +140,9 @@ class TrackPattern:
 
     @classmethod
     def from_dict(cls, d, where: str, kind: str = "audio", instrument: str = "sampler") -> TrackPattern:
-        keys(d, where, ("length", "speed", "steps"))
-        length = number(d.get("length", 16), f"{where}.length", 1, 128, whole=True)
-        speed = d.get("speed", "1")
-        if not isinstance(speed, str) or speed not in SPEEDS:
-            raise UserError(f"{where}.speed must be one of {', '.join(map(repr, SPEEDS))}, not {show(speed)}")
+        check.table(d, where, ("length", "speed", "steps"))
+        length = check.number(d.get("length", 16), f"{where}.length", 1, 128, whole=True)
+        speed = check.choice(d.get("speed", "1"), f"{where}.speed", SPEEDS)
         steps = [None] * length
         for i, step in _indexed_steps(d.get("steps", []), f"{where}.steps", length):
             if step is not None:
@@ -187,17 +182,13 @@ class Pattern:
     def from_dict(cls, d, where: str, sounds=()) -> Pattern:
         """`sounds` holds (kind, instrument) of each project track, for what steps may lock;
         a track the project does not have is an audio track with the sampler."""
-        keys(d, where, ("name", "length", "swing", "tracks"))
-        tracks = d.get("tracks", [])
-        if not isinstance(tracks, list):
-            raise UserError(f"{where}.tracks must be a list of track patterns, not {kind_of(tracks)}")
-        if len(tracks) > TRACKS:
-            raise UserError(f"{where}.tracks has {len(tracks)} track patterns; a pattern has {TRACKS}")
+        check.table(d, where, ("name", "length", "swing", "tracks"))
+        tracks = check.items(d.get("tracks", []), f"{where}.tracks", most=TRACKS, noun="track patterns")
         sounds = list(sounds) + [("audio", "sampler")] * (TRACKS - len(sounds))
         return cls(
-            name=text(d.get("name", ""), f"{where}.name", empty=True),
-            length=number(d.get("length", 16), f"{where}.length", 1, 1024, whole=True),
-            swing=number(d.get("swing", 50), f"{where}.swing", 50, 75, whole=True),
+            name=check.text(d.get("name", ""), f"{where}.name", 0, 64),
+            length=check.number(d.get("length", 16), f"{where}.length", 1, 1024, whole=True),
+            swing=check.number(d.get("swing", 50), f"{where}.swing", 50, 75, "%", whole=True),
             tracks=[TrackPattern.from_dict(t, f"{where}.tracks[{i}]", *sounds[i]) for i, t in enumerate(tracks)],
         )
 
@@ -222,22 +213,21 @@ def _indexed_steps(steps, where: str, length: int):
     {"index": step}."""
     if isinstance(steps, list):
         if len(steps) > length:
-            raise UserError(f"{where} has {len(steps)} steps but the track's length is {length}")
+            raise check.error(f"{where} has {len(steps)} steps but the track's length is {length}")
         return enumerate(steps)
     if isinstance(steps, dict):
         for key in steps:
             if not (isinstance(key, str) and key.isascii() and key.isdigit() and str(int(key)) == key and int(key) < length):
-                raise UserError(f"{where}: key {show(key)} is not a step number from 0 to {length - 1}")
+                raise check.error(f"{where}: key {check.shown(key)} is not a step number from 0 to {length - 1}")
         return ((int(key), step) for key, step in steps.items())
-    raise UserError(f"{where} must be a list of steps or an object {{\"index\": step}}, not {kind_of(steps)}")
+    raise check.error(f"{where} must be a list of steps or an object {{\"index\": step}}, not {check.shown(steps)}")
 
 
 def _notes(value, where: str) -> tuple[int, ...]:
-    if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= MAX_NOTES:
-        raise UserError(f"{where} must be a list of 1 to {MAX_NOTES} MIDI notes such as [60], not {show(value)}")
-    notes = tuple(number(n, f"{where}[{i}]", 0, 127, whole=True) for i, n in enumerate(value))
+    check.items(value, where, 1, MAX_NOTES, "MIDI notes such as [60]")
+    notes = tuple(check.number(n, f"{where}[{i}]", 0, 127, whole=True) for i, n in enumerate(value))
     if len(set(notes)) < len(notes):
-        raise UserError(f"{where} has a note twice: {list(notes)}")
+        raise check.error(f"{where} has a note twice: {check.shown(notes)}")
     return notes
 
 
@@ -246,85 +236,40 @@ def _condition(value, where: str) -> str | None:
         return value
     match = _COND.fullmatch(value) if isinstance(value, str) else None
     if match is None or int(match[1]) > int(match[2]):
-        raise UserError(f"{where} must be null, \"A:B\" or \"!A:B\" with 1 <= A <= B <= 8, or one of "
-                        f"{', '.join(CONDITIONS)}; not {show(value)}")
+        raise check.error(f"{where} must be null, \"A:B\" or \"!A:B\" with 1 <= A <= B <= 8, or one of "
+                          f"{', '.join(CONDITIONS)}; not {check.shown(value)}")
     return value
 
 
 def _locks(d, where: str, kind: str, instrument: str) -> dict:
     specs = lock_specs(kind, instrument)
-    if not isinstance(d, dict):
-        raise UserError(f"{where} must be an object ({{...}}), not {kind_of(d)}")
-    for key in d:
-        if key not in specs:
-            known = "cc0..cc127 (a MIDI track)" if kind == "midi" else ", ".join(specs)
-            raise UserError(f"{where}: unknown key {show(key)}; known keys: {known}")
-    return {key: check(specs[key], value, where) for key, value in d.items()}
+    check.table(d, where, specs, known_as="cc0..cc127 (a MIDI track)" if kind == "midi" else "")
+    return {key: param_value(specs[key], value, where) for key, value in d.items()}
 
 
-# Validation helpers, shared with model.py. `where` is the full place of the value.
+# Validation, shared with model.py. `where` is the full place of the value. The store names
+# the file, so `check` has no source.
+check = Check(json=True)
 
-def check(spec: ParamSpec, value, parent: str):
-    """The value as written (a number or a choice's name) if the spec allows it; whole
-    numbers as int."""
-    if isinstance(value, int) and not isinstance(value, bool) and not _finite(value):
-        where = f"{parent}.{spec.key}" if parent else spec.key
-        raise UserError(f"{where} must be a number from {spec.lo:g} to {spec.hi:g}, not {show(value)}")
-    try:
-        spec.check(value)
-    except UserError as exc:
-        raise UserError(f"{parent}.{exc}" if parent else str(exc)) from None
+
+def param_value(spec: ParamSpec, value, where: str):
+    """The value of parameter `spec` at `where` as written (a number or a choice's name) if
+    the spec allows it; whole numbers as int."""
+    spec.check(value, where)
     return int(value) if spec.curve == "int" else value
-
-
-def number(value, where: str, lo: float, hi: float, whole: bool = False, unit: str = ""):
-    if not _finite(value):
-        raise UserError(f"{where} must be a {'whole ' if whole else ''}number from {lo:g} to {hi:g}, "
-                        f"not {show(value)}")
-    if not lo <= value <= hi:
-        raise UserError(f"{where} = {value:g} is outside {lo:g}..{hi:g}{' ' + unit if unit else ''}")
-    if whole and value != int(value):
-        raise UserError(f"{where} must be a whole number, not {value:g}")
-    return int(value) if whole else value
 
 
 def substeps(value, where: str, hi: int):
     """A length in steps that is a whole number of 1/96 steps, from 1/96 to `hi`: as an int
     when it is whole, else the nearest float to k/96 (so 0.3333333 reads as 1/3)."""
-    if not _finite(value):
-        raise UserError(f"{where} must be a number of steps from 1/96 to {hi}, not {show(value)}")
+    if not finite(value):
+        raise check.error(f"{where} must be a number of steps from 1/96 to {hi}, not {check.shown(value)}")
     k = round(value * SUBSTEPS) if abs(value) <= 2 * hi else 0
     if not 1 <= k <= hi * SUBSTEPS:
-        raise UserError(f"{where} = {value:g} is outside 1/96..{hi} steps")
+        raise check.error(f"{where} = {number_text(value)} is outside 1/96..{hi} steps")
     if abs(value * SUBSTEPS - k) > 1e-3:
-        raise UserError(f"{where} = {value:g} is not a whole number of 1/96 steps (0.25 is 24/96)")
+        raise check.error(f"{where} = {number_text(value)} is not a whole number of 1/96 steps (0.25 is 24/96)")
     return k // SUBSTEPS if k % SUBSTEPS == 0 else k / SUBSTEPS
-
-
-def _finite(value) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:   # a whole number too big for a float
-        return False
-
-
-def show(value) -> str:
-    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else "a huge number"
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def boolean(value, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise UserError(f"{where} must be true or false, not {show(value)}")
-    return value
-
-
-def text(value, where: str, empty: bool = False, most: int = 64) -> str:
-    if not isinstance(value, str) or not (0 if empty else 1) <= len(value) <= most:
-        raise UserError(f"{where} must be a text of {0 if empty else 1} to {most} characters, not {show(value)}")
-    return value
 
 
 def sample_ref(value, where: str) -> str | None:
@@ -332,19 +277,6 @@ def sample_ref(value, where: str) -> str | None:
         return value
     path = PurePosixPath(value) if isinstance(value, str) and value else None
     if path is None or path.is_absolute() or ".." in path.parts or "\\" in value:
-        raise UserError(f"{where} must be null, \"factory:<name>\" or a path inside the samples "
-                        f"folder such as \"kick.wav\", not {show(value)}")
+        raise check.error(f"{where} must be null, \"factory:<name>\" or a path inside the samples "
+                          f"folder such as \"kick.wav\", not {check.shown(value)}")
     return value
-
-
-def keys(d, where: str, known: tuple[str, ...]) -> None:
-    if not isinstance(d, dict):
-        raise UserError(f"{where} must be an object ({{...}}), not {kind_of(d)}")
-    for key in d:
-        if key not in known:
-            raise UserError(f"{where}: unknown key {show(key)}; known keys: {', '.join(known)}")
-
-
-def kind_of(value) -> str:
-    return {dict: "an object", list: "a list", str: "a text", type(None): "null",
-            bool: "true/false"}.get(type(value), "a number")

@@ -9,6 +9,9 @@ import math
 from dataclasses import dataclass, field
 
 from reverie.base.errors import UserError
+from reverie.base.validate import Check, at
+
+_CHECK = Check(json=True)    # values come from project files (JSON) and from the UI
 
 
 @dataclass(frozen=True)
@@ -24,20 +27,14 @@ class ParamSpec:
     page: str = "main"
     choices: tuple[str, ...] = field(default=())
 
-    def check(self, value) -> float:
-        """The value as a float if it is allowed, else UserError saying the allowed range."""
+    def check(self, value, where: str = "") -> float:
+        """The value as a float if it is allowed, else a UserError naming the place (`where`
+        and the key, e.g. "tracks[1].params.cutoff_hz") and the allowed range or choices."""
+        path = at(where, self.key) if where else self.key
         if self.curve == "choice" and isinstance(value, str):
-            if value not in self.choices:
-                raise UserError(f"{self.key} must be one of {', '.join(self.choices)}, not {value!r}")
-            return float(self.choices.index(value))
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise UserError(f"{self.key} must be a number from {self.lo:g} to {self.hi:g}, not {value!r}")
-        if not self.lo <= value <= self.hi:
-            unit = f" {self.unit}" if self.unit else ""
-            raise UserError(f"{self.key} = {value:g} is outside {self.lo:g}..{self.hi:g}{unit}")
-        if self.curve in ("int", "choice") and value != int(value):
-            raise UserError(f"{self.key} must be a whole number, not {value:g}")
-        return float(value)
+            return float(self.choices.index(_CHECK.choice(value, path, self.choices)))
+        whole = self.curve in ("int", "choice")
+        return float(_CHECK.number(value, path, self.lo, self.hi, self.unit, whole=whole))
 
     def to_norm(self, value: float) -> float:
         if self.curve == "exp":

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reverie.base.errors import UserError
+from reverie.base.validate import Check, at
 from reverie.base.files import atomic_path
 
 FORMAT_VERSION = 1
@@ -53,10 +54,10 @@ class LearnMap:
 
     def bind(self, device: str, channel: int, control: int, key: str, track: int = -1) -> Binding:
         """Binds the knob to `key`, replacing what it was bound to."""
-        binding = Binding(device_name(device), channel, control, key, track)
-        problem = _problem(binding)
-        if problem:
-            raise ValueError(problem)
+        try:
+            binding = _binding(Check(), "", device, channel, control, key, track, first_channel=0)
+        except UserError as exc:
+            raise ValueError(str(exc)) from None
         with self._lock:
             self._bindings[binding.device, channel, control] = binding
         return binding
@@ -108,57 +109,35 @@ class LearnMap:
                             "the previous file is untouched") from None
 
 
-def _problem(b: Binding) -> str | None:
-    if not isinstance(b.device, str) or not b.device:
-        return "device must be a port name"
-    for name, value, lo, hi in (("channel", b.channel, 0, 15), ("control", b.control, 0, 127),
-                                ("track", b.track, -1, 255)):
-        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-            return f"{name} must be a whole number in {lo}..{hi}, not {value!r}"
-    if not isinstance(b.key, str) or not b.key:
-        return "key must name a parameter"
-    return None
+def _binding(check: Check, where: str, device, channel, control, key, track,
+             first_channel: int) -> Binding:
+    """A checked Binding; channels count from `first_channel` (0 in the API, 1 in the file)."""
+    device = check.text(device_name(device) if isinstance(device, str) else device,
+                        at(where, "device"), least=1)
+    channel = check.number(channel, at(where, "channel"), first_channel, first_channel + 15, whole=True)
+    return Binding(device, channel - first_channel,
+                   check.number(control, at(where, "control"), 0, 127, whole=True),
+                   check.text(key, at(where, "key"), least=1),
+                   check.number(track, at(where, "track"), -1, 255, "(-1: the focused track)", whole=True))
 
 
 def _parse(path: Path, text: str) -> list[Binding]:
-    def fail(where: str, problem: str):
-        raise UserError(f"{path}: {where}: {problem}; the bindings in use are unchanged")
-
+    check = Check(str(path), after="; the bindings in use are unchanged")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        fail("not valid TOML", " ".join(str(exc).split()))
-    if data.get("version") != FORMAT_VERSION:
-        fail("version", f"must be {FORMAT_VERSION}, not {data.get('version')!r}")
-    unknown = set(data) - {"version", "binding"}
-    if unknown:
-        fail(sorted(unknown)[0], "unknown key (known: version, binding)")
-    entries = data.get("binding", [])
-    if not isinstance(entries, list):
-        fail("binding", "must be a list of [[binding]] tables")
+        raise check.error(f"not valid TOML ({' '.join(str(exc).split())})") from None
+    check.table(data, "", ("version", "binding"), required=("version",))
+    check.choice(data["version"], "version", (FORMAT_VERSION,))
     bindings, seen = [], set()
-    for k, entry in enumerate(entries):
+    for k, entry in enumerate(check.items(data.get("binding", []), "binding", noun="[[binding]] tables")):
         where = f"binding[{k}]"
-        if not isinstance(entry, dict):
-            fail(where, "must be a table")
-        extra = set(entry) - set(_BINDING_KEYS)
-        if extra:
-            fail(f"{where}.{sorted(extra)[0]}", f"unknown key (known: {', '.join(_BINDING_KEYS)})")
-        missing = [key for key in _BINDING_KEYS[:4] if key not in entry]
-        if missing:
-            fail(f"{where}.{missing[0]}", "missing")
-        channel = entry["channel"]
-        if not isinstance(channel, int) or isinstance(channel, bool) or not 1 <= channel <= 16:
-            fail(f"{where}.channel", f"must be a whole number in 1..16, not {channel!r}")
-        device = entry["device"]
-        binding = Binding(device_name(device) if isinstance(device, str) else device, channel - 1, entry["control"], entry["key"],
-                          entry.get("track", -1))
-        problem = _problem(binding)
-        if problem:
-            fail(where, problem)
+        check.table(entry, where, _BINDING_KEYS, required=_BINDING_KEYS[:4])
+        binding = _binding(check, where, entry["device"], entry["channel"], entry["control"],
+                           entry["key"], entry.get("track", -1), first_channel=1)
         if (binding.device, binding.channel, binding.control) in seen:
-            fail(where, f"control {binding.control} on channel {channel} of "
-                        f"'{binding.device}' is bound twice")
+            raise check.error(f"{where}: control {binding.control} on channel {binding.channel + 1} of "
+                              f"{check.shown(binding.device)} is bound twice")
         seen.add((binding.device, binding.channel, binding.control))
         bindings.append(binding)
     return bindings

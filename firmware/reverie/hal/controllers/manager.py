@@ -23,7 +23,8 @@ from reverie.base.errors import UserError
 from reverie.hal.midi import ports as midi
 from reverie.hal.controllers.grid import OFF_CELLS, GridLeds, check_cells
 from reverie.hal.controllers.inbox import Inbox
-from reverie.hal.controllers.profiles import Profile, Profiles, Translator
+from reverie.hal.controllers.profiles import Profile, Profiles
+from reverie.hal.controllers.translate import Translator
 from reverie.hal.controllers.learn import LearnMap, device_name
 
 log = logging.getLogger(__name__)

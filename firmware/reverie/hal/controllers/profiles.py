@@ -1,6 +1,5 @@
 """Controller profiles: what a USB MIDI controller's messages mean, written as data (TOML, one
-file a profile, docs/controllers.md), and the pure translation of its raw messages into input
-events (`reverie.base.events`).
+file a profile, docs/controllers.md). Translating messages through a profile is in translate.py.
 
 The shipped profiles live in `reverie/hal/controllers/shipped/`; a user's folder of profiles overrides
 them by name. Every problem in a file is a one-line `UserError` naming the file and the key.
@@ -10,13 +9,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reverie.base import events
 from reverie.base.errors import UserError
-from reverie.hal.controllers.learn import LearnMap
+from reverie.base.validate import Check, at
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 KNOB_MODES = ("absolute", "twos-complement", "offset-64", "sign-magnitude")
@@ -31,7 +29,6 @@ _SECTIONS = {
     "knobs": ("ccs", "mode", "channel"),
     "keys": ("cc", "note", "channel"),
     "grid": ("notes", "channel", "enter", "leave", "palette"),
-    "grid.palette": CELL_STATES,
 }
 
 
@@ -114,7 +111,7 @@ def _load_folder(folder: Path, on_error) -> list[Profile]:
         try:
             profile = load_profile(path)
             if profile.name in profiles:
-                raise UserError(f"{path}: name: '{profile.name}' is also the name of "
+                raise UserError(f'{path}: name = "{profile.name}" is also the name of '
                                 f"{profiles[profile.name].source}")
         except UserError as exc:
             if on_error is None:
@@ -142,78 +139,58 @@ def parse_profile(data: dict, source: str) -> Profile:
 
 class _Parser:
     def __init__(self, source: str):
-        self.source = source
+        self.check = Check(source)
         self.used: list[tuple[str, int, int | None, str]] = []   # (cc|note, n, channel, use)
 
-    def fail(self, key: str, problem: str):
-        raise UserError(f"{self.source}: {key}: {problem}")
-
     def table(self, data, key: str) -> dict:
-        if not isinstance(data, dict):
-            self.fail(key, "must be a table")
-        for k in data:
-            if k not in _SECTIONS[key]:
-                self.fail(f"{key}.{k}".lstrip("."),
-                          f"unknown key (known: {', '.join(_SECTIONS[key])})")
-        return data
+        return self.check.table(data, key, _SECTIONS[key])
 
-    def int_(self, value, key: str, lo: int, hi: int, what: str = "") -> int:
-        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-            self.fail(key, f"{what or 'value'} {value!r} is out of {lo}..{hi}")
-        return value
+    def midi(self, value, key: str, lo: int = 0, hi: int = 127, unit: str = "") -> int:
+        return self.check.number(value, key, lo, hi, unit, whole=True)
 
-    def str_(self, value, key: str) -> str:
+    def words(self, value, key: str) -> str:
+        """Text that is not only spaces (a name, a part of a port name)."""
         if not isinstance(value, str) or not value.strip():
-            self.fail(key, "must be a non-empty string")
-        return value
-
-    def list_(self, value, key: str) -> list:
-        if not isinstance(value, list):
-            self.fail(key, "must be a list")
+            raise self.check.error(f"{key} must be text in quotes (more than spaces), "
+                                   f"not {self.check.shown(value)}")
         return value
 
     def channel(self, table: dict, key: str, default: int | None) -> int | None:
         if "channel" not in table:
             return default
-        return self.int_(table["channel"], f"{key}.channel".lstrip("."), 1, 16, "channel") - 1
+        return self.midi(table["channel"], at(key, "channel"), 1, 16) - 1
 
     def velocity(self, table: dict, key: str) -> int | None:
         value = table.get("velocity", "pass")
-        return None if value == "pass" else self.int_(value, f"{key}.velocity", 1, 127,
-                                                      'velocity (or "pass")')
+        return None if value == "pass" else self.midi(value, f"{key}.velocity", 1, 127, '(or "pass")')
 
     def claim(self, kind: str, number: int, channel: int | None, use: str, key: str) -> None:
         """Refuses a CC or note mapped twice on channels that overlap."""
         for k, n, ch, other in self.used:
             if (k, n) == (kind, number) and (ch is None or channel is None or ch == channel):
-                self.fail(key, f"{kind} {number} is already mapped ({other})")
+                raise self.check.error(f"{key}: {kind} {number} is already mapped ({other})")
         self.used.append((kind, number, channel, use))
 
     def patterns(self, data: dict, key: str) -> tuple[re.Pattern, ...]:
         out = []
-        for k, text in enumerate(self.list_(data.get(key, []), key)):
-            text = self.str_(text, f"{key}[{k}]")
+        for k, text in enumerate(self.check.items(data.get(key, []), key, noun="parts of port names")):
+            text = self.words(text, f"{key}[{k}]")
             try:
                 out.append(re.compile(text[3:] if text.startswith("re:") else re.escape(text),
                                       re.IGNORECASE))
             except re.error as exc:
-                self.fail(f"{key}[{k}]", f"bad regex {text[3:]!r} ({exc})")
+                raise self.check.error(f"{key}[{k}] = {self.check.shown(text)} is a bad regex ({exc})")
         return tuple(out)
 
     def profile(self, data: dict) -> Profile:
-        self.table(data, "")
-        if "name" not in data:
-            self.fail("name", "missing")
-        fields = dict(name=self.str_(data["name"], "name"), source=self.source,
-                      description=data.get("description", ""),
+        self.check.table(data, "", _SECTIONS[""], required=("name",))
+        fields = dict(name=self.words(data["name"], "name"), source=self.check.source,
+                      description=self.check.text(data.get("description", ""), "description"),
                       match=self.patterns(data, "match"), skip=self.patterns(data, "skip"))
-        if not isinstance(fields["description"], str):
-            self.fail("description", "must be a string")
-        fallback = data.get("fallback", False)
-        if not isinstance(fallback, bool):
-            self.fail("fallback", "must be true or false")
+        fallback = self.check.flag(data.get("fallback", False), "fallback")
         if not fields["match"] and not fallback:
-            self.fail("match", "missing: name a part of the port name (or set fallback = true)")
+            raise self.check.error("match is missing: name a part of the port name "
+                                   "(or set fallback = true)")
         channel = self.channel(data, "", None)
         for section in ("pads", "keyboard", "knobs", "keys", "grid"):
             if section in data:
@@ -222,40 +199,32 @@ class _Parser:
         return Profile(fallback=fallback, **fields)
 
     def pads(self, table: dict, channel) -> dict:
-        notes = self.list_(table.get("notes", []), "pads.notes")
-        if len(notes) > events.PADS:
-            self.fail("pads.notes", f"{len(notes)} notes for {events.PADS} pads")
+        notes = self.check.items(table.get("notes", []), "pads.notes", most=events.PADS, noun="notes")
         pads = {}
         for pad, note in enumerate(notes):
             key = f"pads.notes[{pad}]"
-            self.claim("note", self.int_(note, key, 0, 127, "note"), channel, f"pad {pad}", key)
+            self.claim("note", self.midi(note, key), channel, f"pad {pad}", key)
             pads[note] = pad
         return dict(pads=pads, pads_channel=channel, pads_velocity=self.velocity(table, "pads"))
 
     def keyboard(self, table: dict, channel) -> dict:
         return dict(keyboard=True, keyboard_channel=channel,
                     keyboard_velocity=self.velocity(table, "keyboard"),
-                    transpose=self.int_(table.get("transpose", 0), "keyboard.transpose", -48, 48,
-                                        "transpose"))
+                    transpose=self.midi(table.get("transpose", 0), "keyboard.transpose", -48, 48,
+                                        "semitones"))
 
     def knobs(self, table: dict, channel) -> dict:
-        default = table.get("mode", "absolute")
-        if default not in KNOB_MODES:
-            self.fail("knobs.mode", f"'{default}' is not one of {', '.join(KNOB_MODES)}")
-        ccs = self.list_(table.get("ccs", []), "knobs.ccs")
-        if len(ccs) > KNOB_SLOTS:
-            self.fail("knobs.ccs", f"{len(ccs)} knobs for {KNOB_SLOTS} slots")
+        default = self.check.choice(table.get("mode", "absolute"), "knobs.mode", KNOB_MODES)
+        ccs = self.check.items(table.get("ccs", []), "knobs.ccs", most=KNOB_SLOTS,
+                               noun="knobs (a CC, or {cc = …, mode = …})")
         knobs = {}
         for slot, entry in enumerate(ccs):
             key, mode = f"knobs.ccs[{slot}]", default
             if isinstance(entry, dict):
-                unknown = set(entry) - {"cc", "mode"}
-                if unknown or "cc" not in entry:
-                    self.fail(key, "a knob is a CC number or a table {cc = …, mode = …}")
-                entry, mode = entry["cc"], entry.get("mode", default)
-                if mode not in KNOB_MODES:
-                    self.fail(f"{key}.mode", f"'{mode}' is not one of {', '.join(KNOB_MODES)}")
-            self.claim("cc", self.int_(entry, key, 0, 127, "CC"), channel, f"knob {slot}", key)
+                self.check.table(entry, key, ("cc", "mode"), required=("cc",))
+                mode = self.check.choice(entry.get("mode", default), f"{key}.mode", KNOB_MODES)
+                key, entry = f"{key}.cc", entry["cc"]
+            self.claim("cc", self.midi(entry, key), channel, f"knob {slot}", key)
             knobs[entry] = (slot, mode)
         return dict(knobs=knobs, knobs_channel=channel)
 
@@ -263,140 +232,43 @@ class _Parser:
         out = {}
         for kind in ("cc", "note"):
             mapping = {}
-            for number, name in self.table_of(table.get(kind, {}), f"keys.{kind}").items():
+            for number, name in self.check.table(table.get(kind, {}), f"keys.{kind}").items():
                 key = f"keys.{kind}.{number}"
-                if not number.isdigit():
-                    self.fail(key, f"must be a {kind} number 0..127")
-                if name not in events.KEYS:
-                    self.fail(key, f"'{name}' is not a key (keys: {', '.join(events.KEYS)})")
-                self.claim(kind, self.int_(int(number), key, 0, 127, kind), channel, name, key)
+                if not number.isdigit() or int(number) > 127:
+                    raise self.check.error(f"{key}: {number} is not a {kind} number 0..127")
+                self.check.choice(name, key, events.KEYS)
+                self.claim(kind, int(number), channel, name, key)
                 mapping[int(number)] = name
             out["key_ccs" if kind == "cc" else "key_notes"] = mapping
         return dict(out, keys_channel=channel)
 
-    def table_of(self, value, key: str) -> dict:
-        if not isinstance(value, dict):
-            self.fail(key, "must be a table")
-        return value
-
     def grid(self, table: dict, channel) -> dict:
-        rows = self.list_(table.get("notes", []), "grid.notes")
-        if len(rows) != GRID_SIZE or any(not isinstance(r, list) or len(r) != GRID_SIZE for r in rows):
-            self.fail("grid.notes", f"must be {GRID_SIZE} rows of {GRID_SIZE} notes, top row first")
+        rows = self.check.items(table.get("notes", []), "grid.notes", GRID_SIZE, GRID_SIZE,
+                                f"rows of {GRID_SIZE} notes, the top row first")
         led_channel = 0 if channel is None else channel
         cells = {}
         for y, row in enumerate(rows):
-            for x, note in enumerate(row):
+            for x, note in enumerate(self.check.items(row, f"grid.notes[{y}]", GRID_SIZE, GRID_SIZE, "notes")):
                 key = f"grid.notes[{y}][{x}]"
-                self.claim("note", self.int_(note, key, 0, 127, "note"), channel,
-                           f"grid cell {x},{y}", key)
+                self.claim("note", self.midi(note, key), channel, f"grid cell {x},{y}", key)
                 cells[note] = (x, y)
-        palette = self.table(table.get("palette", {}), "grid.palette")
+        palette = self.check.table(table.get("palette", {}), "grid.palette", CELL_STATES, CELL_STATES)
         for state in CELL_STATES:
-            if state not in palette:
-                self.fail(f"grid.palette.{state}", "missing")
-            self.int_(palette[state], f"grid.palette.{state}", 0, 127, "velocity")
+            self.midi(palette[state], f"grid.palette.{state}", unit="(an LED velocity: the colour)")
         spec = GridSpec(tuple(tuple(r) for r in rows), led_channel, self.sysex(table, "enter"),
                         self.sysex(table, "leave"), dict(palette), cells)
         return dict(grid=spec)
 
     def sysex(self, table: dict, name: str) -> bytes:
-        key, text = f"grid.{name}", table.get(name, "")
+        key, text = f"grid.{name}", self.check.text(table.get(name, ""), f"grid.{name}")
         if text == "":
             return b""
         try:
-            data = bytes.fromhex(self.str_(text, key))
+            data = bytes.fromhex(text)
         except ValueError:
-            self.fail(key, f"'{text}' is not hex bytes like \"F0 00 20 29 F7\"")
+            raise self.check.error(f'{key} = {self.check.shown(text)} is not hex bytes like '
+                                   '"F0 00 20 29 F7"') from None
         if len(data) < 2 or data[0] != 0xF0 or data[-1] != 0xF7 or any(b >= 0x80 for b in data[1:-1]):
-            self.fail(key, "must be one SysEx message: F0, data bytes below 80, F7")
+            raise self.check.error(f"{key} = {self.check.shown(text)} is not one SysEx message: "
+                                   "F0, data bytes below 80, F7")
         return data
-
-
-# --- translation ----------------------------------------------------------------------------
-
-_LENGTHS = {0x80: 3, 0x90: 3, 0xA0: 3, 0xB0: 3, 0xC0: 2, 0xD0: 2, 0xE0: 3,
-            0xF1: 2, 0xF2: 3, 0xF3: 2, 0xF6: 1, 0xF8: 1, 0xFA: 1, 0xFB: 1, 0xFC: 1, 0xFE: 1, 0xFF: 1}
-
-
-def well_formed(data: bytes) -> bool:
-    """A complete MIDI message: a status byte, data bytes below 0x80, the right length
-    (running status is resolved by the MIDI library before it reaches here)."""
-    if not data or data[0] < 0x80:
-        return False
-    if data[0] == 0xF0:
-        return len(data) >= 2 and data[-1] == 0xF7 and all(b < 0x80 for b in data[1:-1])
-    status = data[0] if data[0] >= 0xF0 else data[0] & 0xF0
-    return len(data) == _LENGTHS.get(status, -1) and all(b < 0x80 for b in data[1:])
-
-
-def steps(mode: str, value: int) -> int:
-    """A relative encoder's CC value as signed steps."""
-    if mode == "twos-complement":
-        return value - 128 if value >= 64 else value
-    if mode == "offset-64":
-        return value - 64
-    return -(value & 0x3F) if value & 0x40 else value      # sign-magnitude: bit 6 is the sign
-
-
-def _on(channel_filter: int | None, channel: int) -> bool:
-    return channel_filter is None or channel_filter == channel
-
-
-class Translator:
-    """One connected controller's raw messages -> input events, per its profile and the MIDI
-    learn bindings. Pure but for `counts`: events, ignored (system messages, program change,
-    pressure, pitch bend), unmapped (notes no section takes), malformed."""
-
-    def __init__(self, profile: Profile, device: str, learn: LearnMap | None = None):
-        self.profile = profile
-        self.device = device
-        self.learn = learn
-        self.counts: Counter = Counter()
-
-    def __call__(self, data: bytes, t: float, learning: bool = False) -> events.Event | None:
-        if not well_formed(data):
-            self.counts["malformed"] += 1
-            return None
-        kind, channel = data[0] & 0xF0, data[0] & 0x0F
-        if kind == 0xB0:
-            event = self._control(channel, data[1], data[2], t, learning)
-        elif kind in (0x80, 0x90):
-            event = self._note(channel, data[1], data[2] if kind == 0x90 else 0, t)
-        else:
-            self.counts["ignored"] += 1
-            return None
-        self.counts["events" if event is not None else "unmapped"] += 1
-        return event
-
-    def _control(self, channel: int, cc: int, value: int, t: float, learning: bool):
-        p = self.profile
-        knob = p.knobs.get(cc) if _on(p.knobs_channel, channel) else None
-        bound = self.learn.lookup(self.device, channel, cc) if self.learn is not None else None
-        if bound is not None and not learning:
-            return self._knob(-1, knob[1] if knob else "absolute", value, t, bound.key, bound.track)
-        if cc in p.key_ccs and _on(p.keys_channel, channel):
-            return events.Key(p.key_ccs[cc], events.PRESS if value >= 64 else events.RELEASE, t)
-        if knob is not None and not learning:
-            return self._knob(knob[0], knob[1], value, t)
-        return events.Control(self.device, channel, cc, value, t)
-
-    @staticmethod
-    def _knob(slot: int, mode: str, value: int, t: float, key: str = "", track: int = -1):
-        if mode == "absolute":
-            return events.Knob(slot, value / 127, False, key, track, t)
-        return events.Knob(slot, float(steps(mode, value)), True, key, track, t)
-
-    def _note(self, channel: int, note: int, velocity: int, t: float):
-        p = self.profile
-        if note in p.key_notes and _on(p.keys_channel, channel):
-            return events.Key(p.key_notes[note], events.PRESS if velocity else events.RELEASE, t)
-        if p.grid is not None and note in p.grid.cells and _on(p.grid.channel, channel):
-            x, y = p.grid.cells[note]
-            return events.Grid(x, y, velocity > 0, t)
-        if note in p.pads and _on(p.pads_channel, channel):
-            return events.Pad(p.pads[note], velocity and (p.pads_velocity or velocity), t)
-        played = note + p.transpose
-        if p.keyboard and _on(p.keyboard_channel, channel) and 0 <= played <= 127:
-            return events.Note(played, velocity and (p.keyboard_velocity or velocity), t)
-        return None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from reverie.base.errors import UserError
+from reverie.base.validate import Check
 
 DRIVERS = ("ssd1306", "sh1106", "terminal", "dummy", "none")
 BUSES = ("i2c", "spi")
@@ -38,31 +39,22 @@ class DisplaySpec:
     contrast: int = 255       # 0..255
 
     def __post_init__(self):
-        checks = (
-            (self.driver in DRIVERS, f"display driver {self.driver!r} is not one of {', '.join(DRIVERS)}"),
-            (self.bus in BUSES, f"display bus {self.bus!r} must be \"i2c\" or \"spi\""),
-            (self.rotate in (0, 1, 2, 3), f"display rotate = {self.rotate!r} must be 0, 1, 2 or 3"),
-            (0 <= self.contrast <= 255, f"display contrast = {self.contrast!r} must be 0..255"),
-            (0x08 <= self.address <= 0x77, f"display address = {self.address!r} must be 0x08..0x77, such as 0x3C"),
-            (self.speed_hz in SPI_SPEEDS_HZ, f"display speed_hz = {self.speed_hz!r} must be one of "
-                                             f"{', '.join(str(s) for s in SPI_SPEEDS_HZ)}"),
-        )
-        for ok, message in checks:
-            if not ok:
-                raise UserError(message)
+        check = Check()
+        check.choice(self.driver, "display.driver", DRIVERS)
+        check.choice(self.bus, "display.bus", BUSES)
+        check.number(self.rotate, "display.rotate", 0, 3, "quarter turns", whole=True)
+        check.number(self.contrast, "display.contrast", 0, 255, whole=True)
+        if not 0x08 <= self.address <= 0x77:     # said in hex, as the datasheets write it
+            raise check.error(f"display.address = {self.address:#04x} is outside 0x08..0x77, such as 0x3C")
+        check.choice(self.speed_hz, "display.speed_hz", SPI_SPEEDS_HZ, "Hz")
         if self.port is None:
             object.__setattr__(self, "port", 1 if self.bus == "i2c" else 0)
 
     @classmethod
     def from_dict(cls, data: dict) -> DisplaySpec:
-        known = {f.name: f for f in fields(cls)}
-        for key, value in data.items():
-            if key not in known:
-                raise UserError(f"unknown display setting {key!r}; known: {', '.join(known)}")
-            want = str if key in ("driver", "bus") else int
-            if isinstance(value, bool) or not isinstance(value, want) and not (key == "port" and value is None):
-                raise UserError(f"display {key} = {value!r} must be {'text' if want is str else 'a whole number'}")
-        return cls(**data)
+        spec = {f.name: (str if f.name in ("driver", "bus") else int, f.default) for f in fields(cls)}
+        given = {k: v for k, v in data.items() if not (k == "port" and v is None)}   # None: the default bus
+        return cls(**Check().settings(given, "display", spec))
 
     @classmethod
     def of(cls, spec) -> DisplaySpec:
