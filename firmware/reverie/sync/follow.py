@@ -1,5 +1,5 @@
 """Keeps the engine's sequencer in tempo and phase with an external source: a MIDI clock
-(`sync.clock_in.ClockFollower`) or Ableton Link (`sync.link.LinkSession`). Both become a
+(`sync.clock_follower.ClockFollower`) or Ableton Link (`hal.link.LinkSession`). Both become a
 tempo and a beat position at a given engine frame; the correction policy is Link's
 (`sync.link.link_correction`): follow the tempo, nudge small phase errors away, locate on
 large ones. Runs on the control thread."""
