@@ -42,7 +42,7 @@ class SyncSession:
         if self.source == "midi":
             self._start_clock_in()
         elif self.source == "link":
-            from reverie.sync.link import LinkSession
+            from reverie.hal.link import LinkSession
 
             self.link = LinkSession(tempo_bpm=self.engine.seq_state()["tempo_bpm"])
             self.link.enable()
