@@ -69,3 +69,13 @@ def test_the_cython_core_cimports_only_itself():
         for module in re.findall(r"^\s*(?:from|c?import)\s+(reverie\.[\w.]+)", source.read_text(),
                                  flags=re.MULTILINE):
             assert module.startswith("reverie.core"), f"{source.name} imports {module}"
+
+
+def test_the_architecture_page_names_every_package_folder_and_only_folders_that_exist():
+    page = (REPO / "docs" / "architecture.md").read_text()
+    folders_section = page[page.index("## The folders"):]
+    named = set(re.findall(r"^\| `([a-z_/]+)/` \|", folders_section, flags=re.MULTILINE))
+    packages = {str(p.parent.relative_to(PACKAGE)) for p in PACKAGE.rglob("__init__.py")} - {"."}
+    assert packages - named == set(), "package folders docs/architecture.md does not name"
+    assert {n for n in named if not (PACKAGE / n).is_dir()} == set(), "named folders that do not exist"
+    assert len(named) >= len(packages) > 10
