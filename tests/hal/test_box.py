@@ -6,14 +6,16 @@ import pytest
 
 from reverie.base import events
 from reverie.base.errors import UserError
-from reverie.hal.box import BOXES_DIR, I2C_PINS, I2S_PINS, load_box
+from reverie.hal.box import BOXES_DIR, load_box
+from reverie.hal.hat import HATS_DIR, load_hat
+from reverie.hal.header import HAT_ID_PINS, I2C_PINS
 
 # A small valid box that each case below breaks in one place.
 BASE = """
 name = "test"
 gpio = "mock"
 pads = "matrix"
-i2s = true
+audio = "hifiberry-dacplus"
 [keys]
 PLAY = 22
 [matrix]
@@ -60,11 +62,13 @@ def test_reference_box_has_every_key_16_pads_4_encoders_on_the_free_pins():
     assert len(box.encoders) == 4
     assert [e.push for e in box.encoders] == ["ENC1", "ENC2", "ENC3", "ENC4"]
     assert (box.display.driver, box.display.bus, box.display.address) == ("ssd1306", "i2c", 0x3C)
-    assert box.i2s and box.pads == "matrix" and box.gpio == "auto"
+    assert box.audio == load_hat("hifiberry-dacplus")
+    assert box.pads == "matrix" and box.gpio == "auto"
     used = list(box.matrix.rows) + list(box.matrix.columns)
     used += [p for e in box.encoders for p in (e.a, e.b)]
-    free = set(range(28)) - {0, 1} - set(I2C_PINS) - set(I2S_PINS)
-    assert sorted(used) == sorted(free)         # all 20 free pins, each once
+    free = set(range(28)) - set(HAT_ID_PINS) - set(I2C_PINS) - set(box.audio.pins())
+    assert free - set(used) == {20}             # I2S DIN: the output-only DAC+ leaves it spare
+    assert sorted(used) == sorted(free - {20})  # the other 20 free pins, each once
 
 
 def test_minimal_box_has_one_encoder_shift_play_and_midi_pads():
@@ -73,6 +77,7 @@ def test_minimal_box_has_one_encoder_shift_play_and_midi_pads():
     assert box.matrix is None and box.pads == "midi"
     assert len(box.encoders) == 1 and box.encoders[0].push == "ENC1"
     assert box.display.driver in ("sh1106", "ssd1306") and box.display.bus == "i2c"
+    assert box.audio.key == "hifiberry-dacplus"
 
 
 def test_simulator_box_has_no_gpio_a_terminal_and_keyboard_pads():
@@ -104,13 +109,56 @@ def test_an_spi_display_reserves_spi0_and_its_dc_and_reset_pins(tmp_path):
     box = load_box(write(tmp_path, BASE.replace('driver = "ssd1306"', 'driver = "sh1106"\nbus = "spi"\nreset = -1')))
     assert (box.display.bus, box.display.port, box.display.dc, box.display.reset) == ("spi", 0, 24, -1)
     box = load_box(write(tmp_path, BASE.replace("PLAY = 22", "PLAY = 2")
+                         .replace('audio = "hifiberry-dacplus"', 'audio = "generic-i2s"')
                          .replace('driver = "ssd1306"', 'driver = "ssd1306"\nbus = "spi"')))
-    assert box.keys["PLAY"] == 2                # I2C's pins are free with the display on SPI
+    assert box.keys["PLAY"] == 2                # I2C's pins are free: display on SPI, no HAT on I2C
 
 
-def test_without_i2s_its_pins_are_free(tmp_path):
-    box = load_box(write(tmp_path, BASE.replace("i2s = true", "i2s = false").replace("PLAY = 22", "PLAY = 18")))
-    assert box.keys["PLAY"] == 18
+def test_without_a_hat_its_pins_are_free(tmp_path):
+    box = load_box(write(tmp_path, BASE.replace('audio = "hifiberry-dacplus"\n', "").replace("PLAY = 22", "PLAY = 18")))
+    assert box.keys["PLAY"] == 18 and box.audio is None
+
+
+def test_a_pin_the_hat_does_not_wire_is_free(tmp_path):
+    box = load_box(write(tmp_path, BASE.replace("PLAY = 22", "PLAY = 20")))   # I2S DIN
+    assert box.keys["PLAY"] == 20
+
+
+def test_an_older_box_file_with_i2s_keeps_loading(tmp_path):
+    old = BASE.replace('audio = "hifiberry-dacplus"', "i2s = true")
+    assert load_box(write(tmp_path, old)).audio == load_hat("generic-i2s")
+    assert error_of(tmp_path, old.replace("PLAY = 22", "PLAY = 20")) == \
+        "keys.PLAY = 20: BCM 20 is taken by the audio HAT (I2S audio HAT: I2S DIN)"
+    assert load_box(write(tmp_path, old.replace("i2s = true", "i2s = false"))).audio is None
+
+
+def test_every_shipped_preset_loads_and_keeps_each_of_its_pins_free(tmp_path):
+    presets = sorted(p.stem for p in HATS_DIR.glob("*.toml"))
+    assert presets == ["generic-i2s", "hifiberry-dacplus", "iqaudio-codec-zero", "pisound",
+                       "usb", "waveshare-wm8960"]
+    for name in presets:
+        hat = load_hat(name)
+        assert hat.key == name and hat.name and set(hat.pins()) <= set(range(2, 28))
+        for pin, use in hat.pins().items():
+            box = f'gpio = "mock"\npads = "midi"\naudio = "{name}"\n[keys]\nPLAY = {pin}\n'
+            assert error_of(tmp_path, box) == \
+                f"keys.PLAY = {pin}: BCM {pin} is taken by the audio HAT ({hat.name}: {use})"
+
+
+def test_a_hats_chips_and_buses_are_kept_from_the_display(tmp_path):
+    assert error_of(tmp_path, BASE.replace('driver = "ssd1306"', 'driver = "ssd1306"\naddress = 0x4D')) == \
+        "display.address = 0x4d: the audio HAT (HiFiBerry DAC+) answers there on the same I2C bus"
+    spi = BASE.replace('driver = "ssd1306"', 'driver = "ssd1306"\nbus = "spi"')
+    assert load_box(write(tmp_path, spi)).display.bus == "spi"   # the DAC+ leaves SPI0 alone
+    assert error_of(tmp_path, spi.replace('"hifiberry-dacplus"', '"pisound"')) == \
+        'display.bus = "spi": SPI0 is taken by the audio HAT (pisound)'
+
+
+def test_a_hat_preset_may_be_a_file_of_ones_own(tmp_path):
+    preset = tmp_path / "mine.toml"
+    preset.write_text('name = "My DAC"\ni2s_pins = [18, 19, 21]\ngpio_pins = [22]\n')
+    assert error_of(tmp_path, BASE.replace('"hifiberry-dacplus"', f'"{preset}"')) == \
+        "keys.PLAY = 22: BCM 22 is taken by the audio HAT (My DAC: its own GPIO)"
 
 
 QUOTED_KEYS = ", ".join(f'"{k}"' for k in events.KEYS)
@@ -121,7 +169,14 @@ ERRORS = [
     ("pin used twice in the matrix", ("columns = [4, 5]", "columns = [4, 12]"),
      "BCM 12 is used twice: matrix.rows[0] and matrix.columns[1]"),
     ("I2S pin", ("PLAY = 22", "PLAY = 19"),
-     "keys.PLAY = 19: BCM 19 is taken by I2S audio (i2s = true)"),
+     "keys.PLAY = 19: BCM 19 is taken by the audio HAT (HiFiBerry DAC+: I2S LRCLK)"),
+    ("the HAT's own pin", ('"hifiberry-dacplus"', '"iqaudio-codec-zero"'),
+     "encoders[0].b = 27: BCM 27 is taken by the audio HAT (Raspberry Pi Codec Zero: its own GPIO)"),
+    ("unknown HAT", ('"hifiberry-dacplus"', '"hifiberry"'),
+     'audio = "hifiberry": no HAT preset named "hifiberry"; shipped presets: generic-i2s, '
+     "hifiberry-dacplus, iqaudio-codec-zero, pisound, usb, waveshare-wm8960"),
+    ("audio and the older i2s", ('audio = "hifiberry-dacplus"', 'audio = "hifiberry-dacplus"\ni2s = true'),
+     'audio = "hifiberry-dacplus" and i2s = true: keep audio only (i2s is its older form)'),
     ("I2C pin", ("rows = [12, 13]", "rows = [12, 3]"),
      "matrix.rows[1] = 3: BCM 3 is taken by the display's I2C bus"),
     ("HAT ID pin", ("b = 27", "b = 0"),
@@ -138,9 +193,9 @@ ERRORS = [
      'matrix.cells[1][0] = "SHFT" is not a key or a pad; keys: '),
     ("unknown encoder push", ('push = "ENC1"', 'push = "ENC9"'),
      f'encoders[0].push must be one of {QUOTED_KEYS}, not "ENC9"'),
-    ("unknown setting", ("i2s = true", "i2s = true\ncolour = 1"),
-     "unknown key colour; known: name, description, gpio, pads, pad_velocity, i2s, keys, matrix, "
-     "encoders, display"),
+    ("unknown setting", ('audio = "hifiberry-dacplus"', 'audio = "hifiberry-dacplus"\ncolour = 1'),
+     "unknown key colour; known: name, description, gpio, pads, pad_velocity, audio, i2s, keys, "
+     "matrix, encoders, display"),
     ("unknown display setting", ('driver = "ssd1306"', 'driver = "ssd1306"\nwidth = 128'),
      "unknown key display.width; known: driver, bus, port, address, device, dc, reset, "
      "speed_hz, rotate, contrast"),
@@ -148,9 +203,9 @@ ERRORS = [
      "unknown key encoders[0].steps; known: a, b, push, transitions_per_detent, reversed, accelerate"),
     ("unknown matrix setting", ("columns = [4, 5]", "columns = [4, 5]\ndiodes = true"),
      "unknown key matrix.diodes; known: rows, columns, cells"),
-    ("unknown section", ("i2s = true", "i2s = true\n[leds]\nred = 5"),
-     "unknown key leds; known: name, description, gpio, pads, pad_velocity, i2s, keys, matrix, "
-     "encoders, display"),
+    ("unknown section", ('audio = "hifiberry-dacplus"', 'audio = "hifiberry-dacplus"\n[leds]\nred = 5'),
+     "unknown key leds; known: name, description, gpio, pads, pad_velocity, audio, i2s, keys, "
+     "matrix, encoders, display"),
     ("more than 4 encoders", ("[display]", "[[encoders]]\na = 5\nb = 6\n" * 4 + "[display]"),
      "encoders must be a list of at most 4 [[encoders]] tables, not a list of 5 items"),
     ("more than 16 pads", ('"pad 1"', '"pad 16"'),
@@ -172,7 +227,9 @@ ERRORS = [
     ("encoder pin missing", ("b = 27\n", ""), "encoders[0].b is missing"),
     ("transitions per detent", ("b = 27", "b = 27\ntransitions_per_detent = 3"),
      "encoders[0].transitions_per_detent must be one of 4, 2, 1, not 3"),
-    ("wrong type", ("i2s = true", 'i2s = "yes"'), 'i2s must be true or false, not "yes"'),
+    ("wrong type", ('audio = "hifiberry-dacplus"', "audio = true"), "audio must be text in quotes, not true"),
+    ("older setting of the wrong type", ('audio = "hifiberry-dacplus"', 'i2s = "yes"'),
+     'i2s must be true or false, not "yes"'),
     ("unknown gpio backend", ('gpio = "mock"', 'gpio = "wiringpi"'),
      'gpio must be one of "auto", "rpigpio", "lgpio", "mock", "none", not "wiringpi"'),
     ("unknown pad source", ('pads = "matrix"', 'pads = "usb"'),
@@ -240,3 +297,9 @@ def test_pads_come_from_the_matrix_when_it_has_pad_cells_else_from_midi(tmp_path
     assert load_box(write(tmp_path, BASE.replace('pads = "matrix"\n', ""))).pads == "matrix"
     no_pads = BASE.replace('pads = "matrix"\n', "").replace('"pad 0", "pad 1"', '"REC", "STOP"')
     assert load_box(write(tmp_path, no_pads)).pads == "midi"
+
+
+def test_the_reference_boot_configuration_has_the_lines_of_its_hat():
+    lines = (Path(__file__).resolve().parents[2] / "hw" / "reference-config.txt").read_text().splitlines()
+    hat = load_box("reference").audio
+    assert hat.boot_config and set(hat.boot_config) <= set(lines)

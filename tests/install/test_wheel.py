@@ -117,11 +117,14 @@ import tomllib
 from importlib.resources import files
 from reverie.hal.box import load_box
 from reverie.hal.controllers.profiles import load_profiles
+from reverie.hal.hat import load_hat
 for name in ("reference", "minimal", "simulator"):
     assert load_box(name).name == name
+assert load_box("reference").audio.key == "hifiberry-dacplus"
 hats = sorted(p.name for p in files("reverie.hal").joinpath("hats").iterdir())
 for hat in hats:
     tomllib.loads(files("reverie.hal").joinpath("hats", hat).read_text())
+    assert load_hat(hat.removesuffix(".toml")).name
 print("hats", len(hats))
 print("profiles", sorted(p.name for p in load_profiles()))
 from reverie.ui.draw.canvas import Canvas
@@ -132,7 +135,7 @@ c.image.save({str(png)!r})
 """
     done = run([str(python), "-c", script], cwd=work)
     assert done.returncode == 0, done.stderr
-    assert "hats 5" in done.stdout
+    assert "hats 6" in done.stdout
     assert "'generic-keyboard'" in done.stdout and "'launchpad-mini'" in done.stdout
     from PIL import Image
     lit = np.asarray(Image.open(png).convert("1"), dtype=bool)

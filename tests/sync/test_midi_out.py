@@ -236,7 +236,7 @@ def frame_library(tmp_path_factory):
     import subprocess
     from pathlib import Path
 
-    from reverie.hal.midi.ports import JACK_MIDI_LIBRARY
+    from reverie.hal.midi.jack_frame import JACK_MIDI_LIBRARY
 
     source = Path(__file__).resolve().parents[2] / "tools" / "jack_midi_clock.c"
     library = tmp_path_factory.mktemp("lib") / JACK_MIDI_LIBRARY

@@ -45,7 +45,8 @@ def load_project_sounds(config: Config, project_path: str | None, rate: int):
 
     folder = project_folder(Path(project_path or config.project.path or demo_project_path()).expanduser())
     project = load_project(folder)
-    sounds = load_sounds(project, folder, rate, factory_dir=FACTORY_CACHE.expanduser())
+    sounds = load_sounds(project, folder, rate, factory_dir=FACTORY_CACHE.expanduser(),
+                         limits=config.samples.limits())
     return project, sounds, folder
 
 
@@ -98,7 +99,7 @@ def run_app(config: Config, project_path: str | None = None, seconds: float | No
     surface = Surface(box, config, None, stop.set, render, stream=stream, stdin=stdin)
     rig = build_rig(engine, project, folder, rate=rate, period=period, caps=caps_of(box),
                     library=Path(config.project.library), factory_dir=FACTORY_CACHE,
-                    clock=sync.clock, ports=sync.port_names(), display=surface, settings=settings,
+                    sample_limits=config.samples.limits(), clock=sync.clock, ports=sync.port_names(), display=surface, settings=settings,
                     hooks=[lambda s: _devices(s, surface)])
     rig.control.hooks.append(lambda s: surface.follow(rig.ui))
     rig.applier.on_learn = lambda e: surface.learn(e, rig.jobs)

@@ -27,8 +27,14 @@ class AudioConfig:
 
 @dataclass(frozen=True)
 class SamplesConfig:
-    max_megabytes: int = 256
+    max_megabytes: int = 256            # of one decoded sample (stereo float32 at the engine rate)
     max_seconds: int = 600
+
+    def limits(self):
+        """These limits as the sample loader takes them (reverie.sound.samples.SampleLimits)."""
+        from reverie.sound.samples import SampleLimits
+
+        return SampleLimits(max_bytes=self.max_megabytes * 2**20, max_seconds=self.max_seconds)
 
 
 @dataclass(frozen=True)

@@ -93,8 +93,10 @@ class Rig:
 
 def build_rig(engine, project: Project, folder: Path | None, *, rate: int, period: int,
               caps: Caps = Caps(), library: Path = Path("~/reverie/projects"),
-              factory_dir: Path | None = None, clock=None, ports=(), settings=None,
-              display=None, hooks=()) -> Rig:
+              factory_dir: Path | None = None, sample_limits=None, clock=None, ports=(),
+              settings=None, display=None, hooks=()) -> Rig:
+    """`sample_limits`: the configuration's [samples] limits (Config.samples.limits()) that
+    every sample the UI loads is held to; None keeps the loader's defaults."""
     import time
 
     from reverie.ui.machine import UI
@@ -105,7 +107,8 @@ def build_rig(engine, project: Project, folder: Path | None, *, rate: int, perio
     rig.ui = UI(project, caps, settings or {})
     rig.jobs = Jobs()
     rig.applier = Applier(engine, rig.sequencer, lambda: rig.ui.project, period, clock=clock, jobs=rig.jobs)
-    rig.disk = Disk(rig, Path(library).expanduser(), Path(factory_dir or "~/.cache/reverie/factory").expanduser())
+    rig.disk = Disk(rig, Path(library).expanduser(), Path(factory_dir or "~/.cache/reverie/factory").expanduser(),
+                    sample_limits)
     rig.jobs.handlers.update(rig.disk.handlers())
     rig.saved_revision = rig.ui.context.history.revision
     rig.control = Control(rig.ui, rig.applier, rig.queue, StatusReader(engine), rig.jobs, display,

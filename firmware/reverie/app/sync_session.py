@@ -42,7 +42,7 @@ class SyncSession:
         if self.source == "midi":
             self._start_clock_in()
         elif self.source == "link":
-            from reverie.sync.link import LinkSession
+            from reverie.hal.link import LinkSession
 
             self.link = LinkSession(tempo_bpm=self.engine.seq_state()["tempo_bpm"])
             self.link.enable()
@@ -68,11 +68,14 @@ class SyncSession:
     def _start_clock_in(self) -> None:
         import rtmidi
 
-        from reverie.sync.clock_in import ClockFollower, MidiClockInput
+        from reverie.hal.midi.clock_in import MidiClockInput
+        from reverie.sync.arrival_clock import ArrivalClock
+        from reverie.sync.clock_follower import ClockFollower
 
         try:
             self.clock_in = MidiClockInput(ClockFollower(), getattr(rtmidi, RTMIDI_APIS[self.midi.api]),
-                                           port=self.midi.clock_in_port or "").open()
+                                           port=self.midi.clock_in_port or "",
+                                           arrivals=ArrivalClock()).open()
             log.info("following the MIDI clock on %s", self.clock_in.port_name)
         except (UserError, rtmidi.RtMidiError, OSError) as exc:
             log.info("MIDI clock in off: %s", exc)

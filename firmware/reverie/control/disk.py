@@ -29,6 +29,7 @@ class Disk:
     rig: object                  # app.Rig: engine, sequencer, ui, folder, rate
     library: Path
     factory_dir: Path
+    sample_limits: object = None  # sound.samples.SampleLimits from [samples]; None: the loader's defaults
 
     def handlers(self) -> dict:
         return {fx.SaveProject: self.save, fx.LoadProject: self.load, fx.LoadSample: self.sample,
@@ -69,16 +70,20 @@ class Disk:
 
         def work():
             project = load_project(folder)
-            return project, load_sounds(project, folder, self.rig.rate, factory_dir=self.factory_dir)
+            return project, load_sounds(project, folder, self.rig.rate, factory_dir=self.factory_dir,
+                                        limits=self.sample_limits)
 
         def finish(result):
             self.rig.replace_project(*result, folder)
             notify(self.rig, f"loaded {result[0].name}")
         return f"loading {folder.name}", work, finish
 
-    def sample(self, e: fx.LoadSample):
-        from reverie.sound.samples import load_sample
+    def _load_sample(self, path: Path):
+        from reverie.sound.samples import SampleLimits, load_sample
 
+        return load_sample(path, engine_rate=self.rig.rate, limits=self.sample_limits or SampleLimits())
+
+    def sample(self, e: fx.LoadSample):
         path = self.sample_path(e.path)
 
         def finish(sound):
@@ -86,15 +91,14 @@ class Disk:
             ok = engine.set_sample(e.track, sound.data, -1 if sound.loop_start is None else sound.loop_start,
                                    -1 if sound.loop_end is None else sound.loop_end)
             notify(self.rig, f"T{e.track + 1}: {e.path}" if ok else "busy: the sample was not loaded")
-        return f"loading {e.path}", lambda: load_sample(path, engine_rate=self.rig.rate), finish
+        return f"loading {e.path}", lambda: self._load_sample(path), finish
 
     def overview(self, e: fx.LoadOverview):
-        from reverie.sound.samples import load_sample
         from reverie.ui.waveform import Overview, overview
 
         def work():
             try:
-                sound = load_sample(self.sample_path(e.sample), engine_rate=self.rig.rate)
+                sound = self._load_sample(self.sample_path(e.sample))
             except UserError as exc:
                 return Overview.failed(str(exc))
             return overview(sound.data, sound.rate)
@@ -110,7 +114,8 @@ class Disk:
 
         def work():
             project = load_project(demo_project_path())
-            return project, load_sounds(project, demo_project_path(), self.rig.rate, factory_dir=self.factory_dir)
+            return project, load_sounds(project, demo_project_path(), self.rig.rate,
+                                        factory_dir=self.factory_dir, limits=self.sample_limits)
 
         def finish(result):
             self.rig.replace_project(*result, None)

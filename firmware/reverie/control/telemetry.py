@@ -43,7 +43,6 @@ class StatusReader:
             dsp_load=round(self._peak_load, 3),
             xruns=stats["xruns"],
             meters=tuple(round(e.track_peak(k), 3) for k in range(TRACKS)),
-            master_peak=round(max(stats["peak_l"], stats["peak_r"]), 3),
         )
 
 

@@ -1,6 +1,7 @@
 """Box definitions: which pins a box's keys, key matrix and encoders use, where its pads come
 from, its display and its audio HAT. Pin maps are data (reverie/hal/boxes/*.toml), loaded once and
-validated here with one-line messages naming the file and the setting (docs/hardware.md).
+validated here with one-line messages naming the file and the setting (docs/hardware.md). The
+HAT is named by its preset (reverie/hal/hats/, reverie.hal.hat), whose pins stay free.
 
 Pins are BCM GPIO numbers. Keys are active low: a switch to ground, the pin's pull-up on.
 Indexes (encoders[0], matrix.cells[r][c], "pad N") count from 0, like the input events.
@@ -16,6 +17,8 @@ from typing import Mapping
 from reverie.base import events
 from reverie.base.errors import UserError
 from reverie.base.validate import REQUIRED, Check, at
+from reverie.hal.hat import Hat, load_hat
+from reverie.hal.header import HAT_ID_PINS, I2C_PINS, MAX_PIN, SPI0_PINS
 
 BOXES_DIR = Path(__file__).resolve().parent / "boxes"     # package data
 
@@ -26,12 +29,7 @@ OLED_DRIVERS = ("ssd1306", "sh1106")
 BUSES = ("i2c", "spi")
 TRANSITIONS_PER_DETENT = (4, 2, 1)
 SPI_SPEEDS_HZ = tuple(int(mhz * 1_000_000) for mhz in (0.5, 1, 2, 4, 8, 16, 20, 24, 28, 32))
-MAX_PIN = 27                        # the 40-pin header carries BCM 0..27
-
-HAT_ID_PINS = (0, 1)                # the HAT ID EEPROM's I2C bus, read by the firmware at boot
-I2S_PINS = (18, 19, 20, 21)         # BCLK, LRCLK, DIN, DOUT
-I2C_PINS = (2, 3)                   # SDA1, SCL1
-SPI0_PINS = (7, 8, 9, 10, 11)       # CE1, CE0, MISO, MOSI, SCLK
+LEGACY_I2S_HAT = "generic-i2s"      # what an older box file's `i2s = true` names
 
 
 @dataclass(frozen=True)
@@ -84,7 +82,7 @@ class Box:
                                     # are in docs/hardware.md)
     pad_velocity: int = 100         # GPIO pads have no velocity: every hit plays this
     display: Display = field(default_factory=Display)
-    i2s: bool = False               # an I2S audio HAT is fitted
+    audio: Hat | None = None        # its audio HAT's preset; None: no HAT (USB or the Pi's own)
 
     def key_names(self) -> tuple[str, ...]:
         """Every key the box has, direct or in the matrix, in events.KEYS order."""
@@ -119,11 +117,12 @@ def box_from_dict(data: dict, source: str = "box", default_name: str = "box") ->
     if s["pads"] is not None:
         check.choice(s["pads"], "pads", PAD_SOURCES)
     check.number(s["pad_velocity"], "pad_velocity", 1, 127, whole=True)
+    hat = _audio(check, s["audio"], s["i2s"])
     display = _display(check, data.get("display", {}))
     keys = _keys(check, data.get("keys", {}))
     matrix = _matrix(check, data["matrix"], keys) if "matrix" in data else None
     encoders = _encoders(check, data.get("encoders", []), keys, matrix)
-    _pins(check, keys, matrix, encoders, display, s["i2s"])
+    _pins(check, keys, matrix, encoders, display, hat)
     if s["gpio"] == "none" and (keys or matrix or encoders):
         raise check.error('gpio = "none" but the box has keys, a matrix or encoders; '
                           'set gpio = "auto"')
@@ -139,12 +138,13 @@ def box_from_dict(data: dict, source: str = "box", default_name: str = "box") ->
     return Box(name=s["name"] or default_name, source=source, description=s["description"],
                gpio=s["gpio"], keys=MappingProxyType(keys), matrix=matrix,
                encoders=encoders, pads=s["pads"], pad_velocity=s["pad_velocity"],
-               display=display, i2s=s["i2s"])
+               display=display, audio=hat)
 
 
 _SECTIONS = ("keys", "matrix", "encoders", "display")
 _TOP = {"name": (str, ""), "description": (str, ""), "gpio": (str, "auto"),
-        "pads": (str, None), "pad_velocity": (int, 100), "i2s": (bool, False)}
+        "pads": (str, None), "pad_velocity": (int, 100), "audio": (str, ""),
+        "i2s": (bool, None)}             # i2s: the older form of audio (see _audio)
 _MATRIX = {"rows": (list, REQUIRED), "columns": (list, REQUIRED), "cells": (list, REQUIRED)}
 _ENCODER = {"a": (int, REQUIRED), "b": (int, REQUIRED), "push": (str, ""),
             "transitions_per_detent": (int, 4), "reversed": (bool, False),
@@ -249,7 +249,22 @@ def _display(check: Check, table) -> Display:
     return Display(**s)
 
 
-def _pins(check: Check, keys, matrix, encoders, display, i2s: bool) -> None:
+def _audio(check: Check, name: str, legacy_i2s: bool | None) -> Hat | None:
+    """The HAT named by `audio`, or by an older file's `i2s = true` (generic-i2s)."""
+    if legacy_i2s is not None:
+        if name:
+            raise check.error(f'audio = "{name}" and i2s = {str(legacy_i2s).lower()}: '
+                              "keep audio only (i2s is its older form)")
+        name = LEGACY_I2S_HAT if legacy_i2s else ""
+    if not name:
+        return None
+    try:
+        return load_hat(name)
+    except UserError as exc:
+        raise check.error(f'audio = "{name}": {exc}') from None
+
+
+def _pins(check: Check, keys, matrix, encoders, display, hat: Hat | None) -> None:
     uses: list[tuple[str, int]] = [(f"keys.{k}", p) for k, p in keys.items()]
     if matrix:
         uses += [(f"matrix.rows[{i}]", p) for i, p in enumerate(matrix.rows)]
@@ -258,8 +273,13 @@ def _pins(check: Check, keys, matrix, encoders, display, i2s: bool) -> None:
         uses += [(f"encoders[{i}].a", e.a), (f"encoders[{i}].b", e.b)]
     oled = display.driver in OLED_DRIVERS
     taken = {p: "reserved for the HAT ID EEPROM" for p in HAT_ID_PINS}
-    if i2s:
-        taken |= {p: "taken by I2S audio (i2s = true)" for p in I2S_PINS}
+    if hat is not None:
+        taken |= {p: f"taken by the audio HAT ({hat.name}: {use})" for p, use in hat.pins().items()}
+        if oled and display.bus == "i2c" and display.address in hat.i2c_addresses:
+            raise check.error(f"display.address = {display.address:#04x}: the audio HAT "
+                              f"({hat.name}) answers there on the same I2C bus")
+        if oled and display.bus == "spi" and hat.spi_pins:
+            raise check.error(f'display.bus = "spi": SPI0 is taken by the audio HAT ({hat.name})')
     if oled and display.bus == "i2c":
         taken |= {p: "taken by the display's I2C bus" for p in I2C_PINS}
     if oled and display.bus == "spi":

@@ -1,12 +1,12 @@
 """Keeps the engine's sequencer in tempo and phase with an external source: a MIDI clock
-(`sync.clock_in.ClockFollower`) or Ableton Link (`sync.link.LinkSession`). Both become a
-tempo and a beat position at a given engine frame; the correction policy is Link's
-(`sync.link.link_correction`): follow the tempo, nudge small phase errors away, locate on
-large ones. Runs on the control thread."""
+(`sync.clock_follower.ClockFollower`) or Ableton Link (`hal.link.LinkSession`). Both become
+a tempo and a beat position at a given engine frame; the correction policy is Link's
+(`sync.link_policy.link_correction`): follow the tempo, nudge small phase errors away,
+locate on large ones. Runs on the control thread."""
 from __future__ import annotations
 
 from reverie.core.defs import SIZES
-from reverie.sync.link import Action, LinkCorrection, link_correction
+from reverie.sync.link_policy import Action, LinkCorrection, link_correction
 
 TICKS_PER_BEAT = SIZES["TICKS_PER_BEAT"]
 

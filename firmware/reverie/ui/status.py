@@ -18,7 +18,6 @@ class Status:
     dsp_load: float = 0.0                # callback time / period, 0..1 (peak over the last second)
     xruns: int = 0
     meters: tuple[float, ...] = (0.0,) * 16   # each track's peak, linear 0..1+
-    master_peak: float = 0.0
     midi_devices: tuple[str, ...] = ()
     ip_address: str = ""                 # "" when not connected
     recording: bool = False              # the always-on capture or a take is being written

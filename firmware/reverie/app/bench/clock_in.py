@@ -14,7 +14,9 @@ import random
 import threading
 import time
 
-from reverie.sync.clock_in import CLOCK, CLOCKS_PER_BEAT, START, ClockFollower, MidiClockInput
+from reverie.hal.midi.clock_in import MidiClockInput
+from reverie.sync.arrival_clock import ArrivalClock
+from reverie.sync.clock_follower import CLOCK, CLOCKS_PER_BEAT, START, ClockFollower
 
 TEMPI_BPM = (90.0, 120.5, 174.0)
 JITTER_NS = 1_000_000
@@ -99,7 +101,8 @@ def late_stamps_error(seed: int, use_deltas: bool, bpm: float = 120.0) -> float:
     rng = random.Random(seed)
     now = [0]
     follower = ClockFollower()
-    clock_in = MidiClockInput(follower, api=0, virtual_port="bench", delta_times=use_deltas,
+    clock_in = MidiClockInput(follower, api=0, virtual_port="bench",
+                              arrivals=ArrivalClock() if use_deltas else None,
                               clock_ns=lambda: now[0])
     previous, hold_until = None, 0.0
     for k in range(8 * CLOCKS_PER_BEAT):
@@ -191,7 +194,8 @@ def live_run(server, bpm: float, seed: int = 1) -> dict:
             midi_out.open_virtual_port("clock out")
             follower = ClockFollower()
             with MidiClockInput(follower, rtmidi.API_UNIX_JACK, port=source,
-                                client_name=server.client_name("clock-in")) as clock_in:
+                                client_name=server.client_name("clock-in"),
+                                arrivals=ArrivalClock()) as clock_in:
                 return _follow_live(clock_in, ClockSender(midi_out, bpm, 4 * CLOCKS_PER_BEAT,
                                                           seed))
         finally:

@@ -243,7 +243,8 @@ def _start_engine_clock(engine, bpm: float) -> None:
 
 def _measure(server, engine, seconds, period, bpm, hog, library, spin_ns) -> dict:
     from reverie.app.bench.callback import GilHog
-    from reverie.hal.midi.ports import JackFrameOutput, close_all, open_virtual_output
+    from reverie.hal.midi.jack_frame import JackFrameOutput
+    from reverie.hal.midi.ports import close_all, open_virtual_output
     from reverie.sync.frameclock import FrameClock
     from reverie.sync.midi_out import MidiScheduler
 

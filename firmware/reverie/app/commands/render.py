@@ -29,12 +29,15 @@ def add_parser(subparsers):
                    help="frames per engine call (default 256; the output is the same for any N)")
     p.add_argument("--sample-rate", type=int, default=48000, metavar="R", help="Hz (default 48000)")
     p.add_argument("--float", action="store_true", help="write 32-bit float instead of 24-bit PCM")
+    p.add_argument("--config", metavar="FILE",
+                   help="configuration file, for its [samples] limits (default ~/.config/reverie/config.toml)")
     return p
 
 
 def run(args) -> int:
     import soundfile as sf
 
+    from reverie.app.config import load_config
     from reverie.base.files import atomic_path
     from reverie.project.store import load_project, project_folder
 
@@ -47,9 +50,11 @@ def run(args) -> int:
     out = Path(args.out)
     if out.is_dir() or not out.parent.is_dir():
         raise UserError(f"cannot write {out}: give a file name in an existing folder")
+    limits = load_config(args.config).samples.limits()
     folder = project_folder(args.project)
     project = load_project(folder)
-    blocks = render_project(project, folder, args.sample_rate, args.seconds, args.block_size)
+    blocks = render_project(project, folder, args.sample_rate, args.seconds, args.block_size,
+                            limits=limits)
     frames = 0
     try:
         with atomic_path(out) as tmp:
@@ -84,13 +89,14 @@ def _clear_peak_time(path) -> None:
 
 
 def render_project(project, folder, sample_rate: int, seconds: float | None = None,
-                   block_size: int = 256, factory_dir=None):
+                   block_size: int = 256, factory_dir=None, limits=None):
     """Loads the project into a new engine and returns an iterator over the rendered audio:
     (frames, 2) float32 arrays, each valid until the next. Frame 0 is the first step.
 
     The engine's own sequencer plays the project's pattern, chain or song once through
     (the same code that plays it live); without `seconds`, the render ends TAIL_SECONDS
-    after the sequencer stops."""
+    after the sequencer stops. Its samples are held to `limits` (sound.samples.SampleLimits;
+    None: the loader's defaults)."""
     from reverie.sound.buses import make_engine
     from reverie.project.sounds import load_sounds
     from reverie.seq.load import SETTLE_SECONDS, apply_project
@@ -98,7 +104,7 @@ def render_project(project, folder, sample_rate: int, seconds: float | None = No
     from reverie.seq.driver import Sequencer
 
     engine = make_engine(sample_rate)
-    apply_project(engine, project, load_sounds(project, folder, sample_rate, factory_dir))
+    apply_project(engine, project, load_sounds(project, folder, sample_rate, factory_dir, limits))
     seq = Sequencer(engine, project, sound_slots(project))
     seq.load(once=True)
     engine.render(np.zeros((round(SETTLE_SECONDS * sample_rate), 2), dtype=np.float32))

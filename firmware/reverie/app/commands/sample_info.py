@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 
+from reverie.app.config import load_config
 from reverie.base.errors import UserError
 from reverie.sound.samples import describe, format_info
 
@@ -30,14 +31,18 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="+", metavar="FILE", help="an audio file")
     parser.add_argument("--json", action="store_true", help="print a JSON list instead of text")
+    parser.add_argument("--config", metavar="FILE",
+                        help="configuration file, whose [samples] limits a file is checked "
+                             "against (default ~/.config/reverie/config.toml)")
     return parser
 
 
 def run(args) -> int:
+    limits = load_config(args.config).samples.limits()
     infos, failed = [], False
     for name in args.files:
         try:
-            infos.append(describe(name))
+            infos.append(describe(name, limits=limits))
         except UserError as exc:
             print(f"reverie sample-info: {exc}", file=sys.stderr)
             failed = True

@@ -1,4 +1,4 @@
-"""A Link peer for tests/sync/test_link.py, run as its own process. Prints JSON lines.
+"""A Link peer for tests/hal/test_link.py, run as its own process. Prints JSON lines.
 
     link_peer.py peer NAME --tempo BPM [--set-tempo BPM [--play] --set-after S] --stop-after S
         Enables a LinkSession with start/stop sync and prints its state every --period-ms:
@@ -19,7 +19,7 @@ import os
 import sys
 import time
 
-from reverie.sync.link import LinkSession
+from reverie.hal.link import LinkSession
 
 
 def emit(**fields):

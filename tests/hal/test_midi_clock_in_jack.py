@@ -2,7 +2,7 @@
 
 A sender thread in this process sends START and clocks at 120 BPM (+-1 ms of jitter) for
 2 s on an rtmidi JACK virtual output; `MidiClockInput` on the JACK API finds that port by a
-part of its client's name, connects to it and feeds a `ClockFollower`. JACK delivers MIDI
+part of its client's name, connects to it and feeds a `ClockFollower` (sync.clock_follower). JACK delivers MIDI
 once per period (128 frames: 2.7 ms here), the arrival times carry that quantisation.
 Live, `reverie bench midi-clock-in` measures errors of at most 0.11 %; the bound below is
 five times that, for a shared and busy machine.
@@ -16,7 +16,9 @@ import rtmidi
 from reverie.app.bench.clock_in import ClockSender, period_ns
 from reverie.base.errors import UserError
 from reverie.hal.audio.jackd import JackServer
-from reverie.sync.clock_in import ClockFollower, MidiClockInput
+from reverie.hal.midi.clock_in import MidiClockInput
+from reverie.sync.arrival_clock import ArrivalClock
+from reverie.sync.clock_follower import ClockFollower
 
 pytestmark = pytest.mark.jack            # every test here runs on a JACK dummy server
 
@@ -55,7 +57,7 @@ def test_follows_a_clock_sent_through_jack_midi(jack, clock_source):
     events = []
     follower = ClockFollower(on_event=events.append)
     clock_in = MidiClockInput(follower, rtmidi.API_UNIX_JACK, port=source,
-                              client_name=jack.client_name("clock-in"))
+                              client_name=jack.client_name("clock-in"), arrivals=ArrivalClock())
     with clock_in:
         assert clock_in.open() is clock_in             # a second open() does nothing
         assert source in clock_in.port_name
@@ -99,7 +101,7 @@ def test_a_virtual_input_receives_what_is_sent_to_it(jack):
     follower = ClockFollower()
     name = jack.client_name("clock-in-virtual")
     with MidiClockInput(follower, rtmidi.API_UNIX_JACK, virtual_port="clock in",
-                        client_name=name) as clock_in:
+                        client_name=name, arrivals=ArrivalClock()) as clock_in:
         midi_out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name=jack.client_name("clock-src-2"))
         try:
             ports = midi_out.get_ports()

@@ -1,4 +1,4 @@
-"""The MIDI clock follower in simulated time, and the input's queue without a MIDI system.
+"""The MIDI clock follower in simulated time.
 
 Jittered clocks come from the bench's generator (uniform +-1 ms, seeded). Tolerances: over
 200 seeds, `reverie bench midi-clock-in` measures at most 0.11 % tempo error after 2 beats
@@ -10,10 +10,8 @@ import random
 import pytest
 
 from reverie.app.bench.clock_in import jittered_clock, period_ns
-from reverie.base.errors import UserError
-from reverie.sync.clock_in import (CLOCK, CONTINUE, LOCK_CLOCKS, MAX_PENDING, SONG_POSITION,
-                                   START, STOP, TIMEOUT_NS, ArrivalClock, ClockFollower,
-                                   MidiClockInput)
+from reverie.sync.clock_follower import (CLOCK, CONTINUE, LOCK_CLOCKS, SONG_POSITION, START,
+                                         STOP, TIMEOUT_NS, ClockFollower)
 
 T0 = 10**12
 TEMPO_PCT_2_BEATS = 0.25
@@ -237,93 +235,3 @@ def test_other_messages_are_ignored_and_a_clock_back_in_time_is_bad():
 def test_window_settings_are_checked():
     with pytest.raises(ValueError):
         ClockFollower(lock_clocks=60)
-
-
-# --- the input's queue and arrival times, without a MIDI system ---------------------------
-
-class FakeClock:
-    def __init__(self):
-        self.now = 0
-
-    def __call__(self):
-        return self.now
-
-
-def test_arrival_clock_takes_the_callback_delay_out_of_the_stamps():
-    arrivals = ArrivalClock()
-    rng = random.Random(7)
-    true = [T0 + k * 20_000_000 for k in range(200)]
-    results = []
-    for k, t in enumerate(true):
-        late = rng.choice([0, 0, 0, rng.uniform(0, 5e6), 20e6])
-        delta_s = 0.0 if k == 0 else (t - true[k - 1]) / 1e9
-        results.append(arrivals.arrival_ns(int(t + late), delta_s))
-    errors = [r - t for r, t in zip(results, true)]
-    assert max(errors[50:]) < 1_000 and min(errors) >= -1_000   # ns: delta rounding only
-    assert results == sorted(results)
-
-
-def test_arrival_clock_restarts_on_a_delta_it_cannot_use():
-    arrivals = ArrivalClock()
-    assert arrivals.arrival_ns(T0, 0.0) == T0
-    assert arrivals.arrival_ns(T0 + 10**6, float("nan")) == T0 + 10**6
-    assert arrivals.arrival_ns(T0 + 2 * 10**6, -1.0) == T0 + 2 * 10**6
-
-
-def test_input_queue_feeds_the_follower_on_poll_with_corrected_times():
-    clock = FakeClock()
-    follower = ClockFollower()
-    clock_in = MidiClockInput(follower, api=0, virtual_port="in", clock_ns=clock)
-    p = period_ns(120.0)
-    clock.now = T0
-    clock_in.on_message(([START], 0.0))
-    for k in range(48):
-        clock.now = int(T0 + 1e6 + k * p + (15e6 if k % 7 == 3 else 0))   # late callbacks
-        clock_in.on_message(([CLOCK], 0.001 if k == 0 else p / 1e9))
-    assert follower.stats["clocks"] == 0            # nothing happens until poll()
-    assert clock_in.poll() == [("start", T0)]
-    assert follower.tempo_bpm == pytest.approx(120.0, rel=1e-6)
-    assert follower.stats["outliers"] == 0
-
-
-def test_input_queue_is_bounded_and_counts_overflows():
-    clock_in = MidiClockInput(ClockFollower(), api=0, virtual_port="in", max_pending=3,
-                              clock_ns=FakeClock())
-    for _ in range(5):
-        clock_in.on_message(([CLOCK], 0.0))
-    assert clock_in.overflows == 2
-    clock_in.poll(0)
-    assert clock_in.follower.stats["clocks"] == 3
-    assert MAX_PENDING >= 24 * 5 * 10               # 10 s of clocks at 300 BPM
-
-
-def test_input_poll_checks_the_timeout():
-    clock = FakeClock()
-    clock_in = MidiClockInput(ClockFollower(), api=0, port="x", clock_ns=clock)
-    for k, t in enumerate(grid(120.0, 24)):
-        clock.now = t
-        clock_in.on_message(([CLOCK], 0.0 if k == 0 else period_ns(120.0) / 1e9))
-    clock_in.poll()
-    assert clock_in.follower.locked
-    clock.now += TIMEOUT_NS + 1
-    clock_in.poll()
-    assert not clock_in.follower.locked
-
-
-def test_input_needs_exactly_one_port_choice_and_closes_unopened():
-    with pytest.raises(ValueError):
-        MidiClockInput(ClockFollower(), api=0)
-    with pytest.raises(ValueError):
-        MidiClockInput(ClockFollower(), api=0, port="a", virtual_port="b")
-    clock_in = MidiClockInput(ClockFollower(), api=0, port="a")
-    clock_in.close()
-    assert not clock_in.is_open
-
-
-def test_an_unusable_midi_api_is_a_user_error():
-    import rtmidi
-
-    clock_in = MidiClockInput(ClockFollower(), api=rtmidi.API_RTMIDI_DUMMY, port="x")
-    with pytest.raises(UserError):
-        clock_in.open()
-    assert not clock_in.is_open

@@ -1,6 +1,7 @@
-"""MIDI clock in: a tempo and song-position follower (`ClockFollower`, pure: time-stamped
-messages in, tempo, phase and transport events out) and the rtmidi input that feeds it
-(`MidiClockInput`). docs/sync.md explains the estimator and its figures.
+"""The MIDI clock follower: tempo, phase and song position from time-stamped clock
+messages (pure: messages and their arrival times in; tempo, phase and transport events
+out). The MIDI input that feeds it is reverie.hal.midi.clock_in; docs/sync.md explains the
+estimator and its figures.
 
 The tempo is the slope of a least-squares line through the arrival times of the recent
 clocks against their clock count. A clock far off the line is held back: a gap of two to
@@ -10,11 +11,9 @@ out of the fit.
 """
 from __future__ import annotations
 
-import time
-from collections import deque
 from typing import NamedTuple
 
-from reverie.base.errors import UserError
+from reverie.sync.clock_line import ClockLine
 
 CLOCK, START, CONTINUE, STOP, SONG_POSITION = 0xF8, 0xFA, 0xFB, 0xFC, 0xF2
 CLOCKS_PER_BEAT = 24                    # MIDI clock: 24 ppqn
@@ -34,63 +33,12 @@ MAX_GAP_CLOCKS = 4                      # a gap of up to 4 periods: up to 3 cloc
 CHANGE_CLOCKS = 3                       # outliers drifting away in a row: a tempo change
 RESTART_CLOCKS = 4                      # a restarted line sets the tempo from 4 clocks
 CHANGE_ANY_SIDE = 6                     # outliers in a row, however: restart the line
-ARRIVAL_WINDOW_NS = 1_000_000_000       # the least callback delay is sought over 1 s
-MAX_DELTA_S = 10.0                      # a longer delta time restarts the device clock
-MAX_PENDING = 4096                      # messages queued between two polls (34 s at 300 BPM)
 
 
 class Anchor(NamedTuple):
     clocks: int         # song position of the last clock played, in clocks (1/24 beat)
     ticks: int          # the same in sequencer ticks (57600 per beat)
     t_ns: float         # its time on the fitted line, monotonic ns
-
-
-class _Line:
-    """Least-squares line time = f(clock index) through the last `size` points."""
-
-    def __init__(self, size: int):
-        self.points: deque[tuple[int, int]] = deque(maxlen=size)
-        self.period_ns: float | None = None
-        self.residual_rms_ns = 0.0
-        self._origin = (0, 0, 0.0, 0.0)   # first point (x0, t0) and the means relative to it
-
-    def __len__(self) -> int:
-        return len(self.points)
-
-    def clear(self) -> None:
-        self.points.clear()
-        self.period_ns = None
-        self.residual_rms_ns = 0.0
-
-    def add(self, x: int, t_ns: int) -> None:
-        self.points.append((x, t_ns))
-        self._solve()
-
-    def time_at(self, x: float) -> float:
-        x0, t0, x_mean, t_mean = self._origin
-        return t0 + t_mean + self.period_ns * (x - x0 - x_mean)
-
-    def _solve(self) -> None:
-        n = len(self.points)
-        x0, t0 = self.points[0]
-        sx = st = sxx = sxt = stt = 0.0
-        for x, t in self.points:
-            x, t = x - x0, t - t0       # small numbers: no float precision lost
-            sx += x
-            st += t
-            sxx += x * x
-            sxt += x * t
-            stt += t * t
-        sxx -= sx * sx / n              # centred sums
-        sxt -= sx * st / n
-        stt -= st * st / n
-        if n < 2 or sxx <= 0 or sxt <= 0:
-            self.period_ns = None
-            return
-        self.period_ns = sxt / sxx
-        self._origin = (x0, t0, sx / n, st / n)
-        if n > 2:
-            self.residual_rms_ns = (max(0.0, stt - sxt * self.period_ns) / (n - 2)) ** 0.5
 
 
 class ClockFollower:
@@ -108,7 +56,7 @@ class ClockFollower:
         self.on_event = on_event
         self.lock_clocks = lock_clocks
         self.timeout_ns = timeout_ns
-        self._line = _Line(window_clocks)
+        self._line = ClockLine(window_clocks)
         self._index = 0                 # clocks counted since the line began, dropped ones too
         self._suspects: list[list] = []  # [index, t_ns, steps, drift, counted] off the line
         self._last_raw_ns: int | None = None
@@ -324,141 +272,3 @@ class ClockFollower:
         self._index = x
         self._last_position_index = x
         self.stats["tempo_changes"] += 1
-
-
-class ArrivalClock:
-    """Arrival times freed of the delay before our callback ran. rtmidi passes each message
-    with the time since the previous one, measured by the MIDI system (the ALSA sequencer's
-    event time stamps; JACK's cycle time): summed, they give a device clock. The callback's
-    own monotonic stamp is that time plus a delay (the GIL, the scheduler) that is never
-    negative. The arrival time is the device clock plus the smallest stamp offset seen in
-    the last `window_ns`."""
-
-    def __init__(self, window_ns: int = ARRIVAL_WINDOW_NS):
-        self.window_ns = window_ns
-        self._device_ns: int | None = None
-        self._offsets: deque[tuple[int, int]] = deque()   # (stamp, offset), offsets rising
-
-    def arrival_ns(self, stamp_ns: int, delta_s: float) -> int:
-        if self._device_ns is None or not 0.0 <= delta_s < MAX_DELTA_S:
-            self._device_ns = stamp_ns       # first message, or a delta not to trust
-            self._offsets.clear()
-        else:
-            self._device_ns += round(delta_s * 1e9)
-        offset = stamp_ns - self._device_ns
-        offsets = self._offsets
-        while offsets and offsets[-1][1] >= offset:
-            offsets.pop()
-        offsets.append((stamp_ns, offset))
-        while offsets[0][0] < stamp_ns - self.window_ns:
-            offsets.popleft()
-        return self._device_ns + offsets[0][1]
-
-
-class MidiClockInput:
-    """A MIDI input port feeding a `ClockFollower`. The rtmidi callback runs on rtmidi's
-    thread (JACK's process thread with the JACK API): it only stamps the message with
-    `clock_ns` and queues it; `poll()` on the control thread takes the delay out of the
-    stamps (`ArrivalClock`) and feeds the follower.
-
-    `api` is an rtmidi API constant (`rtmidi.API_LINUX_ALSA` on the box,
-    `rtmidi.API_UNIX_JACK` with a JACK server). `port` picks the first input port whose
-    name contains it (case-insensitive); `virtual_port` instead opens a port of that name
-    for others to connect to. No message type is filtered out by rtmidi: every delta time
-    then spans exactly the gap since the message before. `delta_times=False` takes the
-    stamps as they are."""
-
-    def __init__(self, follower: ClockFollower, api: int, port: str | None = None,
-                 virtual_port: str | None = None, client_name: str = "reverie clock in",
-                 delta_times: bool = True, max_pending: int = MAX_PENDING,
-                 clock_ns=time.monotonic_ns):
-        if (port is None) == (virtual_port is None):
-            raise ValueError("give either port or virtual_port")
-        self.follower = follower
-        self.api = api
-        self.port = port
-        self.virtual_port = virtual_port
-        self.client_name = client_name
-        self.delta_times = delta_times
-        self.max_pending = max_pending
-        self.port_name: str | None = None
-        self.overflows = 0
-        self._clock_ns = clock_ns
-        self._arrivals = ArrivalClock()
-        self._pending: deque = deque()
-        self._midi_in = None
-
-    def open(self) -> MidiClockInput:
-        """Opens the client and the port (a second call does nothing)."""
-        if self._midi_in is not None:
-            return self
-        import rtmidi   # the backend library, only where it is used
-
-        try:
-            midi_in = rtmidi.MidiIn(self.api, name=self.client_name)
-        except rtmidi.RtMidiError as exc:
-            raise UserError(f"cannot open the MIDI system for clock input: {exc}") from exc
-        try:
-            midi_in.ignore_types(sysex=False, timing=False, active_sense=False)
-            midi_in.set_callback(self.on_message)
-            if self.virtual_port is not None:
-                midi_in.open_virtual_port(self.virtual_port)
-                self.port_name = self.virtual_port
-            else:
-                self.port_name = self._open_matching(midi_in)
-        except rtmidi.RtMidiError as exc:
-            midi_in.delete()
-            raise UserError(f"cannot open the MIDI clock input port: {exc}") from exc
-        except UserError:
-            midi_in.delete()
-            raise
-        self._midi_in = midi_in
-        return self
-
-    def _open_matching(self, midi_in) -> str:
-        names = midi_in.get_ports()
-        for i, name in enumerate(names):
-            if self.port.lower() in name.lower():
-                midi_in.open_port(i)
-                return name
-        raise UserError(f"no MIDI input port name contains {self.port!r} "
-                        f"(ports: {', '.join(names) or 'none'}); check the clock source")
-
-    def on_message(self, event, _data=None) -> None:
-        """rtmidi's callback: `event` is (message bytes, seconds since the previous one)."""
-        stamp_ns = self._clock_ns()
-        if len(self._pending) >= self.max_pending:
-            self.overflows += 1
-            return
-        self._pending.append((stamp_ns, event))
-
-    def poll(self, now_ns: int | None = None) -> list[tuple]:
-        """Feeds the queued messages to the follower and checks its timeout; returns the
-        transport events."""
-        events = []
-        while self._pending:
-            stamp_ns, (message, delta_s) = self._pending.popleft()
-            if self.delta_times:
-                stamp_ns = self._arrivals.arrival_ns(stamp_ns, delta_s)
-            events += self.follower.feed_message(message, stamp_ns)
-        self.follower.check(self._clock_ns() if now_ns is None else now_ns)
-        return events
-
-    @property
-    def is_open(self) -> bool:
-        return self._midi_in is not None
-
-    def close(self) -> None:
-        """Stops the callback, closes the port and the client. Safe to call more than once."""
-        midi_in, self._midi_in = self._midi_in, None
-        if midi_in is None:
-            return
-        midi_in.cancel_callback()
-        midi_in.close_port()
-        midi_in.delete()
-
-    def __enter__(self) -> MidiClockInput:
-        return self.open()
-
-    def __exit__(self, *exc) -> None:
-        self.close()
