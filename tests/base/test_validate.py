@@ -169,3 +169,37 @@ def test_values_are_shown_as_the_file_writes_them():
         "true", "null", '"a\\"b"', "3", "0.5", "1e+308", '[1, "x"]', "an object", "a list of 1 item"]
     assert TOML.shown({}) == "a table"
     assert len(JSON.shown("x" * 1000)) == 40
+
+
+# --- reading TOML files -----------------------------------------------------------------------
+
+def test_a_toml_file_nested_a_thousand_deep_is_one_line(tmp_path):
+    from reverie.base.validate import read_toml
+
+    path = tmp_path / "deep.toml"
+    path.write_text("a = " + "[" * 1000 + "]" * 1000 + "\n")
+    with pytest.raises(UserError) as caught:
+        read_toml(path)
+    assert str(caught.value) == f"{path}: nested too deeply to be a settings file"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"a = 1\n" + b"#" * (1 << 20), "larger than 1 MB, too large for a settings file"),
+    (b"name = \"\xff\xfe\"\n", "not UTF-8 text"),
+    (b"name = \n", "not valid TOML (Invalid value (at line 1, column 8))"),
+])
+def test_a_bad_toml_file_is_one_line_naming_it(tmp_path, content, message):
+    from reverie.base.validate import read_toml
+
+    path = tmp_path / "bad.toml"
+    path.write_bytes(content)
+    with pytest.raises(UserError) as caught:
+        read_toml(path, after="; nothing changed")
+    assert str(caught.value) == f"{path}: {message}; nothing changed"
+
+
+def test_a_folder_is_not_a_toml_file(tmp_path):
+    from reverie.base.validate import read_toml
+
+    with pytest.raises(UserError, match=r": cannot read it \(Is a directory\)$"):
+        read_toml(tmp_path)

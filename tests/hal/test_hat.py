@@ -31,17 +31,18 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 @pytest.mark.parametrize("text, expected", [
-    ('name = "X"\nspeed = 1', "unknown setting speed; known: name, device, boot_config, i2s_pins, "
+    ('name = "X"\nspeed = 1', "unknown key speed; known: name, device, boot_config, i2s_pins, "
                               "i2c_addresses, spi_pins, gpio_pins"),
-    ('device = "x"', "name must be the HAT's name, in quotes"),
-    ('name = "X"\ndevice = 3', "device must be text in quotes"),
-    ('name = "X"\ni2s_pins = 18', "i2s_pins must be a list [...], each an I2S pin (BCM 18, 19, 20, 21)"),
-    ('name = "X"\ni2s_pins = [17]', "i2s_pins: 17 is not an I2S pin (BCM 18, 19, 20, 21)"),
-    ('name = "X"\nspi_pins = [12]', "spi_pins: 12 is not an SPI0 pin (BCM 7, 8, 9, 10, 11)"),
-    ('name = "X"\ngpio_pins = [1]', "gpio_pins: 1 is not a header GPIO (BCM 2..27)"),
-    ('name = "X"\ngpio_pins = [true]', "gpio_pins: True is not a header GPIO"),
-    ('name = "X"\ni2c_addresses = [0x80]', "i2c_addresses: 128 is not an I2C address (0x08..0x77)"),
-    ('name = "X"\nboot_config = [1]', "boot_config: 1 is not text in quotes"),
+    ('device = "x"', "name is missing"),
+    ('name = "X"\ndevice = 3', "device must be text in quotes, not 3"),
+    ('name = ""', "name must be"),
+    ('name = "X"\ni2s_pins = 18', "i2s_pins must be a list, not 18"),
+    ('name = "X"\ni2s_pins = [17]', "i2s_pins[0] must be one of 18, 19, 20, 21, not 17"),
+    ('name = "X"\nspi_pins = [12]', "spi_pins[0] must be one of 7, 8, 9, 10, 11, not 12"),
+    ('name = "X"\ngpio_pins = [1]', "gpio_pins[0] = 1 is outside 2..27 (BCM GPIO; 0 and 1 belong to the HAT ID EEPROM)"),
+    ('name = "X"\ngpio_pins = [true]', "gpio_pins[0] must be a whole number from 2 to 27 (BCM GPIO; 0 and 1 belong to the HAT ID EEPROM), not true"),
+    ('name = "X"\ni2c_addresses = [0x80]', "i2c_addresses[0] = 128 is outside 8..119"),
+    ('name = "X"\nboot_config = [1]', "boot_config[0] must be text in quotes, not 1"),
     ('name = "X"\ngpio_pins = [5, 5]', "gpio_pins lists a value twice"),
     ('name = "X"\ni2s_pins = [18]\ngpio_pins = [18]', "BCM 18 is listed twice"),
     ('name = "X"\ni2c_addresses = [0x1A]\ngpio_pins = [2]', "BCM 2 is listed twice"),
@@ -57,7 +58,7 @@ def test_every_mistake_in_a_preset_is_one_line_naming_the_setting(tmp_path, text
 
 
 def test_an_unknown_preset_lists_the_shipped_ones(tmp_path):
-    with pytest.raises(UserError, match=f'no HAT preset named "nope"; shipped presets: '
+    with pytest.raises(UserError, match=f'no HAT preset named "nope"; shipped: '
                                         f'{", ".join(hat_names())}$'):
         load_hat("nope")
     with pytest.raises(UserError, match="missing.toml: no such HAT preset file"):

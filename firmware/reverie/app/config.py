@@ -7,12 +7,11 @@ one line naming the setting, and nothing starts.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reverie.base.errors import UserError
-from reverie.base.validate import Check, at
+from reverie.base.validate import Check, at, read_toml
 
 DEFAULT_PATH = Path("~/.config/reverie/config.toml")
 
@@ -96,13 +95,7 @@ def load_config(path: str | Path | None = None) -> Config:
         if explicit:
             raise UserError(f"{p}: no such configuration file")
         return Config()
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{p}: cannot read it ({exc.__class__.__name__})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{p}: not valid TOML ({exc})") from None
-    return config_from_dict(data, source=str(p))
+    return config_from_dict(read_toml(p), source=str(p))
 
 
 def config_from_dict(data: dict, source: str = "configuration") -> Config:

@@ -15,12 +15,15 @@ from __future__ import annotations
 import json
 import math
 import re
+import tomllib
+from pathlib import Path
 
 from reverie.base.errors import UserError
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")     # a key TOML writes without quotes
 _SHOWN_CHARS = 40                              # a value longer than this is cut
 _HUGE = 10**30                                 # an int beyond any range; a float cannot hold some
+MAX_TOML_BYTES = 1 << 20                       # no settings file of ours comes near 1 MB
 
 
 def at(path: str, key: str | int) -> str:
@@ -181,3 +184,40 @@ class Check:
 
 
 REQUIRED = object()      # a setting with no default: Check.settings refuses a table without it
+
+
+def parse_toml(text: str, source: str, after: str = "") -> dict:
+    """The TOML in `text`, or one line naming `source` and what is wrong (`after` follows it)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{source}: not valid TOML ({' '.join(str(exc).split())}){after}") from None
+    except RecursionError:
+        raise UserError(f"{source}: nested too deeply to be a settings file{after}") from None
+
+
+def read_toml(path: Path, after: str = "") -> dict:
+    """The TOML file at `path`, or one line: unreadable, not UTF-8, too large or too deep."""
+    try:
+        if path.stat().st_size > MAX_TOML_BYTES:
+            raise UserError(f"{path}: larger than {MAX_TOML_BYTES >> 20} MB, too large for a "
+                            f"settings file{after}")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text{after}") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read it ({exc.strerror or exc.__class__.__name__}){after}") from None
+    return parse_toml(text, str(path), after)
+
+
+def named_file(name_or_path, folder: Path, what: str) -> Path:
+    """A shipped file by name ("reference" -> folder/reference.toml) or a path of one's own
+    ("/etc/reverie/mybox.toml"); one line listing the shipped names when there is none."""
+    text = str(name_or_path)
+    is_path = isinstance(name_or_path, Path) or "/" in text or text.endswith(".toml")
+    path = Path(text).expanduser() if is_path else folder / f"{text}.toml"
+    if not path.is_file():
+        shipped = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
+        where = f"{path}: no such {what} file" if is_path else f'no {what} named "{text}"'
+        raise UserError(f"{where}; shipped: {shipped}")
+    return path

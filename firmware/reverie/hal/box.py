@@ -8,7 +8,6 @@ Indexes (encoders[0], matrix.cells[r][c], "pad N") count from 0, like the input 
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -16,7 +15,7 @@ from typing import Mapping
 
 from reverie.base import events
 from reverie.base.errors import UserError
-from reverie.base.validate import REQUIRED, Check, at
+from reverie.base.validate import REQUIRED, Check, at, named_file, read_toml
 from reverie.hal.hat import Hat, load_hat
 from reverie.hal.header import HAT_ID_PINS, I2C_PINS, MAX_PIN, SPI0_PINS
 
@@ -92,19 +91,8 @@ class Box:
 
 def load_box(name_or_path: str | Path, boxes_dir: Path = BOXES_DIR) -> Box:
     """The box named `name_or_path` in reverie/hal/boxes/, or the TOML file at that path."""
-    text = str(name_or_path)
-    is_path = isinstance(name_or_path, Path) or "/" in text or text.endswith(".toml")
-    path = Path(text).expanduser() if is_path else boxes_dir / f"{text}.toml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in boxes_dir.glob("*.toml")))
-        where = f"{path}: no such box file" if is_path else f'no box named "{text}" in {boxes_dir}'
-        raise UserError(f"{where}; shipped boxes: {known}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML ({exc})") from None
+    path = named_file(name_or_path, boxes_dir, "box")
+    data = read_toml(path)
     return box_from_dict(data, source=str(path), default_name=path.stem)
 
 

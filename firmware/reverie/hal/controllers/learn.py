@@ -14,12 +14,11 @@ from __future__ import annotations
 import json
 import re
 import threading
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from reverie.base.errors import UserError
-from reverie.base.validate import Check, at
+from reverie.base.validate import Check, at, parse_toml
 from reverie.base.files import atomic_path
 
 FORMAT_VERSION = 1
@@ -123,10 +122,7 @@ def _binding(check: Check, where: str, device, channel, control, key, track,
 
 def _parse(path: Path, text: str) -> list[Binding]:
     check = Check(str(path), after="; the bindings in use are unchanged")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise check.error(f"not valid TOML ({' '.join(str(exc).split())})") from None
+    data = parse_toml(text, str(path), after="; the bindings in use are unchanged")
     check.table(data, "", ("version", "binding"), required=("version",))
     check.choice(data["version"], "version", (FORMAT_VERSION,))
     bindings, seen = [], set()

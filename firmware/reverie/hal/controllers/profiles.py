@@ -8,13 +8,12 @@ Channels are 1..16 in the files and 0..15 in events.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reverie.base import events
 from reverie.base.errors import UserError
-from reverie.base.validate import Check, at
+from reverie.base.validate import Check, at, read_toml
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 KNOB_MODES = ("absolute", "twos-complement", "offset-64", "sign-magnitude")
@@ -124,13 +123,7 @@ def _load_folder(folder: Path, on_error) -> list[Profile]:
 
 def load_profile(path: str | Path) -> Profile:
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: cannot read the controller profile ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML ({' '.join(str(exc).split())})") from None
-    return parse_profile(data, str(path))
+    return parse_profile(read_toml(path), str(path))
 
 
 def parse_profile(data: dict, source: str) -> Profile:
