@@ -16,6 +16,7 @@ COMMANDS = [
     ("bench", "reverie.app.commands.bench"),
     ("sample-info", "reverie.app.commands.sample_info"),
     ("devices", "reverie.app.commands.devices"),
+    ("doctor", "reverie.app.commands.doctor"),
 ]
 
 

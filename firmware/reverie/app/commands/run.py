@@ -31,6 +31,9 @@ def add_parser(sub):
                        "keyboard as the controls (? shows them). Sound goes to the configured audio "
                        "device, or into a WAV file when there is none.")
     p.add_argument("--config", metavar="FILE", help="configuration file (default ~/.config/reverie/config.toml)")
+    p.add_argument("--data-dir", metavar="DIR",
+                   help="where the box keeps everything it writes (default: [paths] data, "
+                   "else ~/.local/share/reverie)")
     p.add_argument("--project", metavar="DIR", help="project folder (default: configuration, then the demo)")
     p.add_argument("--seconds", type=float, metavar="S", help="stop after S seconds (default: run until stopped)")
     p.add_argument("--play", action="store_true", help="start playing at once (otherwise PLAY starts it)")

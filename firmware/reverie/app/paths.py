@@ -1,0 +1,64 @@
+"""The one data directory: everything the box writes lives below it (design §6b).
+
+    projects/            the user's projects, each with .history/ (the last saves)
+    settings.json        what the settings page chose
+    learn.toml           MIDI learn bindings
+    session.json         the last project, pattern, tempo and page, reopened at start
+    journal.sqlite       the practice journal
+    recordings/          WAV/FLAC recordings, when asked for
+    logs/                the log file while the simulator draws on the terminal
+    cache/factory/       the factory kit, built on first use
+
+`[paths] data` in the configuration sets it; `--data-dir DIR` overrides both. The service
+runs with `--data-dir /var/lib/reverie` and nothing else writable.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path("~/.local/share/reverie")
+SERVICE_DATA_DIR = Path("/var/lib/reverie")
+
+
+def data_dir(config, override: str | Path | None = None) -> Path:
+    """The data directory: `override` (--data-dir), else the configuration's, else the default."""
+    chosen = override or getattr(getattr(config, "paths", None), "data", "") or DEFAULT_DATA_DIR
+    return Path(chosen).expanduser()
+
+
+@dataclass(frozen=True)
+class DataDir:
+    root: Path
+
+    @property
+    def projects(self) -> Path:
+        return self.root / "projects"
+
+    @property
+    def settings(self) -> Path:
+        return self.root / "settings.json"
+
+    @property
+    def learn(self) -> Path:
+        return self.root / "learn.toml"
+
+    @property
+    def session(self) -> Path:
+        return self.root / "session.json"
+
+    @property
+    def journal(self) -> Path:
+        return self.root / "journal.sqlite"
+
+    @property
+    def recordings(self) -> Path:
+        return self.root / "recordings"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def factory(self) -> Path:
+        return self.root / "cache" / "factory"
