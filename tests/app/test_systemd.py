@@ -57,8 +57,11 @@ def test_unit_rates_ok_with_only_the_data_directory_writable_and_no_network(tmp_
     assert level <= OK_AT_MOST
     assert s["ProtectSystem"] and s["ProtectHome"] and s["PrivateTmp"]
     assert s["RestrictAddressFamilies_AF_INET_INET6"] and s["RestrictAddressFamilies_AF_NETLINK"]
-    assert s["IPAddressDeny"] and s["NoNewPrivileges"] and s["DeviceAllow"]
+    assert s["IPAddressDeny"] and s["NoNewPrivileges"] and s["CapabilityBoundingSet_CAP_SYS_ADMIN"]
     text = UNIT.read_text()
+    assert "DevicePolicy=closed" in text.splitlines()
+    assert sorted(re.findall(r"^DeviceAllow=char-(\S+)", text, re.M)) == [
+        "alsa", "bcm2835-gpiomem", "gpiochip", "i2c", "input", "spi"]
     assert re.findall(r"^(StateDirectory|ReadWritePaths)=(.*)$", text, re.M) == [("StateDirectory", "reverie")]
 
 
