@@ -16,7 +16,6 @@ cdef extern from *:
     """
     #include <stdint.h>
     #define REVERIE_NEVER INT64_MAX
-    static const int64_t reverie_speed_ticks[7] = {115200, 57600, 28800, 19200, 14400, 9600, 7200};
     static inline int64_t rv_floordiv(int64_t a, int64_t b) {
         int64_t q = a / b;
         if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
@@ -25,7 +24,6 @@ cdef extern from *:
     static inline int64_t rv_ceildiv(int64_t a, int64_t b) { return -rv_floordiv(-a, b); }
     """
     int64_t REVERIE_NEVER
-    const int64_t reverie_speed_ticks[7]
     int64_t rv_floordiv(int64_t a, int64_t b) noexcept nogil
     int64_t rv_ceildiv(int64_t a, int64_t b) noexcept nogil
 
