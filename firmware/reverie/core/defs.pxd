@@ -21,6 +21,8 @@ cdef enum:
     TICKS_PER_BEAT = 57600  # a quarter note
     STEP_TICKS = 14400      # a 16th: one step at speed 1x
     CLOCK_TICKS = 2400      # MIDI clock, 24 ppqn
+    TEMPO_MIN_BPM = 20      # the tempo range of the sequencer and the tempo-synced delay
+    TEMPO_MAX_BPM = 300
     MICRO_DIV = 96          # micro-timing, gate and retrig lengths in 1/96 of a step
     MICRO_MAX = 48          # micro-timing moves a trig at most half a step either way
     MAX_STEPS = 128         # steps per track in a pattern

@@ -166,7 +166,7 @@ cdef void apply_seq_command(EngineState *st, Command *c) noexcept nogil:
     elif c.kind == CMD_SEQ_CONTINUE:
         seq_continue(st)
     elif c.kind == CMD_SEQ_TEMPO:
-        millibpm = llround(clampd(c.value, 20.0, 300.0) * 1000.0)
+        millibpm = llround(clampd(c.value, TEMPO_MIN_BPM, TEMPO_MAX_BPM) * 1000.0)
         if q.playing:
             seq_tempo_at(st, seq_tick_from(q, st.frame), millibpm)
         else:
@@ -558,7 +558,7 @@ cdef class Engine:
             if not 0 <= slot < PATTERN_SLOTS:
                 raise ValueError(f"row {i}: pattern slot {slot} is outside 0..{PATTERN_SLOTS - 1}")
             arr[i] = (slot, max(1, int(repeats)), int(mutes),
-                      int(round(min(300.0, max(20.0, bpm)) * 1000)) if bpm else 0)
+                      int(round(min(<double>TEMPO_MAX_BPM, max(<double>TEMPO_MIN_BPM, bpm)) * 1000)) if bpm else 0)
         return self._post_buffer(CMD_SEQ_ROWS, int(loop), 0, arr.view(np.uint8).reshape(-1), len(rows), frame)
 
     def seq_play(self, int slot=0, int64_t frame=-1, int count_in_bars=0):
@@ -572,8 +572,8 @@ cdef class Engine:
         return self._simple(CMD_SEQ_CONTINUE, 0, 0, 0.0, frame)
 
     def seq_tempo(self, double bpm, int64_t frame=-1):
-        if not 20.0 <= bpm <= 300.0:
-            raise ValueError(f"tempo {bpm:g} BPM is outside 20..300")
+        if not TEMPO_MIN_BPM <= bpm <= TEMPO_MAX_BPM:
+            raise ValueError(f"tempo {bpm:g} BPM is outside {TEMPO_MIN_BPM}..{TEMPO_MAX_BPM}")
         return self._simple(CMD_SEQ_TEMPO, 0, 0, bpm, frame)
 
     def seq_locate(self, int64_t tick, int64_t frame=-1):

@@ -62,7 +62,7 @@ cdef inline void master_design(EngineState *st) noexcept nogil:
     cdef float *m = st.master_target
     cdef float rt60, frames
     cdef int k
-    cdef float tempo = clampf(m[M_TEMPO], <float>20.0, <float>300.0)
+    cdef float tempo = clampf(m[M_TEMPO], <float>TEMPO_MIN_BPM, <float>TEMPO_MAX_BPM)
     frames = clampf(m[M_DELAY_BEATS], <float>0.0625, <float>4.0) * <float>60.0 / tempo * sr
     st.delay.target = clampf(frames, <float>1.0, <float>(st.delay.mask - 4))
     st.delay.feedback = clampf(m[M_DELAY_FEEDBACK], <float>0.0, <float>0.95)
