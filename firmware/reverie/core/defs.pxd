@@ -67,7 +67,7 @@ cdef enum:  # Telem
     TEL_PATTERN_STARTED = 3     # a = slot; frame = its first tick
     TEL_TRANSPORT_STOPPED = 4   # the song ended or a stop command ran
 
-cdef enum:  # Cond (a condition is odd, its negation the next value: seq.pxd relies on it)
+cdef enum:  # Cond (a condition is odd, its negation the next value: seq_scan.pxd relies on it)
     COND_NONE = 0
     COND_AB = 1             # plays on loop A of every B
     COND_NOT_AB = 2

@@ -1,4 +1,4 @@
-"""A compiled pattern: the exact bytes the engine's sequencer reads (seqstate.pxd).
+"""A compiled pattern: the exact bytes the engine's sequencer reads (seq_state.pxd).
 
 `PatternBuffer` is the low-level builder, in engine units (MIDI notes, 1/96 step, engine
 parameter ids). `reverie.seq.compile` turns a project Pattern into one. The numpy dtypes
