@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
 CORE := firmware/reverie/core
-CORE_SRC := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.h) setup.py
+CORE_SRC := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.pxi $(CORE)/*.h) setup.py
 TOOLS_BIN := tools/bin
 
 .PHONY: run test bench setup deps build clean help
@@ -43,7 +43,7 @@ $(STAMPS)/install: pyproject.toml $(STAMPS)/venv
 	$(PIP) install -q --no-build-isolation -e '.[test,pi]'
 	@touch $@
 
-# Rebuilt whenever a .pyx/.pxd/.h of the core or a C tool changes.
+# Rebuilt whenever a .pyx/.pxd/.pxi/.h of the core or a C tool changes.
 build: $(STAMPS)/build $(TOOLS_BIN)/ref_voice $(TOOLS_BIN)/jack_ref_client $(TOOLS_BIN)/jack_midi_clock.so
 $(STAMPS)/build: $(CORE_SRC) $(STAMPS)/install
 	$(PY) setup.py -q build_ext --inplace -j 2

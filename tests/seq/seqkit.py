@@ -7,7 +7,7 @@ import numpy as np
 
 from reverie.sound.buses import make_engine
 from reverie.core.defs import SIZES, TrackKind
-from reverie.seq.buffer import SPEED_VALUES, PatternBuffer
+from reverie.seq.buffer import PatternBuffer
 
 SR = 48000
 TPB = SIZES["TICKS_PER_BEAT"]
@@ -29,7 +29,8 @@ def ideal_frame(tick, bpm, start=START, sr=SR):
 
 
 def step_ticks(speed="1"):
-    return Fraction(STEP) / SPEED_VALUES[speed]
+    """A step's length in ticks, read from the speed's name ("3/4": STEP / (3/4))."""
+    return Fraction(STEP) / Fraction(speed)
 
 
 def run(eng, frames, block=256):

@@ -1,4 +1,5 @@
 # Constants and enums of the engine, defined once here and exposed to Python by defs.pyx.
+from libc.stdint cimport int64_t
 
 cdef enum:
     MAX_TRACKS = 16
@@ -13,7 +14,6 @@ cdef enum:
     N_BUS_PARAMS = 8
     N_MASTER_PARAMS = 16
     CB_HIST_BINS = 4000     # callback run-time histogram, 1 us per bin
-    MAX_BLOCK = 8192        # frames the C callback renders in one call at most
     MIDI_RING = 4096        # MIDI messages sequencer -> control (power of two)
 
 # The sequencer's musical time (docs/sequencer.md): every position is a whole number of ticks.
@@ -21,7 +21,10 @@ cdef enum:
     TICKS_PER_BEAT = 57600  # a quarter note
     STEP_TICKS = 14400      # a 16th: one step at speed 1x
     CLOCK_TICKS = 2400      # MIDI clock, 24 ppqn
+    TEMPO_MIN_BPM = 20      # the tempo range of the sequencer and the tempo-synced delay
+    TEMPO_MAX_BPM = 300
     MICRO_DIV = 96          # micro-timing, gate and retrig lengths in 1/96 of a step
+    MICRO_MAX = 48          # micro-timing moves a trig at most half a step either way
     MAX_STEPS = 128         # steps per track in a pattern
     MAX_PATTERN_LENGTH = 1024   # a pattern's master length, in 1x steps
     PATTERN_SLOTS = 256     # 16 banks x 16 patterns
@@ -64,7 +67,7 @@ cdef enum:  # Telem
     TEL_PATTERN_STARTED = 3     # a = slot; frame = its first tick
     TEL_TRANSPORT_STOPPED = 4   # the song ended or a stop command ran
 
-cdef enum:  # Cond (a condition is odd, its negation the next value: seq.pxd relies on it)
+cdef enum:  # Cond (a condition is odd, its negation the next value: seq_scan.pxd relies on it)
     COND_NONE = 0
     COND_AB = 1             # plays on loop A of every B
     COND_NOT_AB = 2
@@ -77,7 +80,7 @@ cdef enum:  # Cond (a condition is odd, its negation the next value: seq.pxd rel
     COND_NEI = 9
     COND_NOT_NEI = 10
 
-cdef enum:  # Speed (a step lasts STEP_TICKS / speed)
+cdef enum:  # Speed (a step lasts STEP_TICKS / speed; SPEED_3_4 is 3/4x)
     SPEED_1_8 = 0
     SPEED_1_4 = 1
     SPEED_1_2 = 2
@@ -85,6 +88,15 @@ cdef enum:  # Speed (a step lasts STEP_TICKS / speed)
     SPEED_1 = 4
     SPEED_3_2 = 5
     SPEED_2 = 6
+
+# A step's length in ticks at each Speed: STEP_TICKS / speed (tests/core/test_defs.py checks
+# it against STEP_TICKS and the speeds' names).
+cdef extern from *:
+    """
+    #include <stdint.h>
+    static const int64_t reverie_speed_ticks[7] = {115200, 57600, 28800, 19200, 14400, 9600, 7200};
+    """
+    const int64_t reverie_speed_ticks[7]
 
 cdef enum:  # TrackKind
     KIND_AUDIO = 0

@@ -49,6 +49,12 @@ Speed = IntEnum("Speed", {
     "SPEED_3_4": SPEED_3_4, "SPEED_1": SPEED_1, "SPEED_3_2": SPEED_3_2, "SPEED_2": SPEED_2,
 })
 
+# A step's length in ticks at each speed, from the table the sequencer reads.
+SPEED_TICKS = {speed: reverie_speed_ticks[speed] for speed in Speed}
+
+# Each speed as the project format and the screens write it: SPEED_3_4 is "3/4".
+SPEED_NAMES = {speed: speed.name.removeprefix("SPEED_").replace("_", "/") for speed in Speed}
+
 TrackKind = IntEnum("TrackKind", {"KIND_AUDIO": KIND_AUDIO, "KIND_MIDI": KIND_MIDI})
 
 TrackParam = IntEnum("TrackParam", {
@@ -145,12 +151,14 @@ SIZES = {
     "N_BUS_PARAMS": N_BUS_PARAMS,
     "N_MASTER_PARAMS": N_MASTER_PARAMS,
     "CB_HIST_BINS": CB_HIST_BINS,
-    "MAX_BLOCK": MAX_BLOCK,
     "MIDI_RING": MIDI_RING,
     "TICKS_PER_BEAT": TICKS_PER_BEAT,
     "STEP_TICKS": STEP_TICKS,
     "CLOCK_TICKS": CLOCK_TICKS,
+    "TEMPO_MIN_BPM": TEMPO_MIN_BPM,
+    "TEMPO_MAX_BPM": TEMPO_MAX_BPM,
     "MICRO_DIV": MICRO_DIV,
+    "MICRO_MAX": MICRO_MAX,
     "MAX_STEPS": MAX_STEPS,
     "MAX_PATTERN_LENGTH": MAX_PATTERN_LENGTH,
     "PATTERN_SLOTS": PATTERN_SLOTS,

@@ -69,8 +69,9 @@ ctypedef struct SvfCoefs:
 cdef inline float svf_damping(float resonance) noexcept nogil:
     return REVERIE_SQRT2 * powf(<float>0.04 / REVERIE_SQRT2, clampf(resonance, <float>0.0, <float>1.0))
 
-cdef inline void svf_design_k(SvfCoefs* c, float cutoff_hz, float k, int mode,
-                              float sample_rate) noexcept nogil:
+# The coefficients for a cutoff and a damping k (from svf_damping: the track derives it once).
+cdef inline void svf_design(SvfCoefs* c, float cutoff_hz, float k, int mode,
+                            float sample_rate) noexcept nogil:
     cdef float fc = clampf(cutoff_hz, <float>10.0, <float>0.49 * sample_rate)
     cdef float g = tanf(<float>M_PI * fc / sample_rate)
     cdef float a1 = <float>1.0 / (<float>1.0 + g * (g + k))
@@ -98,10 +99,6 @@ cdef inline void svf_design_k(SvfCoefs* c, float cutoff_hz, float k, int mode,
         c.c0 = 1.0
         c.c1 = 0.0
         c.c2 = 0.0
-
-cdef inline void svf_design(SvfCoefs* c, float cutoff_hz, float resonance, int mode,
-                            float sample_rate) noexcept nogil:
-    svf_design_k(c, cutoff_hz, svf_damping(resonance), mode, sample_rate)
 
 # --- interpolation -----------------------------------------------------------------------
 

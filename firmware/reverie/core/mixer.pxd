@@ -1,4 +1,5 @@
-# Control-rate updates of tracks and the master bus, and the per-frame mix of a chunk.
+# Tracks and the master bus: how a track parameter is kept, their control-rate updates, and
+# the per-frame mix of a chunk through the effects and the master chain.
 from libc.math cimport exp2f, powf, log2f, isfinite
 from libc.stdint cimport int32_t, int64_t
 from reverie.core.defs cimport *
@@ -17,6 +18,12 @@ cdef extern from *:
     """
     const unsigned char reverie_smoothed[32]
     const float reverie_reverb_ms[12]
+
+# A track parameter as the engine keeps it: the cutoff glides in octaves, so it is log2(Hz).
+cdef inline float param_internal(int p, double value) noexcept nogil:
+    if p == P_CUTOFF:
+        return log2f(clampf(<float>value, 10.0, 24000.0))
+    return <float>value
 
 # The values voices read that follow from the track's parameters. Also run at once when a
 # parameter lock changes them, so the locked trig sounds with them from its first sample.
@@ -42,19 +49,19 @@ cdef inline void track_tick(EngineState *st, Track *t, int any_solo) noexcept no
         t.bus_value[p] = t.bus_value[p] + (t.bus_target[p] - t.bus_value[p]) * a
     track_derive(t)
     # bus: the gains reached at the end of the last tick, then a straight ramp to the new ones
-    t.gl = t.gl + t.dgl * CONTROL_FRAMES
-    t.gr = t.gr + t.dgr * CONTROL_FRAMES
-    t.sd = t.sd + t.dsd * CONTROL_FRAMES
-    t.sr = t.sr + t.dsr * CONTROL_FRAMES
+    t.gain_l = t.gain_l + t.gain_l_step * CONTROL_FRAMES
+    t.gain_r = t.gain_r + t.gain_r_step * CONTROL_FRAMES
+    t.delay_send = t.delay_send + t.delay_send_step * CONTROL_FRAMES
+    t.reverb_send = t.reverb_send + t.reverb_send_step * CONTROL_FRAMES
     gate = <float>1.0 - t.bus_value[B_MUTE]
     if any_solo:
         gate = gate * t.bus_value[B_SOLO]
     gain = db_to_gain(t.bus_value[B_VOLUME]) * gate
     pan_gains(t.bus_value[B_PAN], &pl, &pr)
-    t.dgl = (gain * pl - t.gl) * inv
-    t.dgr = (gain * pr - t.gr) * inv
-    t.dsd = (t.bus_value[B_DELAY_SEND] - t.sd) * inv
-    t.dsr = (t.bus_value[B_REVERB_SEND] - t.sr) * inv
+    t.gain_l_step = (gain * pl - t.gain_l) * inv
+    t.gain_r_step = (gain * pr - t.gain_r) * inv
+    t.delay_send_step = (t.bus_value[B_DELAY_SEND] - t.delay_send) * inv
+    t.reverb_send_step = (t.bus_value[B_REVERB_SEND] - t.reverb_send) * inv
 
 cdef inline void master_design(EngineState *st) noexcept nogil:
     # Re-derives the effect coefficients from the master parameters (only after a change).
@@ -62,7 +69,7 @@ cdef inline void master_design(EngineState *st) noexcept nogil:
     cdef float *m = st.master_target
     cdef float rt60, frames
     cdef int k
-    cdef float tempo = clampf(m[M_TEMPO], <float>20.0, <float>300.0)
+    cdef float tempo = clampf(m[M_TEMPO], <float>TEMPO_MIN_BPM, <float>TEMPO_MAX_BPM)
     frames = clampf(m[M_DELAY_BEATS], <float>0.0625, <float>4.0) * <float>60.0 / tempo * sr
     st.delay.target = clampf(frames, <float>1.0, <float>(st.delay.mask - 4))
     st.delay.feedback = clampf(m[M_DELAY_FEEDBACK], <float>0.0, <float>0.95)
@@ -91,7 +98,7 @@ cdef inline void master_tick(EngineState *st) noexcept nogil:
 cdef inline int mix_chunk(EngineState *st, float *out, int offset, int n) noexcept nogil:
     cdef int k, j
     cdef Track *t
-    cdef float l, r, gl, gr, sd, srv, dl, dr, rl, rr, g, peak, ceiling
+    cdef float l, r, delay_send, reverb_send, dl, dr, rl, rr, g, peak, ceiling
     cdef float pk_l = <float>0.0, pk_r = <float>0.0
     cdef float ramp[CONTROL_FRAMES]
     cdef int finite = 1
@@ -111,16 +118,16 @@ cdef inline int mix_chunk(EngineState *st, float *out, int offset, int n) noexce
         # straight-line loops without branches, so the compiler can vectorise them
         peak = t.peak
         for j in range(n):
-            l = st.tbuf[k][0][j] * (t.gl + t.dgl * ramp[j])
-            r = st.tbuf[k][1][j] * (t.gr + t.dgr * ramp[j])
+            l = st.tbuf[k][0][j] * (t.gain_l + t.gain_l_step * ramp[j])
+            r = st.tbuf[k][1][j] * (t.gain_r + t.gain_r_step * ramp[j])
             st.mix[0][j] += l
             st.mix[1][j] += r
-            sd = t.sd + t.dsd * ramp[j]
-            srv = t.sr + t.dsr * ramp[j]
-            st.dsend[0][j] += l * sd
-            st.dsend[1][j] += r * sd
-            st.rsend[0][j] += l * srv
-            st.rsend[1][j] += r * srv
+            delay_send = t.delay_send + t.delay_send_step * ramp[j]
+            reverb_send = t.reverb_send + t.reverb_send_step * ramp[j]
+            st.dsend[0][j] += l * delay_send
+            st.dsend[1][j] += r * delay_send
+            st.rsend[0][j] += l * reverb_send
+            st.rsend[1][j] += r * reverb_send
             peak = maxf(peak, maxf(fabsf(l), fabsf(r)))
         t.peak = peak
     ceiling = st.limiter.ceiling

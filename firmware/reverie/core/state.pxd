@@ -3,13 +3,14 @@ from libc.stdint cimport int32_t, int64_t, uint64_t
 from reverie.core.defs cimport *
 from reverie.core.voice cimport Voice
 from reverie.core.fx cimport Delay, Reverb, Compressor, Limiter
-from reverie.core.seqstate cimport Seq
+from reverie.core.seq_state cimport Seq
 
 cdef extern from "spsc.h" nogil:
     ctypedef struct spsc_ring:
         uint64_t head
         uint64_t tail
         uint64_t dropped
+        char *buf
     void spsc_init(spsc_ring *r, char *buf, unsigned int capacity, unsigned int elem_size)
     int spsc_push(spsc_ring *r, const void *item)
     void *spsc_peek(spsc_ring *r)
@@ -21,21 +22,9 @@ cdef extern from "spsc.h" nogil:
     void atomic_store_f32(float *p, float v)
     float atomic_load_f32(float *p)
 
-ctypedef struct Command:
-    int32_t kind            # Cmd
-    int32_t track
-    int32_t a               # note, parameter id or sample slot
-    int32_t b               # sample token
-    double value            # velocity, parameter value
-    int64_t frame           # absolute frame at which it applies; < 0: as soon as possible
-    const float *data       # CMD_SAMPLE_SET: interleaved stereo frames
-    int64_t frames
-    int64_t loop_start
-    int64_t loop_end
-
 ctypedef struct Telemetry:
     int32_t kind            # Telem
-    int32_t a
+    int32_t a               # a buffer token (*_RELEASED) or a pattern slot (the others)
     int64_t frame
 
 ctypedef struct SampleSlot:
@@ -59,14 +48,15 @@ ctypedef struct Track:
     int32_t drive_on                # from P_DRIVE
     float drive_pre
     float drive_post
-    float gl                        # bus gains now, ramped per frame toward the next tick's
-    float gr
-    float dgl
-    float dgr
-    float sd                        # delay send
-    float dsd
-    float sr                        # reverb send
-    float dsr
+    # The bus at the last control tick, each moving by its *_step per frame until the next:
+    float gain_l                    # volume x pan x mute/solo
+    float gain_r
+    float gain_l_step
+    float gain_r_step
+    float delay_send                # the delay send level, 0..1
+    float delay_send_step
+    float reverb_send               # the reverb send level, 0..1
+    float reverb_send_step
     float peak
     int32_t voices
     int32_t busy                    # has voices or ringing bus ramps this chunk

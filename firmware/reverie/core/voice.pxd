@@ -1,5 +1,6 @@
 # The sampler voice: sample player (cubic Hermite) -> SVF -> drive -> amp envelope -> pan.
-# voice_render() is the hot loop; control-rate updates live in engine.pyx.
+# voice_render() is the hot loop; control-rate updates live in voice_control.pxd, note on
+# and off in voice_alloc.pxd.
 from libc.stdint cimport int32_t, int64_t
 from libc.math cimport floor
 from reverie.core.dsp cimport *
@@ -16,7 +17,6 @@ ctypedef struct Voice:
     int32_t loop_mode
     int32_t in_loop         # has wrapped at the loop edge at least once
     int32_t drive_on
-    int32_t slot
     int32_t token           # the sample buffer it reads (released only when no voice reads it)
     int64_t age             # frame at which it started
     const float *data       # interleaved stereo frames

@@ -20,10 +20,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 from reverie.base.errors import UserError
+from reverie.core.defs import SIZES
 
-# The same range as sync.link_policy.TEMPO_RANGE_BPM (a test holds them equal): hal does not
-# import sync. It is what the engine's seq_tempo accepts (docs/sequencer.md).
-TEMPO_RANGE_BPM = (20.0, 300.0)
+TEMPO_RANGE_BPM = (float(SIZES["TEMPO_MIN_BPM"]), float(SIZES["TEMPO_MAX_BPM"]))   # what seq_tempo accepts
 QUANTUM_RANGE_BEATS = (1.0, 16.0)
 DEFAULT_QUANTUM_BEATS = 4.0         # a 4/4 bar
 

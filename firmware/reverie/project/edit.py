@@ -22,11 +22,9 @@ from typing import Callable
 
 from reverie.base.errors import UserError
 from reverie.project.model import Project
-from reverie.project.pattern import SPEEDS, Pattern, Retrig, Step, TrackPattern, pattern_slot
+from reverie.project.pattern import (MAX_PATTERN_LENGTH, MAX_STEPS, MICRO_MAX, SPEEDS, Pattern, Retrig,
+                                     Step, TrackPattern, pattern_slot)
 
-MICRO_MAX = 48               # micro-timing is -48..48 in 1/96 of a step
-MAX_TRACK_LENGTH = 128
-MAX_PATTERN_LENGTH = 1024
 STEP_FIELDS = ("notes", "velocity", "length", "micro", "prob", "cond", "retrig", "sample", "trig")
 
 
@@ -209,8 +207,8 @@ def set_track_length(project: Project, name: str, track: int, length: int) -> Pr
     """Steps past a shorter length are dropped (undo brings them back); a longer track
     gets empty steps."""
     tp = get_track(project, name, track)
-    if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= MAX_TRACK_LENGTH:
-        raise UserError(f"a track length is 1..{MAX_TRACK_LENGTH} steps, not {length!r}")
+    if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= MAX_STEPS:
+        raise UserError(f"a track length is 1..{MAX_STEPS} steps, not {length!r}")
     steps = tp.steps[:length] + [None] * (length - tp.length)
     return put_track(project, name, track, replace(tp, length=length, steps=steps))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Callable
 
+from reverie.core.defs import SIZES
 from reverie.sound.buses import BUS, MASTER
 from reverie.base.errors import UserError
 from reverie.sound.instruments import INSTRUMENTS
@@ -31,7 +32,7 @@ MAX_TRACKS = TRACKS
 MODES = ("pattern", "chain", "song")
 KINDS = ("audio", "midi")
 MAX_CHAIN = 64
-MAX_SONG_ROWS = 256
+MAX_SONG_ROWS = SIZES["MAX_ROWS"]
 
 TEMPO = ParamSpec("tempo", 0, "BPM", MASTER["tempo_bpm"].lo, MASTER["tempo_bpm"].hi, 120, unit="BPM")
 

@@ -15,19 +15,23 @@ from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Mapping
 
+from reverie.core.defs import SIZES, SPEED_NAMES
 from reverie.sound.buses import BUS
 from reverie.base.errors import UserError
 from reverie.base.validate import Check, finite, number_text
 from reverie.sound.instruments import INSTRUMENTS
 from reverie.sound.params import ParamSpec
 
-TRACKS = 16                       # track patterns in every pattern
+TRACKS = SIZES["MAX_TRACKS"]      # track patterns in every pattern
 BANKS = "ABCDEFGHIJKLMNOP"        # 16 banks x 16 patterns: slots 0..255
-SLOTS = 16 * len(BANKS)
-SUBSTEPS = 96                     # micro-timing and lengths count 1/96 of a step
-SPEEDS = ("1/8", "1/4", "1/2", "3/4", "1", "3/2", "2")
+SLOTS = SIZES["PATTERN_SLOTS"]
+SUBSTEPS = SIZES["MICRO_DIV"]     # micro-timing and lengths count 1/96 of a step
+MICRO_MAX = SIZES["MICRO_MAX"]    # micro-timing is -48..48 of them
+MAX_STEPS = SIZES["MAX_STEPS"]    # a track's length, and the longest gate
+MAX_PATTERN_LENGTH = SIZES["MAX_PATTERN_LENGTH"]
+SPEEDS = tuple(SPEED_NAMES.values())                          # "1/8" .. "2", slowest first
 RETRIG_RATES = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32)   # repeats per step
-MAX_NOTES = 4                     # a chord
+MAX_NOTES = SIZES["STEP_NOTES"]   # a chord
 FACTORY_PREFIX = "factory:"
 
 _NAME = re.compile(r"([A-P])(0[1-9]|1[0-6])")
@@ -107,8 +111,8 @@ class Step:
         return cls(
             notes=_notes(d.get("notes", [60]), f"{where}.notes"),
             velocity=check.number(d.get("velocity", 100), f"{where}.velocity", 1, 127, whole=True),
-            length=substeps(d.get("length", 1), f"{where}.length", 128),
-            micro=check.number(d.get("micro", 0), f"{where}.micro", -48, 48, whole=True),
+            length=substeps(d.get("length", 1), f"{where}.length", MAX_STEPS),
+            micro=check.number(d.get("micro", 0), f"{where}.micro", -MICRO_MAX, MICRO_MAX, whole=True),
             prob=check.number(d.get("prob", 100), f"{where}.prob", 0, 100, "%", whole=True),
             cond=_condition(d.get("cond"), f"{where}.cond"),
             retrig=None if retrig is None else Retrig.from_dict(retrig, f"{where}.retrig"),
@@ -141,7 +145,7 @@ class TrackPattern:
     @classmethod
     def from_dict(cls, d, where: str, kind: str = "audio", instrument: str = "sampler") -> TrackPattern:
         check.table(d, where, ("length", "speed", "steps"))
-        length = check.number(d.get("length", 16), f"{where}.length", 1, 128, whole=True)
+        length = check.number(d.get("length", 16), f"{where}.length", 1, MAX_STEPS, whole=True)
         speed = check.choice(d.get("speed", "1"), f"{where}.speed", SPEEDS)
         steps = [None] * length
         for i, step in _indexed_steps(d.get("steps", []), f"{where}.steps", length):
@@ -187,7 +191,7 @@ class Pattern:
         sounds = list(sounds) + [("audio", "sampler")] * (TRACKS - len(sounds))
         return cls(
             name=check.text(d.get("name", ""), f"{where}.name", 0, 64),
-            length=check.number(d.get("length", 16), f"{where}.length", 1, 1024, whole=True),
+            length=check.number(d.get("length", 16), f"{where}.length", 1, MAX_PATTERN_LENGTH, whole=True),
             swing=check.number(d.get("swing", 50), f"{where}.swing", 50, 75, "%", whole=True),
             tracks=[TrackPattern.from_dict(t, f"{where}.tracks[{i}]", *sounds[i]) for i, t in enumerate(tracks)],
         )

@@ -24,17 +24,17 @@ from dataclasses import dataclass, replace
 from numbers import Integral
 
 from reverie.base.errors import UserError
-from reverie.project.pattern import MAX_NOTES, SUBSTEPS, Pattern, Step, TrackPattern
+from reverie.core.defs import SIZES, SPEED_NAMES, SPEED_TICKS
+from reverie.project.pattern import MAX_NOTES, MAX_STEPS, MICRO_MAX, SUBSTEPS, Pattern, Step, TrackPattern
 
-TICKS_PER_STEP = 14400        # a 1x step (a 16th); docs/sequencer.md
-MICRO_MAX = 48                # micro-timing is -48..48 SUBSTEPS (1/96 of a step)
-MAX_LENGTH = 128 * SUBSTEPS   # the longest gate
+STEP_TICKS = SIZES["STEP_TICKS"]      # a 1x step (a 16th); docs/sequencer.md
+MAX_LENGTH = MAX_STEPS * SUBSTEPS     # the longest gate
+_TICKS_BY_SPEED = {name: SPEED_TICKS[speed] for speed, name in SPEED_NAMES.items()}
 
 
 def step_ticks(speed: str) -> int:
-    """Ticks per step at a track speed such as "3/4": 14400 / speed."""
-    num, _, den = speed.partition("/")
-    return TICKS_PER_STEP * int(den or 1) // int(num)
+    """Ticks per step at a track speed such as "3/4": STEP_TICKS / speed."""
+    return _TICKS_BY_SPEED[speed]
 
 
 def swing_ticks(step: int, swing: int) -> int:
@@ -196,7 +196,7 @@ def _check_int(value, lo: int, hi: int, what: str) -> None:
 
 
 def _pass_ticks(pattern: Pattern) -> int:
-    return pattern.length * TICKS_PER_STEP
+    return pattern.length * STEP_TICKS
 
 
 def _ticks(value) -> int:
@@ -206,7 +206,7 @@ def _ticks(value) -> int:
 
 
 def _wrap(pos_ticks: int, pattern: Pattern) -> int:
-    """A position in ticks within the pass: 0 <= pos < pattern length x 14400."""
+    """A position in ticks within the pass: 0 <= pos < pattern length x STEP_TICKS."""
     return _ticks(pos_ticks) % _pass_ticks(pattern)
 
 

@@ -1,4 +1,4 @@
-"""A compiled pattern: the exact bytes the engine's sequencer reads (seqstate.pxd).
+"""A compiled pattern: the exact bytes the engine's sequencer reads (seq_state.pxd).
 
 `PatternBuffer` is the low-level builder, in engine units (MIDI notes, 1/96 step, engine
 parameter ids). `reverie.seq.compile` turns a project Pattern into one. The numpy dtypes
@@ -11,20 +11,18 @@ from fractions import Fraction
 
 import numpy as np
 
-from reverie.core.defs import SIZES, Cond, Speed
+from reverie.core.defs import SIZES, SPEED_NAMES, Cond, Speed
 from reverie.core.engine import seq_layout
+from reverie.project.pattern import RETRIG_RATES
 
 LAYOUT = seq_layout()
 MICRO_DIV = SIZES["MICRO_DIV"]
+MICRO_MAX = SIZES["MICRO_MAX"]
 MAX_STEPS = SIZES["MAX_STEPS"]
 MAX_TRACKS = SIZES["MAX_TRACKS"]
 STEP_LOCKS = SIZES["STEP_LOCKS"]
-RETRIG_RATES = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32)
 
-SPEEDS = {"1/8": Speed.SPEED_1_8, "1/4": Speed.SPEED_1_4, "1/2": Speed.SPEED_1_2,
-          "3/4": Speed.SPEED_3_4, "1": Speed.SPEED_1, "3/2": Speed.SPEED_3_2, "2": Speed.SPEED_2}
-SPEED_VALUES = {"1/8": Fraction(1, 8), "1/4": Fraction(1, 4), "1/2": Fraction(1, 2),
-                "3/4": Fraction(3, 4), "1": Fraction(1), "3/2": Fraction(3, 2), "2": Fraction(2)}
+SPEEDS = {name: speed for speed, name in SPEED_NAMES.items()}     # "3/4": Speed.SPEED_3_4
 
 
 def parse_cond(text: str | None) -> tuple[int, int, int]:
@@ -89,8 +87,8 @@ class PatternBuffer:
         notes = tuple(notes)
         if not 1 <= len(notes) <= SIZES["STEP_NOTES"] or not all(0 <= n <= 127 for n in notes):
             raise ValueError(f"a step has 1..{SIZES['STEP_NOTES']} notes in 0..127, not {notes}")
-        if not -MICRO_DIV // 2 <= micro <= MICRO_DIV // 2:
-            raise ValueError(f"micro {micro} is outside -48..48")
+        if not -MICRO_MAX <= micro <= MICRO_MAX:
+            raise ValueError(f"micro {micro} is outside -{MICRO_MAX}..{MICRO_MAX}")
         locks = list(locks)
         if len(locks) > STEP_LOCKS:
             raise ValueError(f"a step has at most {STEP_LOCKS} parameter locks")
@@ -107,7 +105,7 @@ class PatternBuffer:
         self._steps[k, i] = (
             1 if trig else 0, len(notes), notes + (0,) * (SIZES["STEP_NOTES"] - len(notes)),
             max(1, min(127, int(velocity))), max(0, min(100, int(prob))), cond, cond_a, cond_b,
-            rate, micro, to_96ths(length, "length", 1, 128 * MICRO_DIV), rlen, rvel,
+            rate, micro, to_96ths(length, "length", 1, MAX_STEPS * MICRO_DIV), rlen, rvel,
             len(self.locks), len(locks))
         self.locks += [(int(t), float(v)) for t, v in locks]
         return self

@@ -1,5 +1,5 @@
 """Parameter specs of the track buses and the master bus."""
-from reverie.core.defs import BusParam as B, MasterParam as M
+from reverie.core.defs import SIZES, BusParam as B, MasterParam as M
 from reverie.sound.params import ParamSpec, SpecTable
 
 BUS = SpecTable("track bus", [
@@ -13,7 +13,8 @@ BUS = SpecTable("track bus", [
 
 MASTER = SpecTable("master", [
     ParamSpec("volume_db", M.M_VOLUME, "VOL", -60, 6, 0, "lin", "dB", "master"),
-    ParamSpec("tempo_bpm", M.M_TEMPO, "BPM", 20, 300, 120, "lin", "bpm", "master"),
+    ParamSpec("tempo_bpm", M.M_TEMPO, "BPM", SIZES["TEMPO_MIN_BPM"], SIZES["TEMPO_MAX_BPM"], 120, "lin", "bpm",
+              "master"),
     ParamSpec("delay_beats", M.M_DELAY_BEATS, "DTIM", 0.0625, 4, 0.75, "lin", "beat", "fx"),
     ParamSpec("delay_feedback", M.M_DELAY_FEEDBACK, "DFB", 0, 0.95, 0.4, "lin", page="fx"),
     ParamSpec("delay_spread", M.M_DELAY_SPREAD, "DSPR", 0, 1, 0.6, "lin", page="fx"),

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from reverie.core.defs import SIZES
 from reverie.sync.clock_line import ClockLine
 
 CLOCK, START, CONTINUE, STOP, SONG_POSITION = 0xF8, 0xFA, 0xFB, 0xFC, 0xF2
 CLOCKS_PER_BEAT = 24                    # MIDI clock: 24 ppqn
 CLOCKS_PER_16TH = 6                     # a song-position unit
-TICKS_PER_CLOCK = 2400                  # 57600 sequencer ticks per beat (docs/sequencer.md)
+TICKS_PER_CLOCK = SIZES["CLOCK_TICKS"]  # sequencer ticks per MIDI clock (docs/sequencer.md)
 SONG_POSITION_MAX = 0x3FFF              # 14 bits, in 16ths
-MIN_BPM, MAX_BPM = 20.0, 300.0
+MIN_BPM, MAX_BPM = float(SIZES["TEMPO_MIN_BPM"]), float(SIZES["TEMPO_MAX_BPM"])
 
 WINDOW_CLOCKS = 48                      # the fit spans up to 2 beats
 LOCK_CLOCKS = 12                        # half a beat of consistent clocks: locked

@@ -11,7 +11,9 @@ import enum
 import math
 from dataclasses import dataclass
 
-TEMPO_RANGE_BPM = (20.0, 300.0)     # what seq_tempo accepts (docs/sequencer.md)
+from reverie.core.defs import SIZES
+
+TEMPO_RANGE_BPM = (float(SIZES["TEMPO_MIN_BPM"]), float(SIZES["TEMPO_MAX_BPM"]))   # what seq_tempo accepts
 DEFAULT_QUANTUM_BEATS = 4.0         # a 4/4 bar
 
 # Alignment policy, in beats (ms figures at 120 BPM). See docs/sync.md, "Ableton Link".

@@ -27,11 +27,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 
+from reverie.core.defs import SIZES
 from reverie.sync.frameclock import FrameClock
 
 log = logging.getLogger(__name__)
 
-ALL_PORTS = 255                 # the engine's port index for "every output port"
+ALL_PORTS = SIZES["ALL_PORTS"]  # the engine's port index for "every output port"
 Event = tuple[int, int, bytes]  # (engine frame, port index, message)
 Source = Callable[[], Iterable[Event]]
 Anchor = Callable[[], "tuple[int, int] | None"]

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from collections import deque
 
+from reverie.core.defs import SIZES
+
 MAX_INTERVALS = 6               # the mean of the last 6 intervals: a bar and a half of beats
 RESET_AFTER_NS = 2_000_000_000  # a pause of 2 s starts a new series (slowest: 30 BPM)
 BOUNCE_NS = 100_000_000         # a tap within 100 ms of the last one is switch bounce
-MIN_BPM, MAX_BPM = 20.0, 300.0
+MIN_BPM, MAX_BPM = float(SIZES["TEMPO_MIN_BPM"]), float(SIZES["TEMPO_MAX_BPM"])
 
 
 class TapTempo:

@@ -14,14 +14,15 @@ from reverie.base.errors import UserError
 from reverie.base.events import LONG, PRESS, RELEASE, Key, Knob, Note, Pad
 from reverie.sound.instruments import INSTRUMENTS
 from reverie.project import edit, mix_edit
-from reverie.project.record import TICKS_PER_STEP, Recorder, step_ticks, swing_ticks
+from reverie.core.defs import SIZES
+from reverie.project.record import Recorder, step_ticks, swing_ticks
 from reverie.ui import effects as fx
 from reverie.ui import selection
 from reverie.ui.turning import absolute, turn
 
 PAGE_KEYS = ("PATTERN", "SOUND", "MIXER", "SONG", "SAMPLE", "PROJECT", "SETTINGS", "SYSTEM")
 PAD_NOTE = 60               # a pad plays its track's sound at its root
-TICKS_PER_BEAT = 4 * TICKS_PER_STEP
+TICKS_PER_BEAT = SIZES["TICKS_PER_BEAT"]
 
 
 FIXED_VELOCITY = 100

@@ -15,14 +15,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from reverie.core.defs import SIZES, TrackKind, TrackParam as P
+from reverie.core.defs import SIZES, SPEED_NAMES, SPEED_TICKS, Speed, TrackKind, TrackParam as P
 
 SR = 48000
 TPB = SIZES["TICKS_PER_BEAT"]
 STEP = SIZES["STEP_TICKS"]
-SPEEDS = ("1/8", "1/4", "1/2", "3/4", "1", "3/2", "2")
-SPEED_VALUES = {"1/8": Fraction(1, 8), "1/4": Fraction(1, 4), "1/2": Fraction(1, 2),
-                "3/4": Fraction(3, 4), "1": Fraction(1), "3/2": Fraction(3, 2), "2": Fraction(2)}
+MICRO_DIV = SIZES["MICRO_DIV"]
+SPEEDS = tuple(Speed)                   # track k plays at SPEEDS[k % 7]
 
 
 # --- onsets -----------------------------------------------------------------------------------
@@ -34,7 +33,7 @@ def onset_pattern():
 
     pb = PatternBuffer(length=64, swing=58)
     for k in range(16):
-        pb.track(k, length=16 + k, speed=SPEEDS[k % 7])
+        pb.track(k, length=16 + k, speed=SPEED_NAMES[SPEEDS[k % 7]])
         for i in range(16 + k):
             pb.step(k, i, notes=(36 + i % 48,), micro=(7 * i + k) % 97 - 48, length=0.5,
                     retrig=(3, 1, -0.3) if i % 5 == 4 else None)
@@ -55,7 +54,7 @@ def ideal_onsets(seconds_frames: int, start: int, bpm0, change_frame: int, bpm1)
     pass_ticks = 64 * STEP
     out = []
     for k in range(16):
-        st = Fraction(STEP) / SPEED_VALUES[SPEEDS[k % 7]]
+        st = Fraction(SPEED_TICKS[SPEEDS[k % 7]])
         length = 16 + k
         trigs = []                       # (onset tick, retrig step?) in onset order
         for p in range(64):
@@ -64,7 +63,7 @@ def ideal_onsets(seconds_frames: int, start: int, bpm0, change_frame: int, bpm1)
             n = 0
             while n * st < pass_ticks:
                 i = n % length
-                onset = p * pass_ticks + n * st + st * ((7 * i + k) % 97 - 48) / 96
+                onset = p * pass_ticks + n * st + st * ((7 * i + k) % 97 - 48) / MICRO_DIV
                 if n % 2:
                     onset += st * 8 / 50
                 trigs.append((max(onset, 0), i % 5 == 4))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reverie.core.defs import SIZES
+
 ACTIONS = ("TRACK", "UNDO", "REDO", "REC")
-TRACKS = 16
+TRACKS = SIZES["MAX_TRACKS"]
 
 HELP = {
     "ENC1 TURN": "Move the cursor; on TRACK: choose the track.",

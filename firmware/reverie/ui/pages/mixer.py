@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from reverie.core.defs import SIZES
 from reverie.sound.buses import BUS
 from reverie.base.events import PRESS, Key, Knob, Pad, Turn
 from reverie.project import mix_edit
@@ -21,7 +22,7 @@ from reverie.ui.fields import Field, focus_of
 from reverie.ui.page import Page
 from reverie.ui.turning import absolute, show, turn
 
-TRACKS = 16
+TRACKS = SIZES["MAX_TRACKS"]
 FIELDS = ("volume_db", "pan", "delay_send", "reverb_send")
 METER_FLOOR_DB = -48.0
 

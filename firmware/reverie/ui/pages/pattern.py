@@ -18,7 +18,7 @@ from reverie.base.events import LONG_PRESS_S, PRESS, Key, Knob, Pad, Turn
 from reverie.sound.params import ParamSpec
 from reverie.project import edit, mix_edit
 from reverie.project.model import TEMPO
-from reverie.project.pattern import SPEEDS, Step
+from reverie.project.pattern import MAX_PATTERN_LENGTH, SPEEDS, Step
 from reverie.ui import selection
 from reverie.ui.fields import Field, focus_of
 from reverie.ui.page import Page
@@ -30,7 +30,7 @@ EMPTY, TRIG, LOCKED, OFF, NONE = range(5)      # cell kinds; NONE: past the trac
 SWING = ParamSpec("swing", 0, "SWNG", 50, 75, 50, "int", "%")
 LENGTH = ParamSpec("length", 0, "LEN", 1, 128, 16, "int")
 SPEED = ParamSpec("speed", 0, "SPD", 0, len(SPEEDS) - 1, SPEEDS.index("1"), "choice", choices=SPEEDS)
-PATTERN_LENGTH = ParamSpec("pattern_length", 0, "PLEN", 1, 1024, 16, "int")
+PATTERN_LENGTH = ParamSpec("pattern_length", 0, "PLEN", 1, MAX_PATTERN_LENGTH, 16, "int")
 
 
 @dataclass(frozen=True)

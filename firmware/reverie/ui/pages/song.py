@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from reverie.core.defs import SIZES
 from reverie.base.events import DOUBLE, LONG, PRESS, Key, Pad, Turn
 from reverie.project import mix_edit
 from reverie.project.model import MODES, SongRow
@@ -20,7 +21,7 @@ from reverie.ui.page import Page
 
 VIEWS = ("chain", "song")
 MODE_LINE = -1
-MIN_BPM, MAX_BPM = 20, 300
+MIN_BPM, MAX_BPM = SIZES["TEMPO_MIN_BPM"], SIZES["TEMPO_MAX_BPM"]
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-# Voice allocation: note on/off, stealing (oldest/quietest first) and choke groups, plus the
-# control-rate update of each sounding voice from its track's parameters.
-from libc.math cimport floor, exp2f, expf, lrint
+# Voice allocation: note on and off, stealing (the quietest releasing voice, else the oldest),
+# choke groups and the fade of a voice that must make room.
+from libc.math cimport lrint
 from libc.string cimport memset
-from libc.stdint cimport int32_t, int64_t
+from libc.stdint cimport int64_t
 from reverie.core.defs cimport *
 from reverie.core.dsp cimport *
 from reverie.core.voice cimport Voice, voice_safe_bounds
+from reverie.core.voice_control cimport voice_control, tick_coef
 from reverie.core.state cimport EngineState, Track, SampleSlot
 
 cdef extern from *:
@@ -71,81 +72,6 @@ cdef inline int64_t frac_to_frame(float f, int64_t n) noexcept nogil:
     cdef int64_t i = <int64_t>lrint(clampf(f, 0.0, 1.0) * <float>n)
     return i
 
-cdef inline void voice_pitch(Voice *v, Track *t) noexcept nogil:
-    cdef float semis = <float>(v.note) - t.value[P_ROOT] + t.value[P_TUNE] + t.value[P_FINE] * 0.01
-    cdef double sign = 1.0 if v.inc >= 0.0 else -1.0
-    if semis != v.pitch:
-        v.pitch = semis
-        v.rate = exp2f(clampf(semis, -60.0, 60.0) / 12.0)
-        v.inc = sign * v.rate
-
-cdef inline void voice_filter_env(Voice *v, float sample_rate) noexcept nogil:
-    # Advanced once per control tick: CONTROL_FRAMES frames at a time.
-    if v.fstage == ENV_ATTACK:
-        v.fenv = v.fenv + v.fattack_inc
-        if v.fenv >= 1.0:
-            v.fenv = 1.0
-            v.fstage = ENV_DECAY
-    elif v.fstage == ENV_DECAY:
-        v.fenv = v.fsustain + (v.fenv - v.fsustain) * v.fdecay_coef
-    elif v.fstage == ENV_RELEASE:
-        v.fenv = v.fenv * v.frelease_coef
-
-cdef inline float tick_coef(float ms, float sample_rate) noexcept nogil:
-    cdef float frames = ms_to_frames(ms, sample_rate)
-    if frames < 1.0:
-        return 0.0
-    return expf(-6.907755279 * <float>CONTROL_FRAMES / frames)
-
-cdef inline int svf_same(const SvfCoefs *a, const SvfCoefs *b) noexcept nogil:
-    return (a.a11 == b.a11 and a.a12 == b.a12 and a.b1 == b.b1 and a.a21 == b.a21 and
-            a.a22 == b.a22 and a.b2 == b.b2 and a.c0 == b.c0 and a.c1 == b.c1 and a.c2 == b.c2)
-
-cdef inline void svf_step(SvfCoefs *step, const SvfCoefs *a, const SvfCoefs *b, float inv) noexcept nogil:
-    step.a11 = (b.a11 - a.a11) * inv
-    step.a12 = (b.a12 - a.a12) * inv
-    step.b1 = (b.b1 - a.b1) * inv
-    step.a21 = (b.a21 - a.a21) * inv
-    step.a22 = (b.a22 - a.a22) * inv
-    step.b2 = (b.b2 - a.b2) * inv
-    step.c0 = (b.c0 - a.c0) * inv
-    step.c1 = (b.c1 - a.c1) * inv
-    step.c2 = (b.c2 - a.c2) * inv
-
-# Sets the voice's targets for the next CONTROL_FRAMES frames; `ramp` 0 jumps straight there.
-cdef inline void voice_control(Voice *v, Track *t, float sample_rate, int ramp) noexcept nogil:
-    cdef float inv = 1.0 / <float>CONTROL_FRAMES
-    cdef int mode = <int>t.value[P_FILTER_MODE]
-    cdef float cutoff_log2 = t.value[P_CUTOFF] + t.value[P_FENV_AMOUNT] * v.fenv
-    voice_pitch(v, t)
-    v.cur = v.tgt
-    v.gl = v.tgl
-    v.gr = v.tgr
-    if cutoff_log2 != v.cutoff or t.damping != v.resonance or mode != v.mode:
-        svf_design_k(&v.tgt, exp2f(cutoff_log2), t.damping, mode, sample_rate)
-        v.cutoff = cutoff_log2
-        v.resonance = t.damping
-        v.mode = mode
-    v.tgl = t.pan_l * t.level_gain * v.vel_gain
-    v.tgr = t.pan_r * t.level_gain * v.vel_gain
-    v.drive_on = t.drive_on
-    v.drive_pre = t.drive_pre
-    v.drive_post = t.drive_post
-    if ramp and not svf_same(&v.cur, &v.tgt):
-        svf_step(&v.step, &v.cur, &v.tgt, inv)
-        v.ramping = 1
-    else:
-        v.cur = v.tgt
-        v.ramping = 0
-    if ramp:
-        v.dgl = (v.tgl - v.gl) * inv
-        v.dgr = (v.tgr - v.gr) * inv
-    else:
-        v.gl = v.tgl
-        v.gr = v.tgr
-        v.dgl = 0.0
-        v.dgr = 0.0
-
 cdef inline int64_t sample_point(float frac, int64_t own, int64_t fallback, int64_t n) noexcept nogil:
     # A loop point: a fraction of the sample, or (negative) the file's own point if it has one.
     if frac >= 0.0:
@@ -195,7 +121,6 @@ cdef inline void note_on(EngineState *st, int track, int note, float velocity) n
         le = end
     v.track = track
     v.note = note
-    v.slot = slot
     v.token = s.token
     v.data = s.data
     v.start = start

@@ -1,0 +1,257 @@
+# AudioEngine: the engine's state and sound, its rendering and telemetry, and the live
+# callback with its statistics. Included in engine.pyx, whose cimports it uses; Engine there
+# adds the sequencer.
+
+cdef inline Command new_command(int kind, int64_t frame) noexcept:
+    cdef Command c
+    memset(&c, 0, sizeof(Command))
+    c.kind = kind
+    c.frame = frame
+    return c
+
+
+cdef class AudioEngine:
+    """The audio engine without its sequencer (Engine, in engine.pyx, adds it): the state,
+    notes, parameters and samples, rendering, telemetry, and the live callback with its
+    statistics.
+
+    Every method here runs on the control side. Commands travel to the audio thread through
+    a lock-free ring; a full ring refuses the command (the method returns False) and counts
+    it, it never blocks the audio thread.
+    """
+    cdef EngineState *st
+    cdef object _lock
+    cdef dict _buffers              # token -> the array the engine reads, until released
+    cdef list _unread
+    cdef int32_t _next_token
+    cdef readonly double sample_rate
+
+    def __cinit__(self, double sample_rate=48000.0, *args, **kwargs):
+        if not 8000.0 <= sample_rate <= 192000.0:
+            raise ValueError(f"sample rate {sample_rate:g} Hz is outside 8000..192000 Hz")
+        if sample_rate != <double>llround(sample_rate):
+            raise ValueError(f"the sample rate must be a whole number of Hz, not {sample_rate:g}")
+        self.sample_rate = sample_rate
+        self.st = state_new(sample_rate)
+        if self.st == NULL:
+            raise MemoryError("no memory for the engine state")
+
+    def __init__(self, double sample_rate=48000.0, track_defaults=None, bus_defaults=None,
+                 master_defaults=None):
+        """Defaults are sequences of (parameter id, value); they apply at once, with no glide."""
+        self._lock = threading.Lock()
+        self._buffers = {}
+        self._unread = []
+        self._next_token = 1
+        cdef EngineState *st = self.st
+        cdef int k
+        for k in range(MAX_TRACKS):
+            for p, value in track_defaults or ():
+                st.tracks[k].base[p] = param_internal(p, value)
+                st.tracks[k].target[p] = st.tracks[k].base[p]
+                st.tracks[k].value[p] = st.tracks[k].base[p]
+            for p, value in bus_defaults or ():
+                st.tracks[k].bus_base[p] = value
+                st.tracks[k].bus_target[p] = value
+                st.tracks[k].bus_value[p] = value
+        for p, value in master_defaults or ():
+            st.master_target[p] = value
+            st.master_value[p] = value
+        st.mgain = db_to_gain(st.master_value[M_VOLUME])
+        master_design(st)
+        st.delay.time = st.delay.target
+
+    def __dealloc__(self):
+        state_free(self.st)
+
+    # --- posting commands ----------------------------------------------------------------
+
+    cdef bint _post(self, Command *c):
+        with self._lock:
+            return spsc_push(&self.st.commands, c)
+
+    cdef int32_t _hold(self, arr):
+        """Keeps `arr` alive under a new token until the engine releases it."""
+        cdef int32_t token = self._next_token
+        self._buffers[token] = arr
+        self._next_token += 1
+        return token
+
+    cdef bint _post_holding(self, Command *c, int32_t token):
+        """Posts a command that hands in the buffer held as `token`; lets it go if refused."""
+        if self._post(c):
+            return True
+        del self._buffers[token]
+        return False
+
+    cdef bint _note(self, int kind, int track, int note, double velocity, int64_t frame):
+        cdef Command c = new_command(kind, frame)
+        c.args.note.track = track
+        c.args.note.note = note
+        c.args.note.velocity = velocity
+        return self._post(&c)
+
+    cdef bint _param(self, int kind, int track, int param, double value, int64_t frame):
+        cdef Command c = new_command(kind, frame)
+        c.args.param.track = track
+        c.args.param.param = param
+        c.args.param.value = value
+        return self._post(&c)
+
+    cdef bint _signal(self, int kind, int64_t frame):
+        cdef Command c = new_command(kind, frame)
+        return self._post(&c)
+
+    # --- sound ---------------------------------------------------------------------------
+
+    def note_on(self, int track, int note, double velocity=100.0, int64_t frame=-1):
+        return self._note(CMD_NOTE_ON, track, note, velocity, frame)
+
+    def note_off(self, int track, int note, int64_t frame=-1):
+        return self._note(CMD_NOTE_OFF, track, note, 0.0, frame)
+
+    def set_param(self, int track, int param, double value, int64_t frame=-1):
+        return self._param(CMD_TRACK_PARAM, track, param, value, frame)
+
+    def set_bus(self, int track, int param, double value, int64_t frame=-1):
+        return self._param(CMD_BUS_PARAM, track, param, value, frame)
+
+    def set_master(self, int param, double value, int64_t frame=-1):
+        return self._param(CMD_MASTER_PARAM, 0, param, value, frame)
+
+    def all_notes_off(self, int64_t frame=-1):
+        return self._signal(CMD_ALL_OFF, frame)
+
+    def panic(self, int64_t frame=-1):
+        return self._signal(CMD_PANIC, frame)
+
+    def set_sample(self, int slot, data, int64_t loop_start=-1, int64_t loop_end=-1,
+                   int64_t frame=-1):
+        """Puts a (frames, 2) float32 buffer in a sample slot. The engine reads the buffer in
+        place; it is kept alive here until the engine reports that no voice reads it."""
+        if not 0 <= slot < MAX_SAMPLES:
+            raise ValueError(f"sample slot {slot} is outside 0..{MAX_SAMPLES - 1}")
+        arr = np.ascontiguousarray(data, dtype=np.float32)
+        if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] < 1:
+            raise ValueError("a sample buffer must be (frames, 2) with at least one frame")
+        cdef float[:, ::1] view = arr
+        cdef Command c = new_command(CMD_SAMPLE_SET, frame)
+        c.args.sample.slot = slot
+        c.args.sample.data = &view[0, 0]
+        c.args.sample.frames = arr.shape[0]
+        c.args.sample.loop_start = loop_start
+        c.args.sample.loop_end = loop_end
+        c.args.sample.token = self._hold(arr)
+        return self._post_holding(&c, c.args.sample.token)
+
+    # --- rendering and telemetry ----------------------------------------------------------
+
+    def render(self, out):
+        """Renders len(out) frames into a C-contiguous (frames, 2) float32 array."""
+        cdef float[:, ::1] view = out
+        if view.shape[1] != 2:
+            raise ValueError("render() needs a (frames, 2) float32 array")
+        if view.shape[0] == 0:
+            return out
+        with nogil:
+            engine_render(self.st, &view[0, 0], view.shape[0])
+        if spsc_count(&self.st.telemetry):
+            self._unread.extend(self._drain())
+            if len(self._unread) > TELEMETRY_RING:
+                del self._unread[:len(self._unread) - TELEMETRY_RING]
+        return out
+
+    def poll(self):
+        """Drains the telemetry ring: frees released sample buffers; returns the messages
+        (kind, a, frame), those read during render() first (the newest TELEMETRY_RING)."""
+        events = self._unread + self._drain()
+        self._unread = []
+        return events
+
+    cdef list _drain(self):
+        cdef Telemetry *m
+        events = []
+        while True:
+            m = <Telemetry *>spsc_peek(&self.st.telemetry)
+            if m == NULL:
+                break
+            if m.kind == TEL_SAMPLE_RELEASED or m.kind == TEL_PATTERN_RELEASED:
+                self._buffers.pop(m.a, None)
+            events.append((m.kind, m.a, m.frame))
+            spsc_pop(&self.st.telemetry)
+        return events
+
+    @property
+    def frame(self):
+        return self.st.frame
+
+    @property
+    def buffers_held(self):
+        return len(self._buffers)
+
+    # --- the live callback and its statistics ----------------------------------------------
+
+    @property
+    def callback_address(self):
+        """Address of the C PortAudio stream callback (PaStreamCallback)."""
+        return <size_t>&pa_callback
+
+    @property
+    def userdata_address(self):
+        """The `userData` pointer to pass along with `callback_address`."""
+        return <size_t>self.st
+
+    def clock_anchor(self):
+        """(first frame of the last audio callback's block, monotonic ns at its start)."""
+        cdef uint64_t v
+        while True:
+            v = atomic_load_u64(&self.st.anchor_seq)
+            if v & 1:
+                continue
+            frame, ns = self.st.anchor_frame, self.st.anchor_ns
+            if atomic_load_u64(&self.st.anchor_seq) == v:
+                return frame, ns
+
+    def stats(self):
+        cdef Stats *s = &self.st.stats
+        return {
+            "frames": atomic_load_u64(&s.frames),
+            "callbacks": atomic_load_u64(&s.callbacks),
+            "xruns": atomic_load_u64(&s.xruns),
+            "overloads": atomic_load_u64(&s.overloads),
+            "faults": atomic_load_u64(&s.faults),
+            "commands": atomic_load_u64(&s.commands),
+            "commands_dropped": spsc_dropped(&self.st.commands),
+            "commands_pending": spsc_count(&self.st.commands),
+            "telemetry_dropped": atomic_load_u64(&s.telemetry_dropped),
+            "steals": atomic_load_u64(&s.steals),
+            "hard_steals": atomic_load_u64(&s.hard_steals),
+            "silent_trigs": atomic_load_u64(&s.silent_trigs),
+            "limiter_overshoots": atomic_load_u64(&s.limiter_overshoots),
+            "voices": atomic_load_u64(&s.voices),
+            "callback_max_ns": atomic_load_u64(&s.cb_max_ns),
+            "callback_last_ns": atomic_load_u64(&s.cb_last_ns),
+            "period_ns": atomic_load_u64(&s.period_ns),
+            "peak_l": atomic_load_f32(&s.peak_l),
+            "peak_r": atomic_load_f32(&s.peak_r),
+            "limiter_gain": atomic_load_f32(&s.reduction),
+        }
+
+    def callback_histogram(self):
+        """Callback run times: counts per 1 microsecond bin (the last bin holds the rest)."""
+        cdef Stats *s = &self.st.stats
+        return np.array([atomic_load_u64(&s.cb_hist[k]) for k in range(CB_HIST_BINS)],
+                        dtype=np.uint64)
+
+    def track_peak(self, int track):
+        return self.st.tracks[track].peak
+
+
+def hold_gil(double seconds):
+    """Spins for `seconds` without ever releasing the GIL: how tests and `reverie bench
+    callback` show that the audio callback runs while Python holds the GIL."""
+    cdef uint64_t end = now_ns() + <uint64_t>(seconds * 1e9)
+    cdef uint64_t spins = 0
+    while now_ns() < end:
+        spins += 1
+    return spins
