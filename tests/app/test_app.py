@@ -5,19 +5,22 @@ import io
 import numpy as np
 import soundfile as sf
 
-from reverie.app.boot import run_app
+from reverie.app.boot import RunOptions, run_app
 from reverie.app.config import AudioConfig, Config
+from reverie.app.paths import DataDir
 
 
 def test_run_plays_the_demo_into_the_fallback_wav(tmp_path, monkeypatch):
-    monkeypatch.setattr("reverie.app.boot.FACTORY_CACHE", tmp_path / "factory")
     wav = tmp_path / "out.wav"
     config = dataclasses.replace(Config(), audio=AudioConfig(device="no such device here",
                                                              fallback_wav=str(wav)))
     # no PortAudio device exists on the test machine, so the fallback must take over
     monkeypatch.setattr("reverie.hal.audio.output.list_output_devices", lambda: [])
     screen = io.StringIO()
-    result = run_app(config, seconds=1.5, play=True, stream=screen, stdin=io.StringIO())
+    data = DataDir(tmp_path / "data")
+    result = run_app(config, seconds=1.5, play=True, stream=screen, stdin=io.StringIO(),
+                     options=RunOptions(data=data))
+    assert (data.factory / "kick.wav").is_file()          # the factory kit is built in the data dir
     assert result.output == "WavOutput"
     assert result.faults == 0
     audio, rate = sf.read(wav)

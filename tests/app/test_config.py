@@ -22,7 +22,7 @@ def test_a_valid_file_is_read(tmp_path):
     ("[audio]\nperiod_frames = 32\n", "audio.period_frames = 32 is outside 64..256 frames"),
     ("[audio]\nperiod_frames = \"fast\"\n", 'audio.period_frames must be a whole number, not "fast"'),
     ("[audio]\ndevise = \"x\"\n", "unknown key audio.devise; known: device, sample_rate_hz, period_frames, fallback_wav"),
-    ("[sound]\n", "unknown key sound; known: audio, samples, project, midi, sync, hardware, controllers"),
+    ("[sound]\n", "unknown key sound; known: paths, audio, samples, project, midi, sync, hardware, controllers"),
     ("[audio\n", "not valid TOML"),
     ("[audio]\nsample_rate_hz = 22050\n", "audio.sample_rate_hz must be one of 44100, 48000, 96000 Hz, not 22050"),
     ("audio = 3\n", "audio must be a table, not 3"),

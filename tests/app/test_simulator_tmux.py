@@ -98,7 +98,7 @@ def box(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text(f'[audio]\ndevice = "no such device"\nfallback_wav = "{tmp_path / "out.wav"}"\n'
                       f'[controllers]\nenabled = false\n[hardware]\nwindow = false\n'
-                      f'[project]\nlibrary = "{tmp_path / "projects"}"\n')
+                      f'[paths]\ndata = "{tmp_path / "data"}"\n')
     env = f"HOME={tmp_path} PYTHONPATH={ROOT / 'firmware'} TERM=xterm-256color"
     t = Tmux(tmp_path)
     t.start(f"cd {tmp_path} && env {env} {sys.executable} -m reverie run --config {config}; "

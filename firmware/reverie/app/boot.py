@@ -1,10 +1,11 @@
-"""The box as one program. Start order, each step on top of the one before:
+"""The box as one program. `BoxApp.start()` brings it up, each step on top of the one before:
 
-  configuration -> box file -> engine -> project (samples decoded on the worker thread)
+  data directory -> box file -> engine -> project (decoded on the worker) -> settings
   -> sync (MIDI out, tempo source) -> rig (sequencer, UI, control) -> audio output
-  -> surface (inputs, display, USB MIDI controllers) -> control loop
+  -> surface (inputs, display, USB MIDI controllers) -> first audio callback: READY
 
-and stop in reverse. The control loop is the only thread that changes the engine's state,
+`loop()` runs the control loop until asked to stop; `stop()` takes it down in reverse and
+says STOPPING first. The control loop is the only thread that changes the engine's state,
 the project or the UI; every other thread only enqueues input events for it.
 """
 from __future__ import annotations
@@ -15,17 +16,18 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reverie.sound.buses import make_engine
-from reverie.control.loop import TICK_S
 from reverie.app.config import Config
+from reverie.app.paths import DataDir
+from reverie.control.loop import TICK_S
+from reverie.sound.buses import make_engine
 
 log = logging.getLogger("reverie")
 
 STATUS_INTERVAL_S = 5.0
-FACTORY_CACHE = Path("~/.cache/reverie/factory")
+FIRST_CALLBACK_S = 2.0          # how long READY waits for the audio device's first callback
 
 
 @dataclass
@@ -37,7 +39,21 @@ class RunResult:
     output: str
 
 
-def load_project_sounds(config: Config, project_path: str | None, rate: int):
+@dataclass
+class RunOptions:
+    """How `reverie run` was asked to run, beyond the configuration."""
+    data: DataDir = field(default_factory=lambda: DataDir(Path("~/.local/share/reverie").expanduser()))
+    project_path: str | None = None
+    seconds: float | None = None
+    play: bool = False
+    stream: object = None                # the simulator's terminal
+    stdin: object = None
+    notify_socket: str | None = None     # systemd's NOTIFY_SOCKET, WATCHDOG_USEC
+    watchdog_usec: int | None = None
+    problems: tuple[str, ...] = ()       # configuration problems, shown on the box at start
+
+
+def load_project_sounds(config: Config, project_path: str | None, rate: int, data: DataDir | None = None):
     """Project and decoded sounds. Runs on the worker thread: decoding is slow."""
     from reverie.project.demo import demo_project_path
     from reverie.project.sounds import load_sounds
@@ -45,7 +61,7 @@ def load_project_sounds(config: Config, project_path: str | None, rate: int):
 
     folder = project_folder(Path(project_path or config.project.path or demo_project_path()).expanduser())
     project = load_project(folder)
-    sounds = load_sounds(project, folder, rate, factory_dir=FACTORY_CACHE.expanduser(),
+    sounds = load_sounds(project, folder, rate, factory_dir=data.factory if data else None,
                          limits=config.samples.limits())
     return project, sounds, folder
 
@@ -69,84 +85,151 @@ def caps_of(box):
     return Caps(encoders=len(box.encoders), keys=frozenset(keys), pads=True)
 
 
+class BoxApp:
+    def __init__(self, config: Config, options: RunOptions, stop: threading.Event | None = None):
+        from reverie.hal.service import ServiceNotifier
+
+        self.config = config
+        self.options = options
+        self.data = options.data
+        self.stop_event = stop or threading.Event()
+        self.rate, self.period = config.audio.sample_rate_hz, config.audio.period_frames
+        self.engine = make_engine(self.rate)
+        self.service = ServiceNotifier(options.notify_socket, options.watchdog_usec,
+                                       lambda: self.engine.stats()["callbacks"])
+        self.box = self.rig = self.sync = self.surface = self.output = None
+        self.project_name = ""
+
+    def start(self) -> BoxApp:
+        from reverie.app.rig import build_rig
+        from reverie.app.surface import Surface
+        from reverie.app.sync_session import SyncSession
+        from reverie.control.settings import SettingsApplier, load_settings
+        from reverie.hal.audio.output import open_output
+        from reverie.hal.box import load_box
+        from reverie.seq.load import apply_project
+        from reverie.ui.draw import render
+
+        config, data, engine = self.config, self.data, self.engine
+        # Python threads hand over the GIL every 0.5 ms instead of 5 ms, so the MIDI scheduler's
+        # final spin (1 ms) absorbs the wait for it (docs/sync.md).
+        sys.setswitchinterval(0.0005)
+        self.box = load_box(config.hardware.box)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reverie-worker") as worker:
+            project, sounds, folder = worker.submit(load_project_sounds, config, self.options.project_path,
+                                                    self.rate, data).result()
+        apply_project(engine, project, sounds)
+        self.project_name = project.name
+        settings = load_settings(data.settings, config)
+        self.sync = SyncSession(engine, replace(config.midi, clock_out=settings["midi.clock_out"]),
+                                replace(config.sync, source=settings["sync.source"]), self.rate,
+                                self.period).start()
+        self.surface = Surface(self.box, config, None, self.stop_event.set, render,
+                               stream=self.options.stream, stdin=self.options.stdin, learn_file=data.learn,
+                               profiles_dir=data.controllers)
+        rig = self.rig = build_rig(engine, project, folder, rate=self.rate, period=self.period,
+                                   caps=caps_of(self.box), library=data.projects, factory_dir=data.factory,
+                                   sample_limits=config.samples.limits(), clock=self.sync.clock,
+                                   ports=self.sync.port_names(), display=self.surface, settings=settings,
+                                   hooks=[self._devices])
+        rig.control.hooks.append(lambda s: self.surface.follow(rig.ui))
+        rig.applier.on_learn = lambda e: self.surface.learn(e, rig.jobs)
+        self.surface.emit = rig.queue.put
+        rig.applier.on_setting = SettingsApplier(data.settings, rig.ui.context.settings, engine, rig.jobs,
+                                                 self.surface, notify=self.notice)
+        for problem in self.options.problems:
+            log.warning("%s", problem)
+            self.notice(problem)
+        self.output = open_output(engine, audio_settings(config))
+        self.output.start()
+        self.surface.start()
+        rig.applier.on_setting.apply_all()
+        log.info("%s: %s at %g BPM through %s", self.box.name, project.name, project.tempo,
+                 type(self.output).__name__, extra={"box": self.box.name, "project": project.name})
+        self._wait_first_callback()
+        self.service.ready(self.status_line())
+        return self
+
+    def notice(self, text: str) -> None:
+        """A one-line notice on the box's screen (shown on the next control tick)."""
+        self.rig.applier.notice = text
+
+    def play(self) -> None:
+        from reverie.seq.load import SETTLE_SECONDS
+
+        self.rig.sequencer.play(frame=self.engine.frame + int(SETTLE_SECONDS * self.rate))
+
+    def loop(self, seconds: float | None = None) -> None:
+        """The control loop: until stop is asked, or `seconds` of audio have played."""
+        engine, control = self.engine, self.rig.control
+        end_frame = None if seconds is None else engine.frame + int(seconds * self.rate)
+        next_status = time.monotonic() + STATUS_INTERVAL_S
+        while not self.stop_event.is_set():
+            if end_frame is not None and engine.frame >= end_frame:
+                break
+            self.sync.poll()
+            control.tick()
+            now = time.monotonic()
+            self.service.tick(now)
+            if now >= next_status:
+                self._report()
+                next_status += STATUS_INTERVAL_S
+            self.rig.queue.wake.wait(TICK_S)
+
+    def stop(self) -> None:
+        """Takes the box down in the reverse order of start; safe after a failed start."""
+        self.service.stopping()
+        for part, close in ((self.surface, "close"), (self.output, "close"), (self.rig and self.rig.jobs, "close"),
+                            (self.sync, "close")):
+            if part is not None:
+                getattr(part, close)()
+
+    def result(self) -> RunResult:
+        stats = self.engine.stats()
+        return RunResult(seconds=stats["frames"] / self.rate, frames=stats["frames"], xruns=stats["xruns"],
+                         faults=stats["faults"], output=type(self.output).__name__)
+
+    def status_line(self) -> str:
+        s = self.engine.stats()
+        load = self.rig.control.status.dsp_load if self.rig is not None else 0.0
+        return f"{self.project_name}, DSP {load:.0%}, {s['xruns']} xruns"
+
+    def _report(self) -> None:
+        s = self.engine.stats()
+        log.info("voices %d, xruns %d, callback max %.0f us, faults %d",
+                 s["voices"], s["xruns"], s["callback_max_ns"] / 1e3, s["faults"],
+                 extra={"voices": s["voices"], "xruns": s["xruns"], "faults": s["faults"]})
+        self.service.status(self.status_line())
+
+    def _wait_first_callback(self) -> None:
+        deadline = time.monotonic() + FIRST_CALLBACK_S
+        while self.engine.stats()["callbacks"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.002)
+
+    def _devices(self, status):
+        devices = self.surface.devices()
+        return status if devices == status.midi_devices else replace(status, midi_devices=devices)
+
+
 def run_app(config: Config, project_path: str | None = None, seconds: float | None = None,
-            stop: threading.Event | None = None, play: bool = False, stream=None, stdin=None) -> RunResult:
+            stop: threading.Event | None = None, play: bool = False, stream=None, stdin=None,
+            options: RunOptions | None = None) -> RunResult:
     """Runs the box until `stop` is set or `seconds` of audio have played. `play` starts the
     project at once (otherwise PLAY does); `stream`/`stdin` are the simulator's terminal."""
-    from reverie.control.settings import SettingsApplier, load_settings
-    from reverie.hal.audio.output import open_output
-    from reverie.hal.box import load_box
-    from reverie.seq.load import SETTLE_SECONDS, apply_project
-    from reverie.app.rig import build_rig
-    from reverie.app.surface import Surface
-    from reverie.app.sync_session import SyncSession
-    from reverie.ui.draw import render
-
-    stop = stop or threading.Event()
-    # Python threads hand over the GIL every 0.5 ms instead of 5 ms, so the MIDI scheduler's
-    # final spin (1 ms) absorbs the wait for it (docs/sync.md).
-    sys.setswitchinterval(0.0005)
-    box = load_box(config.hardware.box)
-    rate, period = config.audio.sample_rate_hz, config.audio.period_frames
-    engine = make_engine(rate)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reverie-worker") as worker:
-        project, sounds, folder = worker.submit(load_project_sounds, config, project_path, rate).result()
-    apply_project(engine, project, sounds)
-    state_file = Path(config.hardware.state_file).expanduser()
-    settings = load_settings(state_file, config)
-    sync = SyncSession(engine, replace(config.midi, clock_out=settings["midi.clock_out"]),
-                       replace(config.sync, source=settings["sync.source"]), rate, period).start()
-    surface = Surface(box, config, None, stop.set, render, stream=stream, stdin=stdin)
-    rig = build_rig(engine, project, folder, rate=rate, period=period, caps=caps_of(box),
-                    library=Path(config.project.library), factory_dir=FACTORY_CACHE,
-                    sample_limits=config.samples.limits(), clock=sync.clock, ports=sync.port_names(), display=surface, settings=settings,
-                    hooks=[lambda s: _devices(s, surface)])
-    rig.control.hooks.append(lambda s: surface.follow(rig.ui))
-    rig.applier.on_learn = lambda e: surface.learn(e, rig.jobs)
-    surface.emit = rig.queue.put
-    rig.applier.on_setting = SettingsApplier(state_file, rig.ui.context.settings, engine, rig.jobs, surface,
-                                             notify=lambda text: setattr(rig.applier, "notice", text))
-    output = open_output(engine, audio_settings(config))
+    options = options or RunOptions()
+    options = replace(options, project_path=project_path or options.project_path,
+                      seconds=seconds if seconds is not None else options.seconds,
+                      play=play or options.play, stream=stream or options.stream,
+                      stdin=stdin or options.stdin)
+    app = BoxApp(config, options, stop)
     try:
-        output.start()
-        surface.start()
-        rig.applier.on_setting.apply_all()
-        log.info("%s: %s at %g BPM through %s", box.name, project.name, project.tempo, type(output).__name__)
-        if play:
-            rig.sequencer.play(frame=engine.frame + int(SETTLE_SECONDS * rate))
-        control_loop(rig, sync, rate, seconds, stop)
+        app.start()
+        if options.play:
+            app.play()
+        app.loop(options.seconds)
     finally:
-        surface.close()
-        output.close()
-        rig.jobs.close()
-        sync.close()
-    stats = engine.stats()
-    return RunResult(seconds=stats["frames"] / rate, frames=stats["frames"], xruns=stats["xruns"],
-                     faults=stats["faults"], output=type(output).__name__)
-
-
-def _devices(status, surface):
-    from dataclasses import replace
-
-    devices = surface.devices()
-    return status if devices == status.midi_devices else replace(status, midi_devices=devices)
-
-
-def control_loop(rig, sync, rate: int, seconds: float | None, stop: threading.Event) -> None:
-    engine, control = rig.engine, rig.control
-    end_frame = None if seconds is None else engine.frame + int(seconds * rate)
-    next_status = time.monotonic() + STATUS_INTERVAL_S
-    while not stop.is_set():
-        if end_frame is not None and engine.frame >= end_frame:
-            break
-        sync.poll()
-        control.tick()
-        if time.monotonic() >= next_status:
-            s = engine.stats()
-            log.info("voices %d, xruns %d, callback max %.0f us, faults %d",
-                     s["voices"], s["xruns"], s["callback_max_ns"] / 1e3, s["faults"])
-            next_status += STATUS_INTERVAL_S
-        rig.queue.wake.wait(TICK_S)
+        app.stop()
+    return app.result()
 
 
 def stop_on_signals(stop: threading.Event) -> None:

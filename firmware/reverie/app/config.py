@@ -1,8 +1,9 @@
 """The one configuration: TOML, loaded once, validated with clear messages, passed down.
 
-No other module reads configuration files or the environment. Every setting has a default,
-so a missing file means "defaults"; a present file with a wrong key or value is refused with
-one line naming the setting, and nothing starts.
+No other module reads configuration files. Every setting has a default, so a missing file
+means "defaults". A wrong key or value is one line naming the setting and what is allowed:
+the commands stop there (`load_config`); the box never does (`load_config_for_box`): the
+section with the problem takes its factory settings, the box starts and shows the line.
 """
 from __future__ import annotations
 
@@ -37,9 +38,14 @@ class SamplesConfig:
 
 
 @dataclass(frozen=True)
+class PathsConfig:
+    data: str = ""                      # everything the box writes; "" = ~/.local/share/reverie
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
-    path: str = ""                      # "" = the shipped demo project
-    library: str = "~/reverie/projects"  # where the project page lists, saves and loads projects
+    path: str = ""                      # the project to open; "" = the last one, else the demo
+    autosave_s: int = 30                # an edit is saved within this many seconds; 0 = never
 
 
 @dataclass(frozen=True)
@@ -58,18 +64,17 @@ class SyncConfig:
 class HardwareConfig:
     box: str = "simulator"              # a box in reverie/hal/boxes/ ("reference", "minimal") or a TOML path
     window: bool = True                 # the simulator also opens a window when a display is there
-    state_file: str = "~/.local/state/reverie/settings.json"   # what the settings page chose
 
 
 @dataclass(frozen=True)
 class ControllersConfig:
     enabled: bool = True                # USB MIDI controllers: hot-plugged, matched to a profile
     scan_interval_ms: int = 250         # how often the port list is read (appear/vanish < 1 s)
-    learn_file: str = "~/.config/reverie/learn.toml"   # MIDI learn bindings, kept across runs
 
 
 @dataclass(frozen=True)
 class Config:
+    paths: PathsConfig = field(default_factory=PathsConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     samples: SamplesConfig = field(default_factory=SamplesConfig)
     project: ProjectConfig = field(default_factory=ProjectConfig)
@@ -81,21 +86,57 @@ class Config:
 
 # What a setting allows beyond its type (the type of its default).
 RANGES = {"audio.period_frames": (64, 256, "frames"), "samples.max_megabytes": (1, 4096, "MB"),
-          "samples.max_seconds": (1, 3600, "s"), "controllers.scan_interval_ms": (50, 1000, "ms")}
+          "samples.max_seconds": (1, 3600, "s"), "controllers.scan_interval_ms": (50, 1000, "ms"),
+          "project.autosave_s": (0, 3600, "s")}
 CHOICES = {"audio.sample_rate_hz": ((44100, 48000, 96000), "Hz"),
            "midi.api": (("alsa", "jack"), ""),
            "sync.source": (("internal", "midi", "link"), "(Link opens a network socket)")}
 
 
+# Settings that older files may hold: read and let go, with a word on where they went.
+RETIRED = {"project.library": "projects live in the data directory ([paths] data)",
+           "hardware.state_file": "the settings page's choices live in the data directory",
+           "controllers.learn_file": "MIDI learn bindings live in the data directory"}
+
+
 def load_config(path: str | Path | None = None) -> Config:
-    """The configuration at `path` (or the default place); defaults where it is silent."""
+    """The configuration at `path` (or the default place); defaults where it is silent; the
+    first problem is a one-line UserError."""
+    p = _config_path(path)
+    if p is None:
+        return Config()
+    return config_from_dict(read_toml(p), source=str(p))
+
+
+def load_config_for_box(path: str | Path | None = None) -> tuple[Config, list[str]]:
+    """The configuration for the box, which starts whatever the file says: (config, problems).
+    A section with a problem takes its factory settings; an unreadable file gives all defaults.
+    Each problem is one line naming the file, the setting and what is allowed. Only a file
+    named on the command line that is not there at all is an error (UserError)."""
+    p = _config_path(path)
+    try:
+        data = read_toml(p) if p is not None else {}
+    except UserError as exc:
+        return Config(), [str(exc)]
+    source, problems, built = str(p), [], {}
+    sections = {f.name: f.default_factory for f in dataclasses.fields(Config)}
+    for name, value in data.items():
+        try:
+            Check(source).table({name: value}, "", sections)
+            built[name] = section_from_dict(name, sections[name], value, Check(source))
+        except UserError as exc:
+            problems.append(f"{exc}; [{name}] takes its factory settings" if name in sections else str(exc))
+    return Config(**built), problems
+
+
+def _config_path(path) -> Path | None:
     explicit = path is not None
     p = Path(path if explicit else DEFAULT_PATH).expanduser()
     if not p.exists():
         if explicit:
             raise UserError(f"{p}: no such configuration file")
-        return Config()
-    return config_from_dict(read_toml(p), source=str(p))
+        return None
+    return p
 
 
 def config_from_dict(data: dict, source: str = "configuration") -> Config:
@@ -108,6 +149,8 @@ def config_from_dict(data: dict, source: str = "configuration") -> Config:
 
 def section_from_dict(name: str, cls, data, check: Check):
     spec = {f.name: (type(f.default), f.default) for f in dataclasses.fields(cls)}
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if at(name, k) not in RETIRED}
     values = check.settings(data, name, spec)
     for key, value in values.items():
         path = at(name, key)

@@ -3,6 +3,7 @@
     projects/            the user's projects, each with .history/ (the last saves)
     settings.json        what the settings page chose
     learn.toml           MIDI learn bindings
+    controllers/         controller profiles of one's own (TOML), over the shipped ones
     session.json         the last project, pattern, tempo and page, reopened at start
     journal.sqlite       the practice journal
     recordings/          WAV/FLAC recordings, when asked for
@@ -42,6 +43,10 @@ class DataDir:
     @property
     def learn(self) -> Path:
         return self.root / "learn.toml"
+
+    @property
+    def controllers(self) -> Path:
+        return self.root / "controllers"
 
     @property
     def session(self) -> Path:

@@ -18,7 +18,10 @@ log = logging.getLogger("reverie")
 
 
 class Surface:
-    def __init__(self, box, config, emit, quit, render, stream=None, stdin=None):
+    def __init__(self, box, config, emit, quit, render, stream=None, stdin=None,
+                 learn_file: Path | None = None, profiles_dir: Path | None = None):
+        """`learn_file`: where MIDI learn bindings are kept; `profiles_dir`: the user's own
+        controller profiles (both in the data directory; None: none kept, none read)."""
         self.box = box
         self.config = config
         self.emit = emit
@@ -30,7 +33,8 @@ class Surface:
         self.simulator = None
         self.display = None
         self.controllers = None
-        self.learn_file = Path(config.controllers.learn_file).expanduser()
+        self.learn_file = learn_file
+        self.profiles_dir = profiles_dir
         self._cells = None
 
     @property
@@ -79,10 +83,11 @@ class Surface:
 
         learn = LearnMap()
         try:
-            learn.load(self.learn_file)
+            if self.learn_file is not None:
+                learn.load(self.learn_file)
         except UserError as exc:
             log.warning("MIDI learn bindings not loaded: %s", exc)
-        profiles = load_profiles(self.learn_file.parent / "controllers",
+        profiles = load_profiles(self.profiles_dir,
                                  on_error=lambda e: log.warning("controller profile skipped: %s", e))
         try:
             self.controllers = ControllerManager(self.config.midi.api, self.emit, profiles, learn,
@@ -119,7 +124,8 @@ class Surface:
                 raise UserError(f"MIDI learn: {exc}") from None
         else:
             learned.unbind(e.device, e.channel, e.control)
-        jobs.run("keeping MIDI learn", lambda: learned.save(self.learn_file), lambda _: None)
+        if self.learn_file is not None:
+            jobs.run("keeping MIDI learn", lambda: learned.save(self.learn_file), lambda _: None)
 
     def contrast(self, level: int) -> None:
         if self.display is not None:

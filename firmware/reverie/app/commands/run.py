@@ -1,26 +1,10 @@
 """`reverie run`: start the box and play the project through the audio device."""
 from __future__ import annotations
 
-import logging
 import sys
 import threading
-from pathlib import Path
 
 from reverie.base.errors import UserError
-
-LOG_FILE = Path("~/.cache/reverie/reverie.log")
-
-
-def log_to_file(path: Path) -> None:
-    """The simulator draws the screen on the terminal: the log goes to a file instead."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    for h in list(root.handlers):
-        root.removeHandler(h)
-    root.addHandler(handler)
-    print(f"the log is in {path}", file=sys.stderr)
 
 
 def add_parser(sub):
@@ -41,18 +25,30 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from reverie.app.boot import run_app, stop_on_signals
-    from reverie.app.config import load_config
+    import os
+
+    from reverie.app import logs
+    from reverie.app.boot import RunOptions, run_app, stop_on_signals
+    from reverie.app.config import load_config_for_box
+    from reverie.app.paths import DataDir, data_dir
     from reverie.hal.box import load_box
 
     if args.seconds is not None and args.seconds <= 0:
         raise UserError("--seconds must be positive")
-    config = load_config(args.config)
-    if sys.stdout.isatty() and load_box(config.hardware.box).display.driver == "terminal":
-        log_to_file(LOG_FILE.expanduser())
+    config, problems = load_config_for_box(args.config)
+    data = DataDir(data_dir(config, args.data_dir))
+    environ = os.environ          # systemd speaks through these; nothing below reads them
+    if not logs.to_journal_if_service(environ=environ) and sys.stdout.isatty() \
+            and load_box(config.hardware.box).display.driver == "terminal":
+        print(f"the log is in {logs.to_file(data.logs / 'reverie.log')}", file=sys.stderr)
     stop = threading.Event()
     stop_on_signals(stop)
-    result = run_app(config, args.project, args.seconds, stop, play=args.play)
+    watchdog = environ.get("WATCHDOG_USEC", "")
+    options = RunOptions(data=data, project_path=args.project, seconds=args.seconds, play=args.play,
+                         notify_socket=environ.get("NOTIFY_SOCKET") or None,
+                         watchdog_usec=int(watchdog) if watchdog.isdigit() else None,
+                         problems=tuple(problems))
+    result = run_app(config, stop=stop, options=options)
     print(f"played {result.seconds:.1f} s through {result.output}: "
           f"{result.xruns} xruns, {result.faults} faults")
     return 0

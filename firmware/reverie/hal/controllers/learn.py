@@ -2,7 +2,7 @@
 
 A binding names the device by its port name without the numbers the MIDI system adds
 (`device_name`), so a controller plugged in again, on another USB socket or after a reboot,
-keeps its bindings. Bindings live in a small TOML file (`ControllersConfig.learn_file`):
+keeps its bindings. Bindings live in a small TOML file (learn.toml in the data directory):
 `load()` validates the whole file before it replaces anything, `save()` writes a temp file,
 fsyncs it and renames it over the old one.
 
