@@ -1,5 +1,11 @@
+import os
 import sys
+import tempfile
 from pathlib import Path
+
+# Tests never write into the real home: everything that defaults to ~ (the data directory,
+# the configuration) lands in a folder of this run's own.
+os.environ["HOME"] = tempfile.mkdtemp(prefix="reverie-test-home-")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "firmware"))
 
