@@ -435,20 +435,25 @@ def test_without_a_boot_configuration_the_rest_installs(pi):
     assert pi.enabled() and pi.file("/etc/reverie/config.toml").is_file()
 
 
-@pytest.mark.parametrize("box, line", [
-    ("nosuchbox", 'reverie: no box named "nosuchbox"; shipped: minimal, reference, simulator'),
-    ("minimal", 'reverie: /etc/reverie/config.toml names the box "reference", not "minimal": '
-                "change [hardware] box there, or leave out BOX"),
-])
-def test_a_refused_install_says_one_line_and_changes_nothing(pi, box, line):
-    config = pi.file("/etc/reverie/config.toml")
-    if box == "minimal":
-        config.parent.mkdir(parents=True)
-        config.write_text('[hardware]\nbox = "reference"\n')
+@pytest.mark.parametrize("box, config, line", [
+    ("nosuchbox", None, 'reverie: no box named "nosuchbox"; shipped: minimal, reference, simulator'),
+    ("minimal", '[hardware]\nbox = "reference"\n',
+     'reverie: /etc/reverie/config.toml names the box "reference", not "minimal": '
+     "change [hardware] box there, or leave out BOX"),
+    ("", "[hardware]\nbox = 3\n", "reverie: "),       # the box would start on factory settings:
+    ("", "[hardware\n", "reverie: "),                 # the installer must not guess the box
+], ids=["no-such-box", "another-box", "bad-value", "not-toml"])
+def test_a_refused_install_says_one_line_and_changes_nothing(pi, box, config, line):
+    if config is not None:
+        pi.file("/etc/reverie/config.toml").parent.mkdir(parents=True)
+        pi.file("/etc/reverie/config.toml").write_text(config)
+    (pi.root / "boot" / "firmware" / "config.txt").write_text(CONFIG_TXT + BLOCK_REFERENCE)
     before = pi.tree()
-    done = pi.make("install", f"BOX={box}")
+    done = pi.make("install", *([f"BOX={box}"] if box else []))
     assert done.returncode == 2                       # make's code for a failed recipe
-    assert reverie_lines(done)[0].startswith(line) and len(reverie_lines(done)) == 1
+    assert reverie_lines(done)[0].startswith(line) and len(reverie_lines(done)) == 1, done.stdout
+    if not box:
+        assert "/etc/reverie/config.toml" in reverie_lines(done)[0]
     assert pi.calls() == [] and pi.tree() == before
 
 
