@@ -157,7 +157,7 @@ dtoverlay=hifiberry-dacplus
 # <<< reverie
 """
 CONFIG_REFERENCE = """# Reverie on this box, written by `sudo make install` (it never overwrites this file).
-# Every setting: /opt/reverie/docs/service.md and the docs next to it.
+# The service: /opt/reverie/docs/service.md; the box: hardware.md; [audio]: audio.md.
 
 [hardware]
 box = "reference"
@@ -269,12 +269,14 @@ def reverie_lines(done) -> list[str]:
     return [l for l in done.stdout.splitlines() if l.startswith("reverie:")]
 
 
+PIP = "/opt/reverie/venv/bin/python -m pip"
+WHEEL = "/tmp/BUILD/wheels/reverie-0.1.0-cp311-cp311-linux_aarch64.whl"
 BUILD = [
     "python3 -m venv /opt/reverie/venv",
-    "/opt/reverie/venv/bin/python -m pip install -q setuptools>=77 wheel Cython>=3.0 numpy>=1.26",
-    "/opt/reverie/venv/bin/python -m pip wheel -q --no-deps --no-build-isolation --wheel-dir /tmp/BUILD/wheels /tmp/BUILD/source",
-    "/opt/reverie/venv/bin/python -m pip install -q /tmp/BUILD/wheels/reverie-0.1.0-cp311-cp311-linux_aarch64.whl[pi]",
-    "/opt/reverie/venv/bin/python -m pip install -q --no-deps --force-reinstall /tmp/BUILD/wheels/reverie-0.1.0-cp311-cp311-linux_aarch64.whl",
+    f"{PIP} install -q setuptools>=77 wheel Cython>=3.0 numpy>=1.26",
+    f"{PIP} wheel -q --no-deps --no-build-isolation --wheel-dir /tmp/BUILD/wheels /tmp/BUILD/source",
+    f"{PIP} install -q {WHEEL}[pi]",
+    f"{PIP} install -q --no-deps --force-reinstall {WHEEL}",
 ]
 
 
