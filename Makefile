@@ -8,13 +8,15 @@ CORE := firmware/reverie/core
 CORE_SRC := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.pxi $(CORE)/*.h) setup.py
 TOOLS_BIN := tools/bin
 
-.PHONY: run test bench setup deps build clean help
+.PHONY: run test bench setup deps build clean help install uninstall
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    set up, then start the box (simulator on a laptop)"
 	@echo "make test   set up, then run the whole test suite"
 	@echo "make bench  set up, then print the engine benchmarks"
+	@echo "sudo make install [BOX=minimal|FILE]  on a Raspberry Pi: Reverie as a service (docs/service.md)"
+	@echo "sudo make uninstall [PURGE=1]         take it away again (PURGE=1: its settings and data too)"
 
 setup: build
 
@@ -60,6 +62,16 @@ $(TOOLS_BIN)/jack_ref_client: tools/jack_ref_client.c | deps
 $(TOOLS_BIN)/jack_midi_clock.so: tools/jack_midi_clock.c | deps
 	@mkdir -p $(TOOLS_BIN)
 	cc -O2 -shared -fPIC -o $@ $< -ljack
+
+# On a Raspberry Pi, as root: the packages, the user, /opt/reverie, /etc/reverie/config.toml,
+# /var/lib/reverie, the boot configuration for the box and the enabled unit (tools/pi-setup,
+# docs/service.md). Both run again safely; the second run changes nothing. DESTDIR puts every
+# file under another folder (the tests' machine).
+install:
+	@tools/pi-setup install $(if $(BOX),--box '$(BOX)') $(if $(DESTDIR),--root '$(DESTDIR)')
+
+uninstall:
+	@tools/pi-setup uninstall $(if $(filter 1 yes true,$(PURGE)),--purge) $(if $(DESTDIR),--root '$(DESTDIR)')
 
 clean:
 	rm -rf $(STAMPS) build $(TOOLS_BIN) $(CORE)/*.c $(CORE)/*.so

@@ -45,7 +45,8 @@ def test_ready_status_watchdog_and_stopping_reach_the_socket(notify_socket):
     clock[0] = 9
     assert n.tick(now=101.0)
     n.stopping()
-    assert received(sock) == ["READY=1\nSTATUS=Demo groove", "STATUS=Demo groove, DSP 12%, 0 xruns",
+    assert received(sock) == ["READY=1\nSTATUS=Demo groove\nX_AUDIO_CALLBACKS=0",
+                              "STATUS=Demo groove, DSP 12%, 0 xruns",
                               "WATCHDOG=1", "WATCHDOG=1", "STOPPING=1"]
 
 
@@ -59,7 +60,7 @@ def test_no_watchdog_while_the_audio_clock_stands_still(notify_socket):
     assert n.withheld == 10
     clock[0] = 4                        # the audio thread runs again
     assert n.tick(now=15.0)
-    assert received(sock) == ["READY=1", "WATCHDOG=1"]
+    assert received(sock) == ["READY=1\nX_AUDIO_CALLBACKS=3", "WATCHDOG=1"]
 
 
 def test_not_a_service_sends_nothing_and_never_pings():

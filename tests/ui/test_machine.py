@@ -403,3 +403,27 @@ def test_a_grid_controller_is_a_step_grid_of_the_focused_track():
     assert u.handle(Grid(0, 5, True)) == []              # step 41 of 32
     assert u.project is before and "32 steps" in u.context.message
     assert u.handle(Grid(9, 0, True)) == [] and u.project is before
+
+
+@pytest.mark.parametrize("caps", [Caps(), MINIMAL], ids=["reference", "minimal"])
+def test_holding_power_on_any_page_or_the_menu_asks_for_the_stop_and_nothing_else(caps):
+    u = ui(caps)
+    for page in PAGES:
+        u.open_page(page)
+        before = u.project
+        for action in ("press", "double", "release"):
+            assert u.handle(Key("POWER", action)) == []
+        assert u.handle(Key("POWER", "long")) == [fx.Shutdown()]
+        assert u.context.message == "saving, then stopping" and u.project is before
+        assert u.page_name == page
+    u.open_menu()
+    assert u.handle(Key("POWER", "long")) == [fx.Shutdown()] and u.menu_open
+
+
+def test_shift_power_explains_the_power_key_and_does_not_stop():
+    u = ui()
+    u.handle(Key("SHIFT", "press"))
+    assert u.handle(Key("POWER", "press")) == [] and u.handle(Key("POWER", "long")) == []
+    card = u.view().overlay
+    assert card.title == "POWER"
+    assert " ".join(card.lines) == "Hold: save the project and stop the box; then switch it off."

@@ -134,6 +134,7 @@ class BoxApp:
                                    hooks=[self._devices])
         rig.control.hooks.append(lambda s: self.surface.follow(rig.ui))
         rig.applier.on_learn = lambda e: self.surface.learn(e, rig.jobs)
+        rig.applier.on_shutdown = self.stop_event.set      # the power key: the same stop as SIGTERM
         self.surface.emit = rig.queue.put
         rig.applier.on_setting = SettingsApplier(data.settings, rig.ui.context.settings, engine, rig.jobs,
                                                  self.surface, notify=self.notice)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Function keys of the reference box, in panel order. ENC1..ENC4 are the encoders' pushes.
+# Function keys of the reference box, in panel order. ENC1..ENC4 are the encoders' pushes;
+# POWER, on a box that wires one, saves and stops the box when held (a long press).
 KEYS = ("PLAY", "STOP", "REC", "SHIFT", "FUNC",
         "PATTERN", "SOUND", "MIXER", "SONG", "SAMPLE", "PROJECT", "SETTINGS", "SYSTEM",
-        "LEFT", "RIGHT", "ENC1", "ENC2", "ENC3", "ENC4")
+        "LEFT", "RIGHT", "ENC1", "ENC2", "ENC3", "ENC4", "POWER")
 ENCODERS = 4          # at most; the minimal box has one
 PADS = 16
 

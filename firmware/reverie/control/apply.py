@@ -29,6 +29,7 @@ class Applier:
         self.jobs = jobs
         self.on_setting = on_setting or (lambda key, value: None)
         self.on_learn = on_learn or (lambda effect: None)
+        self.on_shutdown = lambda: None     # the power key: the app's stop (app/boot.py)
         self.refused = 0            # commands the full ring refused
         self.notice = ""            # the last thing to tell the musician, read by the loop
         self._handlers = {
@@ -36,6 +37,7 @@ class Applier:
             fx.ProjectEdited: self._project, fx.Transport: self._transport, fx.Tempo: self._tempo,
             fx.QueuePattern: self._queue, fx.Mute: self._mute, fx.Fill: self._fill,
             fx.Learn: lambda e: self.on_learn(e), fx.Setting: lambda e: self.on_setting(e.key, e.value),
+            fx.Shutdown: self._shutdown,
         }
 
     def apply(self, effects) -> None:
@@ -118,6 +120,10 @@ class Applier:
 
     def _fill(self, e: fx.Fill) -> None:
         self._ok(self.engine.seq_fill(e.on))
+
+    def _shutdown(self, e: fx.Shutdown) -> None:
+        log.info("the power key was held: saving and stopping")
+        self.on_shutdown()
 
     def _job(self, e) -> None:
         self.jobs.submit(e)

@@ -36,8 +36,11 @@ class ServiceNotifier:
             self._send(message)
 
     def ready(self, status: str = "") -> None:
-        self.notify("READY=1" + (f"\nSTATUS={status}" if status else ""))
+        """READY, with the audio callbacks run so far as X_AUDIO_CALLBACKS (sd_notify's X_
+        prefix is for a service's own variables; systemd ignores it, a test reads it)."""
         self._last_clock = self.audio_clock()
+        self.notify("READY=1" + (f"\nSTATUS={status}" if status else "")
+                    + f"\nX_AUDIO_CALLBACKS={self._last_clock}")
 
     def status(self, text: str) -> None:
         self.notify(f"STATUS={text}")

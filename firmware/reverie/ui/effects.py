@@ -114,6 +114,11 @@ class Setting:
     value: object
 
 
+@dataclass(frozen=True, slots=True)
+class Shutdown:
+    """The power key was held: save and stop the box, by the same path as SIGTERM."""
+
+
 Effect = (PlayNote | SetParam | PatternEdited | ProjectEdited | Transport | Tempo | QueuePattern
           | Mute | Fill | SaveProject | LoadProject | NewProject | LoadSample | LoadOverview | Learn
-          | Setting)
+          | Setting | Shutdown)

@@ -15,10 +15,12 @@ from __future__ import annotations
 import math
 
 from reverie.base.errors import UserError
-from reverie.base.events import ACTIONS, KEYS, PADS, PRESS, RELEASE, Control, Device, Grid, Key, Knob, Note, Pad, Turn
+from reverie.base.events import (ACTIONS, KEYS, LONG, PADS, PRESS, RELEASE, Control, Device, Grid, Key, Knob,
+                                 Note, Pad, Turn)
 from reverie.project.history import History
 from reverie.project.model import Project
 from reverie.ui.context import Caps, Context
+from reverie.ui import effects as fx
 from reverie.ui import grid, learn
 from reverie.ui import selection
 from reverie.ui.cursor import Cursor
@@ -221,6 +223,11 @@ class UI:
                 self._show_help(control)
                 self.swallow_release(ev.name)      # let go after SHIFT: still only help
             return []
+        if ev.name == "POWER":          # whatever is shown: held, it saves and stops the box
+            if ev.action != LONG:
+                return []
+            ctx.message = "saving, then stopping"
+            return [fx.Shutdown()]
         if self._menu_open:
             return self._globals.menu_key(ev)
         if self._cursor.active(ctx):

@@ -52,6 +52,11 @@ def _ui(args):
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
 
 
+def _startup(args):
+    from reverie.app.bench.startup import startup
+    return startup(runs=args.runs)
+
+
 SCENARIOS = {
     "voices-64": (_voices_64, "64 looping stereo voices: ns per voice-sample vs a plain C loop"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
@@ -62,6 +67,8 @@ SCENARIOS = {
     "midi-clock": (_midi_clock, "MIDI clock out at 120 BPM: send-time error against the sample clock, intervals received"),
     "ui": (_ui, "screens drawn (view -> image), input event -> engine command on the control thread, "
                 "GPIO scan and key/encoder latency, MIDI controller latency and hot-plug time"),
+    "startup": (_startup, "reverie run from process start to the first audio callback with the last project "
+                          "(median and max of --runs), where the time goes, and SIGTERM to exit"),
 }
 
 
@@ -74,6 +81,7 @@ def add_parser(sub):
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--seconds", type=float, default=None, help="audio seconds per scenario")
     p.add_argument("--period", type=int, default=128, help="callback scenario: JACK period in frames")
+    p.add_argument("--runs", type=int, default=10, help="startup scenario: how many starts")
     p.add_argument("--cpu", type=int, default=None,
                    help="pin the benchmark to this CPU core (default: the last core)")
     return p

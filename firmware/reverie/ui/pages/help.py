@@ -43,6 +43,7 @@ GLOBAL = {
     "ENC2 TURN": "Edit the page's second field.",
     "ENC3 TURN": "Edit the page's third field.",
     "ENC4 TURN": "Edit the page's fourth field.",
+    "POWER": "Hold: save the project and stop the box; then switch it off.",
     "PADS": "Play the pad's track (pad 1 plays track 1).",
     "FUNC+PADS": "Select the pad's track: the pages show and edit it.",
 }
