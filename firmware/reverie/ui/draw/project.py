@@ -1,5 +1,5 @@
-"""The project page: the menu under the name, the name being spelled, the project list, or a
-question with NO and YES.
+"""The project page: the menu under the name, the name being spelled, the project list, the
+saves kept by time (newest first), or a question with NO and YES.
 
     Night bus                 (medium)
     unsaved       undo 12
@@ -20,7 +20,7 @@ LIST_LINES = 4
 
 @drawer(ProjectView)
 def draw_project(c: Canvas, v: ProjectView) -> None:
-    {"menu": _menu, "name": _name, "load": _load, "confirm": _confirm}[v.mode](c, v)
+    {"menu": _menu, "name": _name, "load": _load, "history": _history, "confirm": _confirm}[v.mode](c, v)
 
 
 def _menu(c: Canvas, v: ProjectView) -> None:
@@ -59,6 +59,12 @@ def _load(c: Canvas, v: ProjectView) -> None:
         item = v.items[i]
         c.text(1, y, "●" if item == v.current else " ")
         c.text(9, y, item, invert=i == v.at, width=WIDTH - 10)
+
+
+def _history(c: Canvas, v: ProjectView) -> None:
+    first = max(0, min(v.at - 1, len(v.items) - LIST_LINES))
+    for row, i in enumerate(range(first, min(len(v.items), first + LIST_LINES))):
+        c.text(9, HEADER_PX + row * CH + 2, v.items[i], invert=i == v.at, width=WIDTH - 10)
 
 
 def _confirm(c: Canvas, v: ProjectView) -> None:
