@@ -3,8 +3,8 @@ saves kept by time (newest first), or a question with NO and YES.
 
     Night bus                 (medium)
     unsaved       undo 12
-    SAVE      SAVE AS
-    LOAD      NEW
+    SAVE   SAVE AS  LOAD
+    NEW    HISTORY
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ MW, MH = cell("medium")
 TOP = HEADER_PX + 1
 STATES = {"saved": "saved", "unsaved": "unsaved", "new": "not saved yet"}
 LIST_LINES = 4
+MENU_X = (1, 36, 94)              # three columns, two rows of small letters under the name
 
 
 @drawer(ProjectView)
@@ -29,7 +30,7 @@ def _menu(c: Canvas, v: ProjectView) -> None:
     c.text(1, y, STATES[v.state])
     c.text_right(WIDTH - 1, y, f"undo {v.undo}")
     for i, item in enumerate(v.items):
-        x, row = 2 + (i % 2) * 64, i // 2
+        x, row = MENU_X[i % len(MENU_X)], i // len(MENU_X)
         c.text(x, y + CH + row * CH, item, invert=i == v.at)
 
 
