@@ -13,32 +13,48 @@ HELD_SCAN_S = 0.03              # six debounce periods
 SCAN_PERIOD_S = 0.001
 
 
-def keys_held(box: Box, pin_factory=None, clock=time.monotonic) -> frozenset[str]:
-    """The names of the box's keys held now. `pin_factory`: the pins to read (default: the
-    box's own, opened and closed here); a box without GPIO keys holds none."""
+def keys_held(box: Box) -> frozenset[str]:
+    """The names of the box's keys held now, read through its own pins (opened and closed
+    here); a box without GPIO keys holds none."""
     from reverie.hal.gpio.pins import make_pin_factory
     from reverie.hal.gpio.scan import GpioInput
 
     if not box.keys and not box.matrix:
         return frozenset()
-    own = pin_factory is None
-    factory = make_pin_factory(box.gpio) if own else pin_factory
+    factory = make_pin_factory(box.gpio)
     if factory is None:
         return frozenset()
-    events = []
-    gpio = GpioInput(box, factory, events.append, clock=clock)
     try:
-        end = clock() + HELD_SCAN_S
-        while (now := clock()) < end:
-            gpio.scan(now)
-            time.sleep(SCAN_PERIOD_S)
-        gpio.scan(clock())
+        held = Held()
+        gpio = GpioInput(box, factory, held)
+        try:
+            scan_for(gpio)
+        finally:
+            gpio.close()
+        return held.keys
     finally:
-        gpio.close()
-        if own:
-            factory.close()
-    down: dict[str, bool] = {}
-    for e in events:                        # keys (Key events) only: pads are not keys
-        if getattr(e, "action", None) in (PRESS, RELEASE) and hasattr(e, "name"):
-            down[e.name] = e.action == PRESS
-    return frozenset(name for name, held in down.items() if held)
+        factory.close()
+
+
+class Held:
+    """An `emit` for GpioInput that keeps which keys are down (pads are not keys)."""
+
+    def __init__(self):
+        self._down: dict[str, bool] = {}
+
+    def __call__(self, event) -> None:
+        if getattr(event, "action", None) in (PRESS, RELEASE) and hasattr(event, "name"):
+            self._down[event.name] = event.action == PRESS
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(name for name, down in self._down.items() if down)
+
+
+def scan_for(gpio, seconds: float = HELD_SCAN_S, clock=time.monotonic) -> None:
+    """Scans a GpioInput that is not started for `seconds`, a scan each millisecond."""
+    end = clock() + seconds
+    while (now := clock()) < end:
+        gpio.scan(now)
+        time.sleep(SCAN_PERIOD_S)
+    gpio.scan(clock())
