@@ -92,7 +92,7 @@ class Disk:
             return Path(folder)
         base = folder_name(self.rig.ui.project.name)
         target, n = self.library / base, 1
-        while target.exists():
+        while not _free(target):
             n += 1
             target = self.library / f"{base}-{n}"
         return target
@@ -248,6 +248,17 @@ def copy_samples(project, source: Path, target: Path) -> None:
             except OSError as exc:
                 raise UserError(f"cannot copy {ref} into {target} ({exc.strerror or exc}); "
                                 "nothing was saved") from None
+
+
+def _free(folder: Path) -> bool:
+    """No project is there: no folder, or only the empty samples/ a first save cut short left."""
+    try:
+        entries = list(folder.iterdir())
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return all(e.name == SAMPLES_DIR and e.is_dir() and not any(e.iterdir()) for e in entries)
 
 
 def restore_project(rig, project, sounds: list, label: str) -> None:

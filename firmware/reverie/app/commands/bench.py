@@ -52,6 +52,13 @@ def _ui(args):
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
 
 
+def _autosave_kill(args):
+    from reverie.app.bench.autosave_kill import run, stop_round
+    out = run(rounds=args.kills)
+    out.update({f"sigterm_{k}": v for k, v in stop_round().items()})
+    return out
+
+
 SCENARIOS = {
     "voices-64": (_voices_64, "64 looping stereo voices: ns per voice-sample vs a plain C loop"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
@@ -62,6 +69,8 @@ SCENARIOS = {
     "midi-clock": (_midi_clock, "MIDI clock out at 120 BPM: send-time error against the sample clock, intervals received"),
     "ui": (_ui, "screens drawn (view -> image), input event -> engine command on the control thread, "
                 "GPIO scan and key/encoder latency, MIDI controller latency and hot-plug time"),
+    "autosave-kill": (_autosave_kill, "a box edited through its terminal and SIGKILLed at random moments "
+                                      "(--kills times, ~2.5 s each): projects that load and equal a state it was in"),
 }
 
 
@@ -74,6 +83,7 @@ def add_parser(sub):
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--seconds", type=float, default=None, help="audio seconds per scenario")
     p.add_argument("--period", type=int, default=128, help="callback scenario: JACK period in frames")
+    p.add_argument("--kills", type=int, default=200, help="autosave-kill scenario: how many kills")
     p.add_argument("--cpu", type=int, default=None,
                    help="pin the benchmark to this CPU core (default: the last core)")
     return p
