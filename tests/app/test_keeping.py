@@ -69,6 +69,15 @@ def test_the_box_reopens_the_last_project_its_pattern_and_its_page(data):
         rig.jobs.close()
 
 
+def test_a_data_directory_moved_elsewhere_still_reopens_its_last_project(data, tmp_path):
+    folder = a_song(data)
+    write_session(data.session, Session("projects/Song", "A02", "SOUND"))
+    moved = DataDir(tmp_path / "restored-backup")
+    data.root.rename(moved.root)
+    project, _, opened = keeping(moved).open(RATE)
+    assert opened == moved.projects / "Song" and project.pattern == "A02"
+
+
 def test_project_on_the_command_line_or_in_the_configuration_wins_over_the_session(data, tmp_path):
     last, other = a_song(data, "Last", 97), a_song(data, "Other", 133)
     write_session(data.session, Session(str(last), "A02", "SOUND"))

@@ -37,7 +37,7 @@ class Keeping:
 
     def open(self, rate: int):
         """(project, sounds, folder) to start with; reads the keys, the session, the disk."""
-        from reverie.control.session import read_session
+        from reverie.control.session import read_session, resolved
         from reverie.project.fallback import open_empty, open_project
         from reverie.project.store import DEMO_NAME, project_folder
 
@@ -48,7 +48,8 @@ class Keeping:
             self.notices.append(SAFE_NOTICE)
         chosen = self.options.project_path or self.config.project.path
         session = None if self.safe or chosen else read_session(self.data.session)
-        path = chosen or (session.project if session is not None and session.project else DEMO_NAME)
+        last = resolved(session.project, self.data.root) if session is not None else None
+        path = chosen or last or DEMO_NAME
         if self.safe:
             path = DEMO_NAME
         limits, factory = self.config.samples.limits(), self.data.factory
@@ -68,8 +69,7 @@ class Keeping:
         if opened.notice:
             self.notices.append(opened.notice)
         project = opened.project
-        if session is not None and opened.folder is not None and session.project and \
-                Path(session.project).resolve() == Path(opened.folder).resolve():
+        if last is not None and opened.folder is not None and last.resolve() == Path(opened.folder).resolve():
             project = _with_pattern(project, session.pattern)
             self.page = session.page
         return project, opened.sounds, opened.folder

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from reverie.base.errors import UserError
-from reverie.control.session import Session, write_session
+from reverie.control.session import Session, stored, write_session
 
 log = logging.getLogger("reverie")
 
@@ -73,8 +73,11 @@ class Autosave:
 
     def session(self) -> Session:
         rig = self.rig
-        folder = None if rig.folder is None or self._is_demo(rig.folder) else str(Path(rig.folder).resolve())
-        return Session(folder, rig.ui.pattern_name(), rig.ui.page_name)
+        folder = None if rig.folder is None or self._is_demo(rig.folder) else rig.folder
+        return Session(self._stored(folder), rig.ui.pattern_name(), rig.ui.page_name)
+
+    def _stored(self, folder) -> str | None:
+        return stored(folder, self.session_path.parent) if self.session_path is not None else None
 
     # --- saving ------------------------------------------------------------------------
 
@@ -90,7 +93,7 @@ class Autosave:
         def after(folder: Path) -> None:
             if session_path is not None:
                 try:
-                    write_session(session_path, Session(str(folder.resolve()), pattern, page))
+                    write_session(session_path, Session(self._stored(folder), pattern, page))
                 except UserError as exc:
                     log.warning("%s", exc)
         label, work, finish = rig.disk.save_job(target, quiet=True, after=after)
@@ -111,7 +114,7 @@ class Autosave:
                 rig.applier.notice = f"autosave failed: {result}"
                 return
             self.saves += 1
-            self._session = Session(str(target.resolve()), pattern, page)
+            self._session = Session(self._stored(target), pattern, page)
             finish(result)
 
         previous, self._submitted = self._submitted, revision

@@ -1,9 +1,11 @@
 """Where the musician left off: the data directory's session.json names the last project's
 folder, the pattern shown and the page, so that the box reopens them at the next start.
 
-    {"version": 1, "project": "/var/lib/reverie/projects/Night-bus", "pattern": "A03", "page": "SOUND"}
+    {"version": 1, "project": "projects/Night-bus", "pattern": "A03", "page": "SOUND"}
 
-"project" is null for a project with no folder yet (the demo, a new one). The file is
+"project" is the folder relative to the data directory when it is inside it (so the data
+directory can move: a backup restored elsewhere, another --data-dir), else absolute; null
+for a project with no folder yet (the demo, a new one). The file is
 written atomically on the worker thread; a bad or missing file is no session at all (the
 box opens the configured project, else the demo). The tempo is the project's own."""
 from __future__ import annotations
@@ -30,6 +32,19 @@ class Session:
 
     def to_dict(self) -> dict:
         return {"version": VERSION, "project": self.project, "pattern": self.pattern, "page": self.page}
+
+
+def stored(folder, data_root: Path) -> str | None:
+    """How session.json names a project folder: relative to the data directory if inside it."""
+    if folder is None:
+        return None
+    folder, root = Path(folder).resolve(), Path(data_root).resolve()
+    return str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder)
+
+
+def resolved(project: str | None, data_root: Path) -> Path | None:
+    """The folder session.json names, absolute."""
+    return None if not project else Path(data_root) / project
 
 
 def read_session(path: Path) -> Session | None:

@@ -70,14 +70,15 @@ def opened_at_start(data):
     """The project the box opens, as app/keeping.py chooses it: (project, folder or None)."""
     from dataclasses import replace
 
-    from reverie.control.session import read_session
+    from reverie.control.session import read_session, resolved
     from reverie.project.demo import demo_project_path
     from reverie.project.store import load_project
 
     session = read_session(data.session)
-    if session is not None and session.project and (Path(session.project) / "project.json").is_file():
-        project = load_project(session.project)
-        return replace(project, pattern=session.pattern or project.pattern), Path(session.project)
+    folder = resolved(session.project, data.root) if session is not None else None
+    if folder is not None and (folder / "project.json").is_file():
+        project = load_project(folder)
+        return replace(project, pattern=session.pattern or project.pattern), folder
     return load_project(demo_project_path()), None
 
 
