@@ -119,7 +119,7 @@ class Disk:
         folder = self.rig.folder
 
         def work():
-            if folder is None or Path(folder).resolve().parent != self.library.resolve():
+            if folder is None:                  # a new project: never saved
                 return ()
             return tuple((s.path.name, s.label) for s in kept(Path(folder)))
 

@@ -85,6 +85,7 @@ def opened_at_start(data):
 def run(rounds: int = 200, seed: int = 11, min_s: float = 0.2, max_s: float = 2.5,
         say=lambda text: None) -> dict:
     from reverie.app.paths import DataDir
+    from reverie.control.session import read_session
     from reverie.project.saves import kept, load_save
     from reverie.project.store import PROJECT_FILE, load_project
 
@@ -104,6 +105,9 @@ def run(rounds: int = 200, seed: int = 11, min_s: float = 0.2, max_s: float = 2.
             _run_and_kill(config, data.root, tmp, keys, rng.uniform(min_s, max_s))
             kills += 1
             round_loaded = round_ok = True
+            if data.session.exists() and read_session(data.session) is None:
+                problems.append(f"round {r}: session.json does not read")
+                round_ok = False
             for project_dir in sorted(p for p in data.projects.iterdir() if (p / PROJECT_FILE).is_file()) \
                     if data.projects.is_dir() else []:
                 try:
