@@ -120,7 +120,9 @@ def test_a_failed_write_keeps_the_old_file_and_no_temp(tmp_path, monkeypatch):
     with pytest.raises(UserError, match="No space left on device"):
         save_project(p, folder)
     assert (folder / "project.json").read_bytes() == before
-    assert sorted(os.listdir(folder)) == ["project.json", "samples"]
+    # the copy of the old file into .history failed first: its folder stays, empty
+    assert sorted(os.listdir(folder)) == [".history", "project.json", "samples"]
+    assert os.listdir(folder / ".history") == []
 
 
 def test_save_fsyncs_the_file_and_the_folder(tmp_path, monkeypatch):

@@ -31,7 +31,7 @@ def page_with(edits=0, saved=True, saved_as="Night-bus", encoders=4, projects=PR
 
 def choose(page, ctx, item):
     page.turn(ctx, Turn(0, -10))
-    page.turn(ctx, Turn(0, ("SAVE", "SAVE AS", "LOAD", "NEW").index(item)))
+    page.turn(ctx, Turn(0, ("SAVE", "SAVE AS", "LOAD", "NEW", "HISTORY").index(item)))
     return press(page, ctx, "ENC1")
 
 
@@ -234,6 +234,57 @@ def test_project_screens():
     shot(page, ctx, "project-load")
     press(page, ctx, "ENC1")
     shot(page, ctx, "project-confirm")
+
+
+# --- the saves kept (HISTORY) -------------------------------------------------------------------
+
+SAVES = (("20261204T204401.000000Z.json", "12-04 20:44:01"), ("20261204T203012.000000Z.json", "12-04 20:30:12"),
+         ("20261203T181500.000000Z.json", "12-03 18:15:00"), ("20261203T120000.000000Z.json", "12-03 12:00:00"),
+         ("20261202T090000.000000Z.json", "12-02 09:00:00"))
+
+
+def test_history_asks_for_the_saves_then_lists_them_newest_first():
+    page, ctx = page_with(edits=3, saved=False)
+    ctx.saves = SAVES                               # from an earlier visit: read afresh
+    assert choose(page, ctx, "HISTORY") == [fx.ListSaves()]
+    assert ctx.saves is None
+    v = page.view(ctx)
+    assert (v.mode, v.items, page.heading(ctx)) == ("history", ("reading the saves…",), "HISTORY")
+    ctx.saves = SAVES
+    assert page.view(ctx).items == tuple(when for _, when in SAVES) + ("‹ back",)
+
+
+def test_one_press_restores_a_save_even_over_unsaved_edits():
+    page, ctx = page_with(edits=3, saved=False)
+    choose(page, ctx, "HISTORY")
+    ctx.saves = SAVES
+    page.turn(ctx, Turn(0, 2))
+    assert press(page, ctx, "ENC1") == [fx.RestoreSave("20261203T181500.000000Z.json")]
+    assert page.view(ctx).mode == "menu"            # back to the menu: unsaved, undo one more
+
+
+def test_history_with_no_saves_or_back_goes_to_the_menu():
+    page, ctx = page_with()
+    choose(page, ctx, "HISTORY")
+    ctx.saves = ()
+    assert page.view(ctx).items == ("no saves yet  ‹ back",)
+    assert press(page, ctx, "ENC1") == []
+    assert page.view(ctx).mode == "menu"
+    choose(page, ctx, "HISTORY")
+    ctx.saves = SAVES
+    page.turn(ctx, Turn(0, 10))
+    assert press(page, ctx, "ENC1") == [] and page.view(ctx).mode == "menu"
+
+
+def test_history_screens():
+    page, ctx = page_with(edits=12, saved=False)
+    page.turn(ctx, Turn(0, 4))
+    shot(page, ctx, "project-menu-history")
+    press(page, ctx, "ENC1")
+    shot(page, ctx, "project-history-reading")
+    ctx.saves = SAVES
+    page.turn(ctx, Turn(0, 1))
+    shot(page, ctx, "project-history")
 
 
 # --- through the machine ------------------------------------------------------------------------

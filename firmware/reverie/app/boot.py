@@ -51,6 +51,7 @@ class RunOptions:
     notify_socket: str | None = None     # systemd's NOTIFY_SOCKET, WATCHDOG_USEC
     watchdog_usec: int | None = None
     problems: tuple[str, ...] = ()       # configuration problems, shown on the box at start
+    safe: bool = False                   # safe mode: no last project, factory settings (app/keeping.py)
 
 
 def load_project_sounds(config: Config, project_path: str | None, rate: int, data: DataDir | None = None):
@@ -97,14 +98,15 @@ class BoxApp:
         self.engine = make_engine(self.rate)
         self.service = ServiceNotifier(options.notify_socket, options.watchdog_usec,
                                        lambda: self.engine.stats()["callbacks"])
-        self.box = self.rig = self.sync = self.surface = self.output = None
+        self.box = self.rig = self.sync = self.surface = self.output = self.keeping = None
         self.project_name = ""
 
     def start(self) -> BoxApp:
+        from reverie.app.keeping import Keeping
         from reverie.app.rig import build_rig
         from reverie.app.surface import Surface
         from reverie.app.sync_session import SyncSession
-        from reverie.control.settings import SettingsApplier, load_settings
+        from reverie.control.settings import SettingsApplier
         from reverie.hal.audio.output import open_output
         from reverie.hal.box import load_box
         from reverie.seq.load import apply_project
@@ -115,12 +117,12 @@ class BoxApp:
         # final spin (1 ms) absorbs the wait for it (docs/sync.md).
         sys.setswitchinterval(0.0005)
         self.box = load_box(config.hardware.box)
+        self.keeping = Keeping(config, self.options, data, self.box)   # last project, autosave, safe mode
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reverie-worker") as worker:
-            project, sounds, folder = worker.submit(load_project_sounds, config, self.options.project_path,
-                                                    self.rate, data).result()
+            project, sounds, folder = worker.submit(self.keeping.open, self.rate).result()
         apply_project(engine, project, sounds)
         self.project_name = project.name
-        settings = load_settings(data.settings, config)
+        settings = self.keeping.settings()
         self.sync = SyncSession(engine, replace(config.midi, clock_out=settings["midi.clock_out"]),
                                 replace(config.sync, source=settings["sync.source"]), self.rate,
                                 self.period).start()
@@ -138,6 +140,7 @@ class BoxApp:
         self.surface.emit = rig.queue.put
         rig.applier.on_setting = SettingsApplier(data.settings, rig.ui.context.settings, engine, rig.jobs,
                                                  self.surface, notify=self.notice)
+        self.keeping.attach(rig, self.notice)
         for problem in self.options.problems:
             log.warning("%s", problem)
             self.notice(problem)
@@ -180,6 +183,8 @@ class BoxApp:
     def stop(self) -> None:
         """Takes the box down in the reverse order of start; safe after a failed start."""
         self.service.stopping()
+        if self.keeping is not None:
+            self.keeping.stop()          # the last save, finished by the worker before it closes
         for part, close in ((self.surface, "close"), (self.output, "close"), (self.rig and self.rig.jobs, "close"),
                             (self.sync, "close")):
             if part is not None:

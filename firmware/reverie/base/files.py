@@ -34,3 +34,12 @@ def fsync_folder(folder: Path) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def atomic_copy(source: Path, target: Path) -> None:
+    """Copies the file `source` to `target` through `atomic_path`: `target` is either absent
+    (or as it was) or a complete copy, never half of one."""
+    import shutil
+
+    with atomic_path(Path(target)) as tmp:
+        shutil.copyfile(source, tmp)

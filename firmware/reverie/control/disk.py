@@ -2,10 +2,16 @@
 onto a track, and the lists the project and sample pages offer. Reading and decoding run
 on the worker; the engine and the UI change only in `finish`, on the control thread.
 
-Projects live in the library folder, one folder each (project.json plus samples/). Saving
-the shipped demo, which is read-only, saves a copy into the library under its name."""
+Projects live in the library folder, one folder each (project.json plus samples/, and the
+last saves in .history/). Saving the shipped demo, which is read-only, saves a copy into
+the library under its name; an autosave of the demo (or of a new project) takes a folder
+name no project has yet, so it never replaces another project. A project that does not
+load opens its newest good save, else stays unloaded (project/fallback.py; at start the box
+opens an empty project instead). A save kept
+in .history/ is restored as one edit, which undo takes back."""
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +20,8 @@ from reverie.base.errors import UserError
 from reverie.project.model import FACTORY_PREFIX
 from reverie.project.store import PROJECT_FILE, SAMPLES_DIR
 from reverie.ui import effects as fx
+
+log = logging.getLogger("reverie")
 
 SAMPLE_SUFFIXES = (".wav", ".aif", ".aiff", ".flac", ".ogg")
 
@@ -33,7 +41,8 @@ class Disk:
 
     def handlers(self) -> dict:
         return {fx.SaveProject: self.save, fx.LoadProject: self.load, fx.LoadSample: self.sample,
-                fx.LoadOverview: self.overview, fx.NewProject: self.new}
+                fx.LoadOverview: self.overview, fx.NewProject: self.new, fx.ListSaves: self.saves,
+                fx.RestoreSave: self.restore}
 
     def _target(self, path: str) -> Path:
         from reverie.project.demo import demo_project_path
@@ -46,37 +55,100 @@ class Disk:
         return Path(rig.folder)
 
     def save(self, e: fx.SaveProject):
+        return (*self.save_job(self._target(e.path)), True)     # kept: a save is never dropped
+
+    def save_job(self, folder: Path, quiet: bool = False, after=None):
+        """(label, work, finish) saving the project as it is now into `folder`; `quiet`: no
+        notice when it worked (autosave); `after(folder)` runs on the worker once saved."""
         from reverie.project.store import save_project
 
-        project, revision, folder = self.rig.ui.project, self.rig.ui.context.history.revision, self._target(e.path)
+        project, revision = self.rig.ui.project, self.rig.ui.context.history.revision
         source = None if self.rig.folder is None else Path(self.rig.folder)
 
         def work():
             if source is not None and source.resolve() != folder.resolve():
                 copy_samples(project, source, folder)
-            return save_project(project, folder)
+            saved = save_project(project, folder)
+            if after is not None:
+                after(folder)
+            return saved
 
         def finish(_):
             self.rig.folder = folder
             self.rig.saved_revision = revision
-            notify(self.rig, f"saved {project.name} to {folder}")
+            if self.on_saved is not None:
+                self.on_saved(folder)
+            if not quiet:
+                notify(self.rig, f"saved {project.name} to {folder}")
         return f"saving {project.name}", work, finish
 
+    def autosave_target(self) -> Path:
+        """Where an autosave goes: the project's own folder, or for the demo and a new
+        project a library folder named after it that no project has yet."""
+        from reverie.project.demo import demo_project_path
+
+        folder = self.rig.folder
+        if folder is not None and Path(folder).resolve() != demo_project_path().resolve():
+            return Path(folder)
+        base = folder_name(self.rig.ui.project.name)
+        target, n = self.library / base, 1
+        while not _free(target):
+            n += 1
+            target = self.library / f"{base}-{n}"
+        return target
+
     def load(self, e: fx.LoadProject):
-        from reverie.project.sounds import load_sounds
-        from reverie.project.store import load_project
+        from reverie.project.fallback import open_project
 
         folder = self._target(e.path)
 
         def work():
-            project = load_project(folder)
-            return project, load_sounds(project, folder, self.rig.rate, factory_dir=self.factory_dir,
+            return open_project(folder, self.rig.rate, self.factory_dir, self.sample_limits, empty=False)
+
+        def finish(opened):
+            self.rig.replace_project(opened.project, opened.sounds, opened.folder)
+            if opened.reason:
+                log.warning("%s; %s", opened.reason, opened.notice)
+            notify(self.rig, opened.notice or f"loaded {opened.project.name}")
+        return f"loading {folder.name}", work, finish
+
+    def saves(self, e: fx.ListSaves):
+        """The saves kept for the loaded project, the newest first, into Context.saves."""
+        from reverie.project.saves import kept
+
+        folder = self.rig.folder
+
+        def work():
+            if folder is None:                  # a new project: never saved
+                return ()
+            return tuple((s.path.name, s.label) for s in kept(Path(folder)))
+
+        def finish(saves):
+            if self.rig.folder == folder:
+                self.rig.ui.context.saves = saves
+        return "reading the saves", work, finish
+
+    def restore(self, e: fx.RestoreSave):
+        """A kept save becomes the project, as one edit: undo gives back what was there."""
+        from reverie.project.saves import HISTORY_DIR, Save, saved_at, load_save
+        from reverie.project.sounds import load_sounds
+
+        folder = self.rig.folder
+        if folder is None or saved_at(e.name) is None:
+            raise UserError(f"no save {e.name!r} to restore")
+        save = Save(Path(folder) / HISTORY_DIR / e.name, saved_at(e.name))
+
+        def work():
+            project = load_save(Path(folder), save)
+            return project, load_sounds(project, Path(folder), self.rig.rate, factory_dir=self.factory_dir,
                                         limits=self.sample_limits)
 
         def finish(result):
-            self.rig.replace_project(*result, folder)
-            notify(self.rig, f"loaded {result[0].name}")
-        return f"loading {folder.name}", work, finish
+            if self.rig.folder != folder:
+                return                   # another project was loaded meanwhile
+            restore_project(self.rig, *result, f"restore {save.label}")
+            notify(self.rig, f"restored the save of {save.label}; undo takes it back")
+        return f"restoring {save.label}", work, finish
 
     def _load_sample(self, path: Path):
         from reverie.sound.samples import SampleLimits, load_sample
@@ -106,6 +178,8 @@ class Disk:
         def finish(result):
             self.rig.ui.context.overviews[e.sample] = result
         return f"reading {e.sample}", work, finish
+
+    on_saved = None                  # callable(folder) after a save finished (the session)
 
     def new(self, e: fx.NewProject):
         from reverie.project.demo import demo_project_path
@@ -159,8 +233,9 @@ class Disk:
 
 def copy_samples(project, source: Path, target: Path) -> None:
     """The project's own sample files, from the folder it came from into the one it is saved
-    to, so that the saved copy loads on its own. Files already there are kept."""
-    import shutil
+    to, so that the saved copy loads on its own. Files already there are kept; each copy is
+    written atomically, so a power cut never leaves half a sample."""
+    from reverie.base.files import atomic_copy
 
     for _, ref in project.sample_refs():
         if ref.startswith(FACTORY_PREFIX):
@@ -169,10 +244,35 @@ def copy_samples(project, source: Path, target: Path) -> None:
         if src.is_file() and not dst.exists():
             try:
                 dst.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dst)
+                atomic_copy(src, dst)
             except OSError as exc:
                 raise UserError(f"cannot copy {ref} into {target} ({exc.strerror or exc}); "
                                 "nothing was saved") from None
+
+
+def _free(folder: Path) -> bool:
+    """No project is there: no folder, or only the empty samples/ a first save cut short left."""
+    try:
+        entries = list(folder.iterdir())
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return all(e.name == SAMPLES_DIR and e.is_dir() and not any(e.iterdir()) for e in entries)
+
+
+def restore_project(rig, project, sounds: list, label: str) -> None:
+    """Makes `project` current through the undo history (one edit, `label`) and puts its
+    sounds, parameters and patterns into the engine."""
+    from reverie.project.sounds import sound_slots
+    from reverie.seq.load import apply_project
+
+    rig.sequencer.stop()
+    apply_project(rig.engine, project, sounds)
+    rig.ui.context.history.apply(lambda _: project, label=label)
+    rig.sequencer.project = project
+    rig.sequencer.slots = sound_slots(project)
+    rig.sequencer.load()
 
 
 def notify(rig, text: str) -> None:

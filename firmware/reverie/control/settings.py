@@ -59,7 +59,8 @@ def save_settings(path: Path, settings: dict) -> None:
 
 
 class SettingsApplier:
-    """Applies a changed setting on the control thread and keeps the file up to date."""
+    """Applies a changed setting on the control thread and keeps the file up to date; while
+    `held` (safe mode) the file is left as it is until `release()`."""
 
     def __init__(self, path: Path, settings: dict, engine, jobs, display=None, notify=None):
         self.path = path
@@ -68,6 +69,8 @@ class SettingsApplier:
         self.jobs = jobs
         self.display = display          # anything with contrast(level), or None
         self.notify = notify or (lambda text: None)
+        self.held = False
+        self._changed_while_held = False
 
     def apply_all(self) -> None:
         for key in ("midi.clock_out", "display.contrast"):
@@ -79,6 +82,19 @@ class SettingsApplier:
             return
         self.settings[key] = value
         self._apply(key, value)
+        if self.held:
+            self._changed_while_held = True
+        else:
+            self._keep()
+
+    def release(self) -> None:
+        """Safe mode ends: settings changed since are kept, and every change from now on."""
+        if self.held:
+            self.held = False
+            if self._changed_while_held:
+                self._keep()
+
+    def _keep(self) -> None:
         snapshot = dict(self.settings)
         self.jobs.run("keeping the settings", lambda: save_settings(self.path, snapshot), lambda _: None)
 

@@ -3,7 +3,8 @@
 Loading validates everything (JSON, format, version, values, sample files) and returns a
 new Project, so a bad file leaves whatever was loaded before untouched. Saving is atomic:
 a temp file in the same folder, flushed, fsynced, renamed over the old file, and the folder
-fsynced, so a power cut leaves either the old project or the new one.
+fsynced, so a power cut leaves either the old project or the new one. Before it replaces
+project.json, a save keeps the previous one in the project's .history/ (saves.py).
 """
 from __future__ import annotations
 
@@ -36,9 +37,15 @@ def project_folder(path) -> Path:
 def load_project(path) -> Project:
     """Reads, validates and returns the project at `path` (a folder or its project.json)."""
     file = project_folder(path) / PROJECT_FILE
+    return read_project(file, file.parent)
+
+
+def read_project(file: Path, folder: Path) -> Project:
+    """The project in the JSON file `file`, its samples in `folder`'s samples/ (project.json
+    or a save kept in .history/), or UserError naming the file."""
     try:
         project = Project.from_dict(_read_json(file))
-        check_samples(project, file.parent)
+        check_samples(project, folder)
     except UserError as exc:
         raise UserError(f"{file}: {exc}") from None
     return project
@@ -75,7 +82,10 @@ def check_samples(project: Project, folder: Path) -> None:
 
 
 def save_project(project: Project, path) -> Path:
-    """Writes the project to the folder `path` (created if needed); returns project.json's path."""
+    """Writes the project to the folder `path` (created if needed), keeping the project.json
+    it replaces in .history/ (the last saves.KEEP); returns project.json's path."""
+    from reverie.project.saves import keep_previous, rotate
+
     data = project.to_dict()
     Project.from_dict(data)  # never write a file that would not load again
     folder = Path(path)
@@ -83,11 +93,13 @@ def save_project(project: Project, path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / SAMPLES_DIR).mkdir(exist_ok=True)
+        keep_previous(file)
         with atomic_path(file) as tmp:
             tmp.write_text(dumps(data), encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot save {file} ({exc.strerror or exc}); the last saved "
                         "version is untouched") from None
+    rotate(folder)
     return file
 
 

@@ -35,6 +35,7 @@ class Context:
     last_encoder: int = 0                # the encoder turned last (what MIDI learn binds)
     settings: dict = field(default_factory=dict)
     overviews: dict = field(default_factory=dict)   # sample reference -> waveform.Overview
+    saves: tuple | None = None           # the loaded project's kept saves, (file, when); None: not read
     focus: int = 0                       # fewer than 4 encoders: the field ENC1 edits (0 = ENC1's)
     goto: str = ""                       # a page asks to open another page (its name) after this event
     step: int = 0                        # the step the step page shows (focused track, this pattern)

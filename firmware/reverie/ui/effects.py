@@ -84,6 +84,18 @@ class NewProject:
 
 
 @dataclass(frozen=True, slots=True)
+class ListSaves:
+    """Read the saves kept for the loaded project (its .history/) on the worker thread into
+    Context.saves: (file name, "12-04 20:44:01") pairs, the newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreSave:
+    """Make a kept save the project, as one edit that undo takes back."""
+    name: str             # its file name in .history/, from Context.saves
+
+
+@dataclass(frozen=True, slots=True)
 class LoadOverview:
     """Compute a sample's waveform overview on the worker thread (ui/waveform.py) and put it
     in Context.overviews[sample]; Overview.failed(message) when the file cannot be read."""
@@ -120,5 +132,5 @@ class Shutdown:
 
 
 Effect = (PlayNote | SetParam | PatternEdited | ProjectEdited | Transport | Tempo | QueuePattern
-          | Mute | Fill | SaveProject | LoadProject | NewProject | LoadSample | LoadOverview | Learn
-          | Setting | Shutdown)
+          | Mute | Fill | SaveProject | LoadProject | NewProject | ListSaves | RestoreSave | LoadSample
+          | LoadOverview | Learn | Setting | Shutdown)

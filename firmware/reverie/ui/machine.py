@@ -73,6 +73,10 @@ class UI:
         return self._page
 
     @property
+    def page_names(self) -> tuple[str, ...]:
+        return tuple(self._pages)
+
+    @property
     def menu_open(self) -> bool:
         return self._menu_open
 

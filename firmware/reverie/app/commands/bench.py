@@ -57,6 +57,13 @@ def _startup(args):
     return startup(runs=args.runs)
 
 
+def _autosave_kill(args):
+    from reverie.app.bench.autosave_kill import run, stop_round
+    out = run(rounds=args.kills)
+    out.update({f"sigterm_{k}": v for k, v in stop_round().items()})
+    return out
+
+
 SCENARIOS = {
     "voices-64": (_voices_64, "64 looping stereo voices: ns per voice-sample vs a plain C loop"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
@@ -69,6 +76,8 @@ SCENARIOS = {
                 "GPIO scan and key/encoder latency, MIDI controller latency and hot-plug time"),
     "startup": (_startup, "reverie run from process start to the first audio callback with the last project "
                           "(median and max of --runs), where the time goes, and SIGTERM to exit"),
+    "autosave-kill": (_autosave_kill, "a box edited through its terminal and SIGKILLed at random moments "
+                                      "(--kills times, ~2.5 s each): projects that load and equal a state it was in"),
 }
 
 
@@ -82,6 +91,7 @@ def add_parser(sub):
     p.add_argument("--seconds", type=float, default=None, help="audio seconds per scenario")
     p.add_argument("--period", type=int, default=128, help="callback scenario: JACK period in frames")
     p.add_argument("--runs", type=int, default=10, help="startup scenario: how many starts")
+    p.add_argument("--kills", type=int, default=200, help="autosave-kill scenario: how many kills")
     p.add_argument("--cpu", type=int, default=None,
                    help="pin the benchmark to this CPU core (default: the last core)")
     return p

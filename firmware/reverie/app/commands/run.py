@@ -18,9 +18,13 @@ def add_parser(sub):
     p.add_argument("--data-dir", metavar="DIR",
                    help="where the box keeps everything it writes (default: [paths] data, "
                    "else ~/.local/share/reverie)")
-    p.add_argument("--project", metavar="DIR", help="project folder (default: configuration, then the demo)")
+    p.add_argument("--project", metavar="DIR",
+                   help="project folder (default: [project] path, else the last project, else the demo)")
     p.add_argument("--seconds", type=float, metavar="S", help="stop after S seconds (default: run until stopped)")
     p.add_argument("--play", action="store_true", help="start playing at once (otherwise PLAY starts it)")
+    p.add_argument("--safe", action="store_true",
+                   help="safe mode, as holding SHIFT at power-on: open the demo with factory settings "
+                   "and keep nothing (no autosave, no settings, no last project) until you save")
     return p
 
 
@@ -47,7 +51,7 @@ def run(args) -> int:
     options = RunOptions(data=data, project_path=args.project, seconds=args.seconds, play=args.play,
                          notify_socket=environ.get("NOTIFY_SOCKET") or None,
                          watchdog_usec=int(watchdog) if watchdog.isdigit() else None,
-                         problems=tuple(problems))
+                         problems=tuple(problems), safe=args.safe)
     result = run_app(config, stop=stop, options=options)
     print(f"played {result.seconds:.1f} s through {result.output}: "
           f"{result.xruns} xruns, {result.faults} faults")

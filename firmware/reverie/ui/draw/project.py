@@ -1,10 +1,10 @@
-"""The project page: the menu under the name, the name being spelled, the project list, or a
-question with NO and YES.
+"""The project page: the menu under the name, the name being spelled, the project list, the
+saves kept by time (newest first), or a question with NO and YES.
 
     Night bus                 (medium)
     unsaved       undo 12
-    SAVE      SAVE AS
-    LOAD      NEW
+    SAVE   SAVE AS  LOAD
+    NEW    HISTORY
 """
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ MW, MH = cell("medium")
 TOP = HEADER_PX + 1
 STATES = {"saved": "saved", "unsaved": "unsaved", "new": "not saved yet"}
 LIST_LINES = 4
+MENU_X = (1, 36, 94)              # three columns, two rows of small letters under the name
 
 
 @drawer(ProjectView)
 def draw_project(c: Canvas, v: ProjectView) -> None:
-    {"menu": _menu, "name": _name, "load": _load, "confirm": _confirm}[v.mode](c, v)
+    {"menu": _menu, "name": _name, "load": _load, "history": _history, "confirm": _confirm}[v.mode](c, v)
 
 
 def _menu(c: Canvas, v: ProjectView) -> None:
@@ -29,7 +30,7 @@ def _menu(c: Canvas, v: ProjectView) -> None:
     c.text(1, y, STATES[v.state])
     c.text_right(WIDTH - 1, y, f"undo {v.undo}")
     for i, item in enumerate(v.items):
-        x, row = 2 + (i % 2) * 64, i // 2
+        x, row = MENU_X[i % len(MENU_X)], i // len(MENU_X)
         c.text(x, y + CH + row * CH, item, invert=i == v.at)
 
 
@@ -59,6 +60,12 @@ def _load(c: Canvas, v: ProjectView) -> None:
         item = v.items[i]
         c.text(1, y, "●" if item == v.current else " ")
         c.text(9, y, item, invert=i == v.at, width=WIDTH - 10)
+
+
+def _history(c: Canvas, v: ProjectView) -> None:
+    first = max(0, min(v.at - 1, len(v.items) - LIST_LINES))
+    for row, i in enumerate(range(first, min(len(v.items), first + LIST_LINES))):
+        c.text(9, HEADER_PX + row * CH + 2, v.items[i], invert=i == v.at, width=WIDTH - 10)
 
 
 def _confirm(c: Canvas, v: ProjectView) -> None:

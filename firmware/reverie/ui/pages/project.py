@@ -1,7 +1,8 @@
 """The project page: the project's name and whether it is saved, how many edits undo can take
-back, and SAVE, SAVE AS (a name spelled with an encoder), LOAD (from Status.projects) and NEW
-(a copy of the demo). Loading or starting over unsaved changes, or saving over another
-project, asks first.
+back, and SAVE, SAVE AS (a name spelled with an encoder), LOAD (from Status.projects), NEW
+(a copy of the demo) and HISTORY (the project's last saves by time: one press restores one,
+as an edit that undo takes back). Loading or starting over unsaved changes, or saving over
+another project, asks first.
 
 Saved or not is History.revision against Status.saved_revision, the revision the app last
 loaded or saved; Status.saved_as is the project's name among Status.projects, "" when it has
@@ -18,22 +19,24 @@ from reverie.ui import effects as fx
 from reverie.ui.one_knob import SHORT, Push, one_knob, step
 from reverie.ui.page import Page
 
-MENU = ("SAVE", "SAVE AS", "LOAD", "NEW")
+MENU = ("SAVE", "SAVE AS", "LOAD", "NEW", "HISTORY")
 # A name is also its folder's name on the box, so it keeps to letters, digits, - and _;
 # " " is a place left empty, and empty places inside a name become "-" when it is saved.
 CHARS = " ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 NAME_CHARS = 14                   # medium letters a pixel apart across the screen
 OK, BACK = NAME_CHARS, NAME_CHARS + 1        # the name's buttons, after its characters
 BACK_ITEM = "‹ back"
+READING = "reading the saves…"
+NO_SAVES = "no saves yet  ‹ back"
 
 
 @dataclass(frozen=True)
 class ProjectView:
-    mode: str                      # "menu", "name", "load" or "confirm"
+    mode: str                      # "menu", "name", "load", "history" or "confirm"
     name: str                      # the project's name
     state: str                     # "saved", "unsaved" or "new" (no name on the box yet)
     undo: int                      # edits undo can take back
-    items: tuple[str, ...]         # the menu, the projects, or NO/YES
+    items: tuple[str, ...]         # the menu, the projects, the saves by time, or NO/YES
     at: int                        # the cursor in `items`
     current: str                   # the project loaded, marked in the list
     spelled: str = ""              # the name being spelled (NAME_CHARS characters)
@@ -76,7 +79,7 @@ class ProjectPage(Page):
         return []
 
     def heading(self, ctx) -> str:
-        return {"name": "SAVE AS", "load": "LOAD"}.get(self.mode, self.title)
+        return {"name": "SAVE AS", "load": "LOAD", "history": "HISTORY"}.get(self.mode, self.title)
 
     # --- input -------------------------------------------------------------------------
 
@@ -136,6 +139,10 @@ class ProjectPage(Page):
                 self.mode, self.at = "menu", MENU.index("LOAD")
                 return []
             return self._ask(ctx, "load", projects[self.at])
+        if self.mode == "history":
+            saves, at = ctx.saves or (), self.at
+            self.mode, self.at = "menu", MENU.index("HISTORY")
+            return [fx.RestoreSave(saves[at][0])] if at < len(saves) else []
         yes = self.at == 1                             # confirm: NO, YES
         what, name = self.pending
         self.mode, self.at, self.pending = "menu", MENU.index(what.upper()), None
@@ -150,6 +157,10 @@ class ProjectPage(Page):
             self.spelled = list(start.ljust(NAME_CHARS))
             self.mode, self.pos, self.editing = "name", min(len(start.rstrip()), NAME_CHARS - 1), False
             return []
+        if item == "HISTORY":
+            ctx.saves = None                           # read afresh: a save may have been made
+            self.mode, self.at = "history", 0
+            return [fx.ListSaves()]
         if item == "LOAD":
             if not ctx.status.projects:
                 ctx.message = "no saved projects yet"
@@ -194,6 +205,10 @@ class ProjectPage(Page):
     def _items(self, ctx) -> tuple[str, ...]:
         if self.mode == "load":
             return ctx.status.projects + (BACK_ITEM,)
+        if self.mode == "history":
+            if ctx.saves is None:
+                return (READING,)
+            return tuple(when for _, when in ctx.saves) + (BACK_ITEM if ctx.saves else NO_SAVES,)
         return ("NO", "YES") if self.mode == "confirm" else MENU
 
     def _question(self) -> tuple[str, ...]:
