@@ -198,6 +198,13 @@ cdef class AudioEngine:
         return self.st.frame
 
     @property
+    def lookahead_frames(self):
+        """Frames every sound leaves the engine after its frame: the master limiter's look-ahead
+        (1.5 ms: 71 frames at 48 kHz). A live output adds it to its latency; an offline render
+        drops that many frames so that frame 0 of the file is frame 0 of the sequencer."""
+        return self.st.limiter.length - 1
+
+    @property
     def buffers_held(self):
         return len(self._buffers)
 
