@@ -138,6 +138,9 @@ def test_the_demo_plays_its_loops_and_a_tail(tmp_path):
 @pytest.mark.parametrize("content, expected", [
     ("{not json", "not valid JSON"),
     ('{"format": "reverie-project", "version": 1, "tempo": 0}', "tempo = 0 is outside 20..300 BPM"),
+    ("[" * 100_000 + "]" * 100_000, "project.json: nested more than 32 deep"),
+    ('{"format": "reverie-project", "version": 1, "tempo": %s}' % ("1" * 5000),
+     "project.json: a number of 5000 digits is too long (at most 30)"),
 ])
 def test_a_bad_project_is_one_line_and_leaves_no_file(tmp_path, capsys, content, expected):
     (tmp_path / "p").mkdir()
@@ -146,6 +149,25 @@ def test_a_bad_project_is_one_line_and_leaves_no_file(tmp_path, capsys, content,
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("reverie render: ") and expected in err
     assert os.listdir(tmp_path) == ["p"]
+
+
+@pytest.mark.parametrize("inside", ["project.json", "samples/click.wav", ".history/1.json", "take.wav"])
+def test_a_render_into_the_project_itself_is_refused_and_changes_nothing(tmp_path, capsys, inside):
+    project = click_project(tmp_path / "p", 120)
+    (project / ".history").mkdir()
+    (project / ".history" / "1.json").write_text("{}")
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    for name in (str(project), str(project / "project.json")):   # the folder or its file
+        assert main(["render", name, "--out", str(project / inside)]) == 1
+        err = capsys.readouterr().err
+        assert err == (f"reverie render: --out {project / inside} is inside the project folder "
+                       f"{project}; write the WAV somewhere else (nothing was written)\n")
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+    linked = tmp_path / "link"
+    linked.symlink_to(project)                                    # the same folder by another name
+    assert main(["render", str(project), "--out", str(linked / "project.json")]) == 1
+    assert "is inside the project folder" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
 
 
 def test_bad_options_are_one_line(tmp_path, capsys):

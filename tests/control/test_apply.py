@@ -263,6 +263,11 @@ def test_settings_load_over_the_configuration_and_a_bad_file_changes_nothing(tmp
     path.write_text("{not json")
     assert load_settings(path, Config()) == base
     assert "settings.json" in caplog.text
+    for bad, said in (("[" * 30_000 + "]" * 30_000, "nested more than 32 deep"),
+                      ('{"pads.root": %s}' % ("1" * 5000), "a number of 5000 digits is too long")):
+        path.write_text(bad)
+        assert load_settings(path, Config()) == base
+        assert f"settings.json: {said}" in caplog.text and "; using the configuration" in caplog.text
 
 
 def test_a_setting_is_applied_kept_on_the_worker_and_refused_when_bad(rig, tmp_path):

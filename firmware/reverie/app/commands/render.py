@@ -52,6 +52,10 @@ def run(args) -> int:
         raise UserError(f"cannot write {out}: give a file name in an existing folder")
     limits = load_config(args.config).samples.limits()
     folder = project_folder(args.project)
+    if out.resolve().is_relative_to(folder.resolve()):
+        # project.json, its samples and its saved history live there: a WAV must not replace them
+        raise UserError(f"--out {out} is inside the project folder {folder}; write the WAV "
+                        "somewhere else (nothing was written)")
     project = load_project(folder)
     blocks = render_project(project, folder, args.sample_rate, args.seconds, args.block_size,
                             limits=limits)
