@@ -203,3 +203,49 @@ def test_a_folder_is_not_a_toml_file(tmp_path):
 
     with pytest.raises(UserError, match=r": cannot read it \(Is a directory\)$"):
         read_toml(tmp_path)
+
+
+# --- reading JSON files -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, message", [
+    ("[" * 100_000 + "]" * 100_000, "nested more than 32 deep"),       # deeper than Python's stack
+    ("[" * 33 + "]" * 33, "nested more than 32 deep"),
+    ('{"a": %s}' % ("9" * 5000), "a number of 5000 digits is too long (at most 30)"),
+    ('{"a": -%s}' % ("9" * 31), "a number of 31 digits is too long (at most 30)"),
+    ('{"a": 1%s.5}' % ("0" * 400), "the number 1000000000000000000000000000000000000... is too large"),
+    ('{"a": 1e999}', "the number 1e999 is too large"),
+    ('{"a": Infinity}', "Infinity is not a number a file can hold"),
+    ('{"a": 1, "a": 2}', "the key 'a' appears twice in one object"),
+    ('{"a": 1,}', "not valid JSON (Expecting property name enclosed in double quotes at line 1 "
+                  "column 9); fix it in a text editor"),
+])
+def test_bad_json_is_one_line(text, message):
+    from reverie.base.validate import parse_json
+
+    with pytest.raises(UserError) as caught:
+        parse_json(text, "f.json", after="; nothing changed")
+    assert str(caught.value) == f"f.json: {message}; nothing changed"
+
+
+def test_json_as_deep_and_as_long_as_allowed_reads():
+    from reverie.base.validate import parse_json
+
+    nested = []
+    for _ in range(31):
+        nested = [nested]
+    assert parse_json("[" * 32 + "]" * 32) == nested
+    assert parse_json('{"a": %s, "b": -1.5e300}' % ("9" * 30)) == {"a": int("9" * 30), "b": -1.5e300}
+
+
+def test_a_json_file_too_large_or_not_utf8_is_one_line_and_a_missing_one_passes_through(tmp_path):
+    from reverie.base.validate import read_json
+
+    path = tmp_path / "s.json"
+    path.write_bytes(b"{}" + b" " * 2048)
+    with pytest.raises(UserError, match=r"s\.json: larger than 1 kB$"):
+        read_json(path, 1024)
+    path.write_bytes(b'{"a": "\xff"}')
+    with pytest.raises(UserError, match=r"s\.json: not UTF-8 text$"):
+        read_json(path, 1024)
+    with pytest.raises(FileNotFoundError):
+        read_json(tmp_path / "none.json", 1024)

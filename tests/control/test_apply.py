@@ -108,6 +108,31 @@ def test_a_refused_value_is_a_notice_not_an_exception(rig):
     assert "cutoff_hz" in applier.notice and "20" in applier.notice
 
 
+def test_a_full_ring_is_a_notice_and_the_state_follows_once_audio_drains_it(rig):
+    engine, ctx, seq, applier = rig
+    while engine.note_off(15, 1):               # the audio thread stopped: nothing drains the ring
+        pass
+    applier.apply([fx.SetParam("master", 0, "volume_db", -20.0), fx.Transport("play"),
+                   fx.PlayNote(0, 60, 100), fx.PlayNote(0, 60, 0), fx.Mute(3, True)])
+    assert applier.notice == "audio busy: 3 changes wait to be played"
+    assert applier.refused == 5 and applier.backlog.dropped == 2     # the note on and play
+    render(engine)                              # the audio thread drains the ring again
+    assert not engine.seq_state()["playing"]    # a moment refused stays undone
+    applier.retry()                             # the next control tick posts what waited
+    assert not applier.backlog.waiting and applier.backlog.retried == 3
+    # the box now sounds as one that took the change at once: 20 dB down
+    reference, untouched = make_rig(), make_rig()
+    reference[3].apply([fx.SetParam("master", 0, "volume_db", -20.0)])
+    outs = []
+    for e, a in ((engine, applier), (reference[0], reference[3]), (untouched[0], untouched[3])):
+        render(e, 256 + 9600)                   # the same frames, the volume glide settled
+        a.apply([fx.PlayNote(0, 60, 100)])
+        outs.append(render(e, 4800))
+    assert np.abs(outs[2]).max() > 0.05
+    assert np.array_equal(outs[0], outs[1])
+    assert np.abs(outs[0]).max() == pytest.approx(0.1 * np.abs(outs[2]).max(), rel=0.01)
+
+
 def test_a_live_note_plays_one_period_after_its_arrival_on_the_frame_clock(rig):
     engine, ctx, seq, applier = rig
 
@@ -238,6 +263,11 @@ def test_settings_load_over_the_configuration_and_a_bad_file_changes_nothing(tmp
     path.write_text("{not json")
     assert load_settings(path, Config()) == base
     assert "settings.json" in caplog.text
+    for bad, said in (("[" * 30_000 + "]" * 30_000, "nested more than 32 deep"),
+                      ('{"pads.root": %s}' % ("1" * 5000), "a number of 5000 digits is too long")):
+        path.write_text(bad)
+        assert load_settings(path, Config()) == base
+        assert f"settings.json: {said}" in caplog.text and "; using the configuration" in caplog.text
 
 
 def test_a_setting_is_applied_kept_on_the_worker_and_refused_when_bad(rig, tmp_path):

@@ -62,20 +62,80 @@ def test_an_overview_of_a_factory_sample_arrives_in_the_context(rig):
     assert "not a factory sound" in rig.ui.context.overviews["factory:nothing"].error
 
 
-def test_a_sample_loads_onto_its_track_in_the_engine(rig):
+def sample_project(tmp_path):
+    """A project whose track 0 plays low.wav (a constant 0.1); high.wav (0.4) lies beside it."""
+    import json
+
+    import soundfile as sf
+
+    folder = tmp_path / "levels"
+    (folder / "samples").mkdir(parents=True)
+    for name, level in (("low.wav", 0.1), ("high.wav", 0.4)):
+        sf.write(folder / "samples" / name, np.full((9600, 2), level), RATE, subtype="FLOAT")
+    (folder / "project.json").write_text(json.dumps({
+        "format": "reverie-project", "version": 1, "name": "Levels",
+        "master": {"comp_ratio": 1, "limiter_ceiling_db": 0},
+        "tracks": [{"sample": "low.wav", "params": {"attack_ms": 0}}]}))
+    return folder
+
+
+def track0_level(engine) -> float:
+    """The level track 0 plays now: its sample's constant, through the track's gains."""
+    engine.render(np.zeros((4800, 2), np.float32))
+    engine.note_on(0, 60, 127.0)
+    out = np.zeros((4800, 2), np.float32)
+    engine.render(out)
+    engine.all_notes_off()
+    engine.render(np.zeros((9600, 2), np.float32))
+    return round(float(out[2400, 0]), 4)
+
+
+def test_a_sample_load_its_undo_and_redo_are_what_the_engine_plays(tmp_path):
+    from reverie.project.sounds import load_sounds
     from reverie.seq.load import apply_project
 
-    apply_project(rig.engine, rig.ui.project, [])         # every track on its own, empty slot
+    folder = sample_project(tmp_path)
+    project = load_project(folder)
+    engine = make_engine(RATE)
+    apply_project(engine, project, load_sounds(project, folder, RATE))
+    rig = build_rig(engine, project, folder, rate=RATE, period=128, library=tmp_path / "projects",
+                    factory_dir=tmp_path / "factory")
+    ctx = rig.ui.context
 
-    def loudness():
-        rig.engine.note_on(3, 60, 120.0)
-        out = np.zeros((4800, 2), np.float32)
-        rig.engine.render(out)
-        rig.engine.all_notes_off()
-        rig.engine.render(np.zeros((4800, 2), np.float32))
-        return float(np.abs(out).max())
+    def level():
+        return track0_level(engine)
 
-    assert loudness() < 1e-4
-    carry_out(rig, fx.LoadSample(3, "factory:snare"))
-    assert "T4: factory:snare" in rig.applier.notice
-    assert loudness() > 0.05
+    try:
+        base = level()
+        assert base > 0.01
+        carry_out(rig, *ctx.edit(mix_edit.set_track_sample, 0, "high.wav"))
+        assert "T1: high.wav" in rig.applier.notice
+        assert level() == pytest.approx(4 * base, rel=1e-3)
+        carry_out(rig, *ctx.undo())                   # the name and the sound go back together
+        assert rig.ui.project.tracks[0].sample == "low.wav" and level() == pytest.approx(base, rel=1e-3)
+        carry_out(rig, *ctx.redo())
+        assert rig.ui.project.tracks[0].sample == "high.wav" and level() == pytest.approx(4 * base, rel=1e-3)
+        carry_out(rig, *ctx.edit(mix_edit.set_track_sample, 0, None))
+        assert level() == 0.0                         # no sample: silence, not the last sound
+    finally:
+        rig.jobs.close()
+
+
+def test_a_sample_that_arrives_after_the_project_moved_on_is_not_put_in(tmp_path):
+    from reverie.project.sounds import load_sounds
+    from reverie.seq.load import apply_project
+
+    folder = sample_project(tmp_path)
+    project = load_project(folder)
+    engine = make_engine(RATE)
+    apply_project(engine, project, load_sounds(project, folder, RATE))
+    rig = build_rig(engine, project, folder, rate=RATE, period=128, library=tmp_path / "projects",
+                    factory_dir=tmp_path / "factory")
+    try:
+        base = track0_level(engine)
+        # the decoding of high.wav ends after the project already went back to low.wav
+        carry_out(rig, fx.LoadSample(0, "high.wav"))
+        assert track0_level(engine) == base and rig.applier.notice == ""
+    finally:
+        rig.jobs.close()
+

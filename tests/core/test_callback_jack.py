@@ -219,8 +219,12 @@ def test_callback_bench_reports_the_engine_beside_the_reference_client(ref_clien
         100 * result["run_p99_us"] / result["period_us"], abs=0.01)
     assert 0 < result["ref_run_p50_us"] <= result["ref_run_max_us"]
     assert result["faults"] == 0
+    # a step reaches the output after the limiter's 71 frames (1.479 ms) and the device's latency
+    assert result["lookahead_frames"] == 71 and result["lookahead_ms"] == pytest.approx(1.479, abs=1e-3)
+    assert result["device_latency_ms"] >= round(1e3 * period / SAMPLE_RATE_HZ, 3)   # a period at least
+    assert result["step_to_output_ms"] == pytest.approx(result["lookahead_ms"] + result["device_latency_ms"])
     table = format_callback(result)
-    assert "C reference" in table and "run time p99" in table
+    assert "C reference" in table and "run time p99" in table and "look-ahead 71 frames" in table
 
 
 # --- the recorder, run as a script in its own process --------------------------------------

@@ -49,16 +49,67 @@ def test_commands_apply_in_the_order_posted():
 def test_a_full_ring_refuses_and_counts():
     eng = neutral_engine(SR)
     render(eng, 64)                                   # applies the set-up commands
-    far = 10 ** 12                                    # never due: they stay in the ring
-    accepted = [eng.note_on(0, 60, 100, frame=far) for _ in range(SIZES["COMMAND_RING"])]
+    applied = eng.stats()["commands"]
+    later = eng.frame + int(9 * SR)                   # due in 9 s, within COMMAND_AHEAD_S
+    accepted = [eng.note_on(0, 60, 100, frame=later) for _ in range(SIZES["COMMAND_RING"])]
     assert all(accepted)
-    assert eng.note_on(0, 60, 100, frame=far) is False
+    assert eng.note_on(0, 60, 100, frame=later) is False
     assert eng.set_param(0, P.P_LEVEL, -3.0) is False
     stats = eng.stats()
     assert stats["commands_dropped"] == 2
     assert stats["commands_pending"] == SIZES["COMMAND_RING"]
     render(eng, 1024)                                 # the audio side neither blocks nor applies them
-    assert eng.stats()["commands_pending"] == SIZES["COMMAND_RING"]
+    stats = eng.stats()
+    # PENDING_COMMANDS of them wait inside the engine; the rest stay in the ring, held once
+    assert stats["commands_waiting"] == SIZES["PENDING_COMMANDS"]
+    assert stats["commands_pending"] == SIZES["COMMAND_RING"] - SIZES["PENDING_COMMANDS"]
+    assert stats["commands_held"] == 1 and stats["commands"] == applied
+
+
+def test_a_far_future_command_does_not_hold_up_those_due_now():
+    eng = neutral_engine(SR)
+    eng.set_sample(0, click())
+    eng.set_param(0, P.P_ATTACK, 0.0)
+    render(eng, 480)
+    base = eng.frame
+    far = base + int(5 * SR)                          # 5 s ahead, posted first
+    assert eng.note_on(0, 60, 127, frame=far)
+    soon = [base + 100, base + 333, base + 2048]
+    for f in soon:
+        assert eng.note_on(0, 60, 127, frame=f)
+    assert eng.note_on(0, 60, 127)                    # as soon as possible: the next block's start
+    out = render(eng, int(5 * SR) + 4800, block=256)[:, 0]
+    delay = limiter_delay(SR)
+    assert list(onsets(out) + base - delay) == [base, *soon, far]
+    assert eng.stats()["commands_waiting"] == 0 and eng.stats()["commands_held"] == 0
+
+
+def test_commands_due_on_one_frame_apply_in_the_order_posted_even_after_waiting():
+    eng = neutral_engine(SR)
+    eng.set_param(0, P.P_ATTACK, 0.0)
+    render(eng, 480)
+    at = eng.frame + 1000
+    eng.note_on(0, 60, 127, frame=eng.frame + 2000)   # a later one in between
+    eng.set_sample(0, constant(0.1, 4800), frame=at)
+    eng.set_sample(0, constant(0.3, 4800), frame=at)  # replaces the first at the same frame
+    eng.note_on(0, 60, 127, frame=at)
+    out = render(eng, 1900, block=128)[:, 0]
+    delay = limiter_delay(SR)
+    assert out[1000 + delay - 1] == 0.0 and out[1000 + delay + 50] == pytest.approx(0.3, rel=1e-4)
+
+
+def test_a_command_stamped_too_far_ahead_is_refused_with_a_reason():
+    eng = neutral_engine(SR)
+    render(eng, 64)
+    limit = eng.frame + int(SIZES["COMMAND_AHEAD_S"] * SR)
+    assert eng.note_on(0, 60, 127, frame=limit)       # exactly at the limit: taken
+    with pytest.raises(ValueError, match=r"frame 100000000 is 2083\.3 s ahead of the engine \(frame 64\); "
+                                         r"commands may be at most 10 s ahead"):
+        eng.note_on(0, 60, 127, frame=100_000_000)
+    with pytest.raises(ValueError, match="ahead of the engine"):
+        eng.set_sample(1, constant(0.1, 48), frame=limit + 1)
+    assert eng.buffers_held == 0                      # the refused buffer is not kept
+    assert eng.stats()["commands_pending"] == 1
 
 
 def released(events):

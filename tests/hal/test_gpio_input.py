@@ -1,5 +1,6 @@
 """GpioInput end to end: MockFactory pins (and the FakeMatrix) in, input events out."""
 import threading
+import time
 
 import pytest
 from gpiozero.exc import GPIOPinInUse
@@ -149,18 +150,31 @@ def test_the_thread_scans_and_close_releases_every_pin():
     GpioInput(box, factory, emit).close()       # the pins are free again
 
 
-def test_a_failing_scan_stops_the_thread_and_keeps_the_error():
+def test_a_failing_scan_is_logged_and_the_scan_starts_again(caplog):
     box = load_box("minimal")
     factory = MockFactory()
+    events, arrived = [], threading.Event()
 
     def emit(event):
-        raise OSError("queue gone")
+        if not events:
+            events.append("failed")
+            raise OSError("queue gone")
+        events.append(event)
+        arrived.set()
     gpio = GpioInput(box, factory, emit)
-    factory.pin(box.keys["PLAY"]).drive_low()
+    pin = factory.pin(box.keys["PLAY"])
+    pin.drive_low()                                 # pressed: the first emit fails
     gpio.start()
-    gpio._thread.join(5.0)
-    assert isinstance(gpio.error, OSError)
+    deadline = time.monotonic() + 5.0
+    while gpio._thread.restarts == 0:               # noticed, logged, started again
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    pin.drive_high()
+    assert arrived.wait(5.0)                        # the key still answers: its release arrives
     gpio.close()
+    assert isinstance(gpio.error, OSError) and gpio._last_thread.faults == 1
+    assert events[1].name == "PLAY" and events[1].action == RELEASE
+    assert "reverie-gpio failed (1 so far)" in caplog.text and "OSError: queue gone" in caplog.text
 
 
 def test_a_box_without_gpio_inputs_needs_no_pin_factory():

@@ -155,3 +155,18 @@ def test_save_replaces_the_file_by_rename(tmp_path):
     again = LearnMap()
     again.load(path)
     assert [b.control for b in again.items()] == [2]
+
+
+def test_a_learn_file_too_large_or_too_deep_is_one_line_and_keeps_the_bindings(tmp_path):
+    from reverie.hal.controllers.learn import LearnMap
+
+    learn = LearnMap()
+    learn.bind("Keep", 0, 1, "volume_db", 0)
+    path = tmp_path / "learn.toml"
+    for content, said in ((b"version = 1\n" + b"#" * (1 << 20), "larger than 1 MB"),
+                          (b"a = " + b"[" * 1000 + b"]" * 1000 + b"\n", "nested too deeply")):
+        path.write_bytes(content)
+        with pytest.raises(UserError) as caught:
+            learn.load(path)
+        assert said in str(caught.value) and str(caught.value).endswith("; the bindings in use are unchanged")
+        assert len(learn) == 1

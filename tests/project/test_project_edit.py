@@ -141,6 +141,22 @@ def test_locks_follow_the_track_sound():
     assert "MIDI track" in one_line_error(edit.set_field, q, "A01", 1, 0, "sample", "factory:kick")
 
 
+def test_a_33rd_lock_is_refused_and_the_step_keeps_its_32():
+    from reverie.project.pattern import lock_specs
+
+    p = edit.toggle_step(project(), "A01", 1, 0)        # track 2 is a MIDI track: 128 CCs to lock
+    for cc in range(32):
+        p = edit.set_lock(p, "A01", 1, 0, f"cc{cc}", 64)
+    assert len(step(p, "A01", 1, 0).locks) == 32
+    assert one_line_error(edit.set_lock, p, "A01", 1, 0, "cc32", 64) == (
+        "A01 T2 S1 locks: a step locks at most 32 parameters (a sample lock counts as one), not 33")
+    specs = lock_specs("audio", "sampler")              # an audio track: all 32, then no sample lock
+    q = project()
+    for key, spec in specs.items():
+        q = edit.set_lock(q, "A01", 0, 0, key, spec.default)
+    assert "not 33" in one_line_error(edit.set_field, q, "A01", 0, 0, "sample", "factory:kick")
+
+
 def test_a_lock_on_an_empty_step_is_a_trigless_lock():
     p = edit.set_lock(project(), "A01", 0, 2, "cutoff_hz", 400)
     assert step(p, "A01", 0, 2) == Step(trig=False, locks={"cutoff_hz": 400})

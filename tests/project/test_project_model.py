@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from reverie.project.pattern import lock_specs
+
 from reverie.base.errors import UserError
 from reverie.project import model
 from reverie.project.model import (Pattern, Project, Retrig, Song, SongRow, Step, Track, TrackPattern,
@@ -267,6 +269,21 @@ def test_steps_lock_what_their_track_has():
     # A pattern's track 5 has no project track: it is an audio track with the sampler.
     d = edit(project_dict(), ("patterns", "A01", "tracks"), [{}] * 5 + [{"steps": [{"locks": {"drive": 1}}]}])
     assert Project.from_dict(d).pattern_at("A01").tracks[5].steps[0].locks == {"drive": 1}
+
+
+def test_a_step_locks_no_more_than_the_engine_holds():
+    midi = ("patterns", "B03", "tracks", 2, "steps", 1)
+    allowed = {f"cc{k}": 1 for k in range(32)}
+    assert len(Project.from_dict(edit(project_dict(), midi + ("locks",), allowed))
+               .pattern_at("B03").tracks[2].steps[1].locks) == 32
+    assert error(edit(project_dict(), midi + ("locks",), {f"cc{k}": 1 for k in range(128)})) == (
+        "patterns.B03.tracks[2].steps[1].locks: a step locks at most 32 parameters (a sample lock "
+        "counts as one), not 128")
+    # an audio track: all 32 of its sound's and bus's parameters fit, but then not a sample lock
+    specs = lock_specs("audio", "sampler")
+    d = edit(project_dict(), A01 + ("locks",), {k: s.default for k, s in specs.items()})
+    assert len(Project.from_dict(d).pattern_at("A01").tracks[0].steps[8].locks) == len(specs) == 32
+    assert error(edit(d, A01 + ("sample",), "factory:kick")).endswith("counts as one), not 33")
 
 
 @pytest.mark.parametrize("steps, expected", [

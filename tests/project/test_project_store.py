@@ -61,6 +61,9 @@ BAD_FILES = {
     "range": ('{"format": "reverie-project", "version": 1, "tempo": 1000}', "tempo = 1000 is outside"),
     "nan": ('{"format": "reverie-project", "version": 1, "tempo": NaN}', "NaN is not a number"),
     "twice": ('{"format": "reverie-project", "version": 1, "tempo": 90, "tempo": 91}', "'tempo' appears twice"),
+    "deep": ("[" * 100_000 + "]" * 100_000, "nested more than 32 deep"),
+    "digits": ('{"format": "reverie-project", "version": 1, "tempo": %s}' % ("1" * 5000),
+               "a number of 5000 digits is too long (at most 30)"),
     "tracks": ('{"format": "reverie-project", "version": 1, "tracks": [%s]}' % ",".join(["{}"] * 17),
                "tracks must be a list of at most 16 tracks, not a list of 17 items"),
     "steps": ('{"format": "reverie-project", "version": 1, "pattern_length": 4, '

@@ -9,6 +9,7 @@ from reverie.sound.buses import BUS, MASTER
 from reverie.base.errors import UserError
 from reverie.sound.instruments import SAMPLER
 from reverie.project.sounds import load_sounds
+from reverie.seq.backlog import Backlog
 from reverie.seq.load import apply_project
 from reverie.project.model import Project
 
@@ -21,24 +22,33 @@ class RecordingEngine:
         self.samples, self.params, self.bus, self.master = {}, {}, {}, {}
 
     def _ok(self):
+        """Takes the command while the ring has room; only what it takes is recorded."""
         self.room -= 1
         return self.room >= 0
 
     def set_sample(self, slot, data, loop_start, loop_end, frame):
-        self.samples[slot] = (data, loop_start, loop_end)
-        return self._ok()
+        ok = self._ok()
+        if ok:
+            self.samples[slot] = (data, loop_start, loop_end)
+        return ok
 
     def set_param(self, track, pid, value, frame):
-        self.params[track, SAMPLER.by_id[pid].key] = value
-        return self._ok()
+        ok = self._ok()
+        if ok:
+            self.params[track, SAMPLER.by_id[pid].key] = value
+        return ok
 
     def set_bus(self, track, pid, value, frame):
-        self.bus[track, BUS.by_id[pid].key] = value
-        return self._ok()
+        ok = self._ok()
+        if ok:
+            self.bus[track, BUS.by_id[pid].key] = value
+        return ok
 
     def set_master(self, pid, value, frame):
-        self.master[MASTER.by_id[pid].key] = value
-        return self._ok()
+        ok = self._ok()
+        if ok:
+            self.master[MASTER.by_id[pid].key] = value
+        return ok
 
 
 def project(tracks):
@@ -79,9 +89,21 @@ def test_the_sample_gives_root_and_loop_unless_the_project_says_otherwise():
     assert engine.params[0, "root_note"] == 60 and engine.params[0, "loop"] == 0
 
 
-def test_a_full_ring_is_an_error_not_a_silent_loss():
-    with pytest.raises(RuntimeError, match="command ring is full"):
-        apply_project(RecordingEngine(room=20), project([]), [])
+def test_a_full_ring_refuses_without_raising_and_the_rest_follows_when_there_is_room():
+    p = project([{"sample": "a.wav", "bus": {"pan": -0.5}}])
+    whole = RecordingEngine()
+    posts = 16 * (1 + len(list(SAMPLER)) + len(list(BUS))) + len(list(MASTER))
+    assert apply_project(whole, p, [sound()]) == 0 and whole.room == 10**6 - posts
+    engine, backlog = RecordingEngine(room=20), Backlog()
+    assert apply_project(engine, p, [sound()], backlog=backlog) == posts - 20
+    assert len(backlog) == posts - 20 and backlog.refused == posts - 20
+    assert backlog.retry() == 0                     # still full: nothing goes, nothing lost
+    engine.room = 100
+    assert backlog.retry() == 100 and len(backlog) == posts - 120
+    engine.room = 10**6
+    assert backlog.retry() == posts - 120 and not backlog.waiting
+    assert (engine.samples.keys(), engine.params, engine.bus, engine.master) == \
+        (whole.samples.keys(), whole.params, whole.bus, whole.master)
 
 
 def test_load_sounds_reads_each_file_once(tmp_path):

@@ -217,15 +217,25 @@ def test_events_wait_for_the_first_anchor_and_the_clock_takes_the_anchors():
 
 
 @pytest.mark.timeout(30)
-def test_a_source_that_breaks_ends_the_thread_and_says_why():
-    def broken():
-        raise KeyError("engine gone")
+def test_a_source_that_breaks_is_logged_and_the_thread_starts_again(caplog):
+    source, calls = ListSource(), []
 
-    clock = FrameClock(SR, PERIOD)
-    scheduler = MidiScheduler(broken, [FakeOutput()], clock).start()
-    wait_until(lambda: not scheduler.running)
-    assert isinstance(scheduler.failure, KeyError)
-    scheduler.stop()
+    def breaks_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyError("engine gone")
+        return source()
+
+    clock = FrameClock(SR, PERIOD, latency_frames=0)
+    clock.update(0, time.monotonic_ns())
+    port = FakeOutput()
+    with MidiScheduler(breaks_once, [port], clock, realtime_priority=None) as scheduler:
+        wait_until(lambda: scheduler._thread.restarts == 1)
+        source.add([(-1, 0, bytes([0xF8]))])        # already due
+        wait_until(lambda: len(port.messages) == 1)  # sent after the restart
+        assert scheduler.running
+    assert isinstance(scheduler.failure, KeyError) and scheduler._thread.faults == 1
+    assert "midi-out failed (1 so far)" in caplog.text and "KeyError: 'engine gone'" in caplog.text
 
 
 # --- end to end: the engine's sequencer through the bench ------------------------------------

@@ -164,19 +164,22 @@ class BoxApp:
         self.rig.sequencer.play(frame=self.engine.frame + int(SETTLE_SECONDS * self.rate))
 
     def loop(self, seconds: float | None = None) -> None:
-        """The control loop: until stop is asked, or `seconds` of audio have played."""
+        """The control loop: until stop is asked, or `seconds` of audio have played. A bug in
+        any step is logged and shown by the control's Guard (control/guard.py); the loop and
+        the audio go on."""
         engine, control = self.engine, self.rig.control
+        guard = control.guard
         end_frame = None if seconds is None else engine.frame + int(seconds * self.rate)
         next_status = time.monotonic() + STATUS_INTERVAL_S
         while not self.stop_event.is_set():
             if end_frame is not None and engine.frame >= end_frame:
                 break
-            self.sync.poll()
+            guard("following the tempo source", self.sync.poll)
             control.tick()
             now = time.monotonic()
-            self.service.tick(now)
+            guard("telling systemd", self.service.tick, now)
             if now >= next_status:
-                self._report()
+                guard("the status report", self._report)
                 next_status += STATUS_INTERVAL_S
             self.rig.queue.wake.wait(TICK_S)
 

@@ -82,7 +82,7 @@ class Rig:
         from reverie.seq.load import apply_project
 
         self.sequencer.stop()
-        apply_project(self.engine, project, sounds)
+        apply_project(self.engine, project, sounds, backlog=self.sequencer.backlog)
         self.sequencer.project = project
         self.sequencer.slots = sound_slots(project)
         self.sequencer.load()

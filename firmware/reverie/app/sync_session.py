@@ -25,7 +25,10 @@ class SyncSession:
         self.midi = midi                     # config.MidiConfig
         self.source = sync.source            # config.SyncConfig
         self.period = period_frames
-        self.clock = FrameClock(sample_rate, period_frames)
+        # A frame is heard a period after its callback, plus the engine's look-ahead (the
+        # limiter's): MIDI out and Link line up with the sound, not with the frame.
+        self.clock = FrameClock(sample_rate, period_frames,
+                                latency_frames=period_frames + getattr(engine, "lookahead_frames", 0))
         self.follower = TempoFollower(engine)
         self.ports: list = []
         self.scheduler = None

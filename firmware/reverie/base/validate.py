@@ -24,6 +24,8 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")     # a key TOML writes without quotes
 _SHOWN_CHARS = 40                              # a value longer than this is cut
 _HUGE = 10**30                                 # an int beyond any range; a float cannot hold some
 MAX_TOML_BYTES = 1 << 20                       # no settings file of ours comes near 1 MB
+MAX_JSON_DEPTH = 32                            # a project nests 6 deep; settings 1
+MAX_DIGITS = 30                                # no number of ours has more digits than this
 
 
 def at(path: str, key: str | int) -> str:
@@ -208,6 +210,84 @@ def read_toml(path: Path, after: str = "") -> dict:
     except OSError as exc:
         raise UserError(f"{path}: cannot read it ({exc.strerror or exc.__class__.__name__}){after}") from None
     return parse_toml(text, str(path), after)
+
+
+def parse_json(text: str, source: str = "", after: str = "") -> object:
+    """The JSON in `text`, or one line (naming `source` when given, `after` at its end): not
+    JSON, nested deeper than MAX_JSON_DEPTH, a number of more than MAX_DIGITS digits or too
+    large for a float, NaN or Infinity, a key twice in one object. Never a RecursionError or
+    Python's own limit on long integers."""
+    def error(text: str) -> UserError:
+        return UserError(f"{source}: {text}{after}" if source else text + after)
+
+    def whole(digits: str) -> int:
+        n = len(digits.lstrip("-"))
+        if n > MAX_DIGITS:
+            raise error(f"a number of {n} digits is too long (at most {MAX_DIGITS})")
+        return int(digits)
+
+    def real(digits: str) -> float:
+        value = float(digits)
+        if not math.isfinite(value):
+            raise error(f"the number {_cut(digits)} is too large")
+        return value
+
+    def constant(name: str):
+        raise error(f"{name} is not a number a file can hold")
+
+    def unique(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise error(f"the key {key!r} appears twice in one object")
+            seen.add(key)
+        return dict(pairs)
+
+    try:
+        data = json.loads(text, object_pairs_hook=unique, parse_int=whole, parse_float=real,
+                          parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        raise error(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+                    "fix it in a text editor") from None
+    except RecursionError:
+        raise error(f"nested more than {MAX_JSON_DEPTH} deep") from None
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise error(f"nested more than {MAX_JSON_DEPTH} deep")
+    return data
+
+
+def _depth(data) -> int:
+    """How deep lists and objects nest in `data` (a scalar: 0), without recursion."""
+    deepest, todo = 0, [(data, 1)]
+    while todo:
+        value, level = todo.pop()
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if items is None:
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_JSON_DEPTH:
+            todo.extend((v, level + 1) for v in items if isinstance(v, (dict, list)))
+    return deepest
+
+
+def read_json(path: Path, most_bytes: int, after: str = "") -> object:
+    """The JSON file at `path` (at most `most_bytes`), or one line naming it: unreadable, too
+    large, not UTF-8, or what parse_json refuses. FileNotFoundError passes through."""
+    try:
+        if path.stat().st_size > most_bytes:
+            raise UserError(f"{path}: larger than {_size(most_bytes)}{after}")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text{after}") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read it ({exc.strerror or exc.__class__.__name__}){after}") from None
+    return parse_json(text, str(path), after)
+
+
+def _size(n: int) -> str:
+    return f"{n >> 20} MB" if n >= 1 << 20 else f"{n >> 10} kB"
 
 
 def named_file(name_or_path, folder: Path, what: str) -> Path:

@@ -1,14 +1,18 @@
 """Carries out the UI's effects (ui/effects.py) on the control thread: engine commands, the
 sequencer, and slow work handed to the worker (jobs.py). Nothing here blocks: a full command
-ring is counted and reported on the screen, never waited on."""
+ring is counted and reported on the screen, never waited on; what it refuses goes through the
+sequencer's Backlog (seq/backlog.py): state is posted again when the ring has room, moments
+are dropped. An effect whose handler fails with a bug is logged and the next one runs."""
 from __future__ import annotations
 
 import logging
 
 from reverie.sound.buses import BUS, MASTER
 from reverie.base.errors import UserError
+from reverie.control.guard import Guard
 from reverie.sound.instruments import INSTRUMENTS
 from reverie.project.pattern import pattern_slot
+from reverie.seq.backlog import Backlog
 from reverie.ui import effects as fx
 
 log = logging.getLogger("reverie")
@@ -30,7 +34,9 @@ class Applier:
         self.on_setting = on_setting or (lambda key, value: None)
         self.on_learn = on_learn or (lambda effect: None)
         self.on_shutdown = lambda: None     # the power key: the app's stop (app/boot.py)
-        self.refused = 0            # commands the full ring refused
+        backlog = getattr(sequencer, "backlog", None)
+        self.backlog = backlog if backlog is not None else Backlog()
+        self.guard = Guard()        # a bug in a handler: logged, noticed, the next effect runs
         self.notice = ""            # the last thing to tell the musician, read by the loop
         self._handlers = {
             fx.PlayNote: self._note, fx.SetParam: self._param, fx.PatternEdited: self._pattern,
@@ -40,7 +46,21 @@ class Applier:
             fx.Shutdown: self._shutdown,
         }
 
+    @property
+    def refused(self) -> int:
+        """Commands the full ring refused (state kept for later, moments dropped)."""
+        return self.backlog.refused
+
+    def retry(self) -> None:
+        """Posts what a full ring refused before, as far as it takes them now."""
+        if self.backlog.waiting:
+            self.backlog.retry()
+
     def apply(self, effects) -> None:
+        if not effects:
+            return
+        self.retry()                # what waits goes first, so a note off precedes the next note on
+        refused = self.backlog.refused
         for e in effects:
             handler = self._handlers.get(type(e))
             if handler is None and self.jobs is not None and type(e) in self.jobs.handlers:
@@ -54,6 +74,11 @@ class Applier:
                 handler(e)
             except UserError as exc:
                 self.notice = str(exc)
+            except Exception as exc:    # noqa: BLE001  (a bug: logged, shown, the box plays on)
+                self.guard.failed(f"carrying out {type(e).__name__}", exc)
+        if self.backlog.refused > refused:
+            self.notice = (f"audio busy: {len(self.backlog)} changes wait to be played"
+                           if self.backlog.waiting else "audio busy: a note or press was dropped")
 
     def frame_for(self, t: float) -> int:
         """The frame a live input that arrived at monotonic `t` plays on: one period after
@@ -63,32 +88,37 @@ class Applier:
         frame = int(self.clock.frame_at(int(t * 1e9))) + self.period
         return frame if frame > self.engine.frame else -1
 
-    def _ok(self, posted: bool) -> None:
-        if not posted:
-            self.refused += 1
-            self.notice = "busy: a change was dropped"
+    def _state(self, key, post) -> None:
+        self.backlog.state(key, post)
+
+    def _moment(self, posted: bool) -> None:
+        self.backlog.moment(posted)
 
     def _note(self, e: fx.PlayNote) -> None:
-        frame = self.frame_for(e.t)
+        frame, engine = self.frame_for(e.t), self.engine
         if e.velocity > 0:
-            self._ok(self.engine.note_on(e.track, e.note, float(e.velocity), frame))
-        else:
-            self._ok(self.engine.note_off(e.track, e.note, frame))
+            self._moment(engine.note_on(e.track, e.note, float(e.velocity), frame))
+        else:   # a note let go must end: kept and posted again if the ring refuses it
+            self._state(("note_off", e.track, e.note), lambda: engine.note_off(e.track, e.note, frame))
 
     def _param(self, e: fx.SetParam) -> None:
+        engine = self.engine
         if e.scope == "master":
             if e.key == "tempo_bpm":
                 return self._tempo(fx.Tempo(float(e.value)))
             spec = MASTER[e.key]
-            self._ok(self.engine.set_master(spec.id, spec.check(e.value)))
+            value = spec.check(e.value)
+            self._state(("master", spec.id), lambda: engine.set_master(spec.id, value))
         elif e.scope == "bus":
             spec = BUS[e.key]
-            self._ok(self.engine.set_bus(e.track, spec.id, spec.check(e.value)))
+            value = spec.check(e.value)
+            self._state(("bus", e.track, spec.id), lambda: engine.set_bus(e.track, spec.id, value))
         else:
             tracks = self.project().tracks
             instrument = tracks[e.track].instrument if e.track < len(tracks) else "sampler"
             spec = INSTRUMENTS[instrument][e.key]
-            self._ok(self.engine.set_param(e.track, spec.id, spec.check(e.value)))
+            value = spec.check(e.value)
+            self._state(("param", e.track, spec.id), lambda: engine.set_param(e.track, spec.id, value))
 
     def _pattern(self, e: fx.PatternEdited) -> None:
         self.sequencer.project = self.project()
@@ -101,25 +131,26 @@ class Applier:
     def _transport(self, e: fx.Transport) -> None:
         if e.action == "play":
             self.sequencer.project = self.project()
-            self.sequencer.play()
+            self.sequencer.play()           # counted by the sequencer's backlog
         elif e.action == "stop":
             self.sequencer.stop()
         elif e.action == "continue":
-            self._ok(self.engine.seq_continue())
+            self._moment(self.engine.seq_continue())
 
     def _tempo(self, e: fx.Tempo) -> None:
-        self._ok(self.engine.seq_tempo(float(e.bpm)))
+        bpm = float(e.bpm)
+        self._state(("tempo",), lambda: self.engine.seq_tempo(bpm))
 
     def _queue(self, e: fx.QueuePattern) -> None:
         self.sequencer.project = self.project()
         self.sequencer.update_pattern(e.name)
-        self._ok(self.engine.seq_queue(pattern_slot(e.name), e.immediate))
+        self._moment(self.engine.seq_queue(pattern_slot(e.name), e.immediate))
 
     def _mute(self, e: fx.Mute) -> None:
-        self._ok(self.engine.seq_mute(e.track, e.on))
+        self._state(("mute", e.track), lambda: self.engine.seq_mute(e.track, e.on))
 
     def _fill(self, e: fx.Fill) -> None:
-        self._ok(self.engine.seq_fill(e.on))
+        self._state(("fill",), lambda: self.engine.seq_fill(e.on))
 
     def _shutdown(self, e: fx.Shutdown) -> None:
         log.info("the power key was held: saving and stopping")

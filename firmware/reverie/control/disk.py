@@ -156,14 +156,34 @@ class Disk:
         return load_sample(path, engine_rate=self.rig.rate, limits=self.sample_limits or SampleLimits())
 
     def sample(self, e: fx.LoadSample):
-        path = self.sample_path(e.path)
+        """The sound of `e.path` into the track's slot (slot k is track k's: project.sounds), or
+        silence for no sample: a load, its undo and its redo all come here (context.changes).
+        It lands only if the project still names that sound on that track when the decoding
+        is done, so a later change (an undo, another project) is never overwritten."""
+        import numpy as np
+
+        path = None if e.path is None else self.sample_path(e.path)
+
+        def work():
+            if path is None:
+                return None
+            return self._load_sample(path)
 
         def finish(sound):
-            engine = self.rig.engine
-            ok = engine.set_sample(e.track, sound.data, -1 if sound.loop_start is None else sound.loop_start,
-                                   -1 if sound.loop_end is None else sound.loop_end)
-            notify(self.rig, f"T{e.track + 1}: {e.path}" if ok else "busy: the sample was not loaded")
-        return f"loading {e.path}", lambda: self._load_sample(path), finish
+            rig = self.rig
+            tracks = rig.ui.project.tracks
+            if e.track >= len(tracks) or tracks[e.track].sample != e.path:
+                return                   # the project moved on: its own LoadSample follows
+            engine = rig.engine
+            data, start, end = (np.zeros((1, 2), np.float32), -1, -1) if sound is None else \
+                (sound.data, -1 if sound.loop_start is None else sound.loop_start,
+                 -1 if sound.loop_end is None else sound.loop_end)
+            backlog = rig.sequencer.backlog
+            if backlog.state(("sample", e.track), lambda: engine.set_sample(e.track, data, start, end)):
+                notify(rig, f"T{e.track + 1}: {e.path or 'no sample'}")
+            else:
+                notify(rig, f"audio busy: T{e.track + 1} gets {e.path or 'no sample'} when it can")
+        return f"loading {e.path or 'silence'}", work, finish
 
     def overview(self, e: fx.LoadOverview):
         from reverie.ui.waveform import Overview, overview

@@ -1,12 +1,15 @@
 """One control tick, in order: input events through the UI to the engine, finished disk
 jobs, telemetry into the UI, the view to the display thread. The app's control loop runs
-it every TICK_S, and at once when an input arrives (EventQueue.wake)."""
+it every TICK_S, and at once when an input arrives (EventQueue.wake). Each step runs under
+the Guard (guard.py): a bug is logged and shown, and the tick goes on to the next step."""
 from __future__ import annotations
 
 import logging
 import time
 from collections import deque
 from dataclasses import replace
+
+from reverie.control.guard import Guard
 
 log = logging.getLogger("reverie")
 
@@ -31,30 +34,44 @@ class Control:
         self.handle_ns: deque[int] = deque(maxlen=TIMINGS_KEPT)   # event in -> commands posted
         self.events = 0
         self._notice_until = 0.0
+        guard = getattr(applier, "guard", None)
+        self.guard = guard if guard is not None else Guard()
 
     def tick(self, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
+        guard = self.guard
         for event in self.queue.drain():
             t0 = time.perf_counter_ns()
-            self.applier.apply(self.ui.handle(event))
+            guard(f"handling a {type(event).__name__}", self._handle, event)
             self.handle_ns.append(time.perf_counter_ns() - t0)
             self.events += 1
-        self.applier.engine.poll()
+        guard("posting to the engine", self.applier.retry)
+        guard("reading telemetry", self.applier.engine.poll)
         if self.jobs is not None:
-            self.jobs.poll()
-        status = self.reader.read(now, self.status)
+            guard("finishing a job", self.jobs.poll)
+        status = guard("reading the status", self.reader.read, now, self.status) or self.status
         for hook in self.hooks:
-            status = hook(status) or status
-        notice = self.applier.notice or (self.jobs.notice if self.jobs else "")
+            status = guard(f"the {getattr(hook, '__name__', 'status')} hook", hook, status) or status
+        guard.threads(now)
+        notice = guard.notice or self.applier.notice or (self.jobs.notice if self.jobs else "")
         if notice:
             status = replace(status, message=notice)
             self._notice_until = now + NOTICE_S
-            self.applier.notice = ""
+            self.applier.notice = guard.notice = ""
             if self.jobs is not None:
                 self.jobs.notice = ""
         elif status.message and now >= self._notice_until:
             status = replace(status, message="")
         self.status = status
-        self.applier.apply(self.ui.update(status, now))
+        guard("updating the UI", self._update, status, now)
         if self.display is not None:
-            self.display.show(self.ui.view())
+            guard("drawing the view", self._show)
+
+    def _handle(self, event) -> None:
+        self.applier.apply(self.ui.handle(event))
+
+    def _update(self, status, now: float) -> None:
+        self.applier.apply(self.ui.update(status, now))
+
+    def _show(self) -> None:
+        self.display.show(self.ui.view())

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from reverie.base.errors import UserError
 from reverie.base.files import atomic_path
+from reverie.base.validate import read_json
 
 log = logging.getLogger("reverie")
+MAX_SETTINGS_BYTES = 64 * 1024      # a handful of keys; anything larger is not ours
 
 # key -> check of its value; the settings page owns the choices, this keeps a file sane
 KNOWN = {
@@ -36,11 +38,11 @@ def load_settings(path: Path, config) -> dict:
     line and ignored (the box starts with the configuration), never half applied."""
     settings = defaults(config)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json(path, MAX_SETTINGS_BYTES, after="; using the configuration")
     except FileNotFoundError:
         return settings
-    except (OSError, ValueError) as exc:
-        log.warning("%s: not read (%s); using the configuration", path, exc.__class__.__name__)
+    except UserError as exc:
+        log.warning("%s", exc)
         return settings
     if not isinstance(data, dict) or any(k not in KNOWN or not KNOWN[k](v) for k, v in data.items()):
         log.warning("%s: unknown or bad settings; using the configuration", path)

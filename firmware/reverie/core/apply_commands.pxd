@@ -11,7 +11,7 @@ from reverie.core.seq_state cimport *
 from reverie.core.command cimport *
 from reverie.core.mixer cimport master_design, param_internal, reverie_smoothed
 from reverie.core.voice_alloc cimport note_on, note_off, voice_fade, voice_free
-from reverie.core.seq_time cimport REVERIE_NEVER, rv_ceildiv, seq_tick_from, seq_tempo_at
+from reverie.core.seq_time cimport REVERIE_NEVER, rv_ceildiv, seq_tick_from, seq_tempo_at, seq_set_rate
 from reverie.core.seq_track cimport track_end_notes
 from reverie.core.seq_transport cimport *
 
@@ -150,8 +150,7 @@ cdef inline void set_tempo(EngineState *st, double bpm) noexcept nogil:
     if q.playing:
         seq_tempo_at(st, seq_tick_from(q, st.frame), millibpm)
     else:
-        q.millibpm = millibpm
-        q.D = millibpm * TICKS_PER_BEAT
+        seq_set_rate(q, millibpm, q.rem)
         st.master_target[M_TEMPO] = <float>(<double>millibpm * 0.001)
         master_design(st)
 
@@ -209,15 +208,76 @@ cdef inline void apply_seq_command(EngineState *st, Command *c) noexcept nogil:
             q.next_clock = rv_ceildiv(seq_tick_from(q, st.frame), CLOCK_TICKS) * CLOCK_TICKS
         q.clock_out = a.on != 0
 
-# Applies every command due at the current frame. Returns the frame of the next pending
-# command, or -1 if the ring is empty.
+# --- draining the ring ----------------------------------------------------------------------
+# A command due in a later block must not hold up those behind it (head-of-line blocking): it
+# moves from the ring into `pending`, a fixed min-heap ordered by (frame, arrival), and is
+# applied on its frame. Commands due on one frame apply in the order they were posted. Only
+# when the heap is full does a later command wait at the ring's head again (counted as
+# commands_held); the control side never stamps a command more than COMMAND_AHEAD_S ahead.
+
+cdef inline bint waits_less(const Waiting *a, const Waiting *b) noexcept nogil:
+    return a.cmd.frame < b.cmd.frame or (a.cmd.frame == b.cmd.frame and a.order < b.order)
+
+cdef inline void pending_push(EngineState *st, const Command *c) noexcept nogil:
+    cdef int i = st.n_pending, parent
+    cdef Waiting w
+    w.cmd = c[0]
+    w.order = st.pending_order
+    st.pending_order += 1
+    st.n_pending += 1
+    while i > 0:
+        parent = (i - 1) >> 1
+        if not waits_less(&w, &st.pending[parent]):
+            break
+        st.pending[i] = st.pending[parent]
+        i = parent
+    st.pending[i] = w
+
+cdef inline void pending_pop(EngineState *st) noexcept nogil:
+    cdef int n = st.n_pending - 1, i = 0, child
+    cdef Waiting last = st.pending[n]
+    st.n_pending = n
+    if n == 0:
+        return
+    while True:
+        child = 2 * i + 1
+        if child >= n:
+            break
+        if child + 1 < n and waits_less(&st.pending[child + 1], &st.pending[child]):
+            child += 1
+        if not waits_less(&st.pending[child], &last):
+            break
+        st.pending[i] = st.pending[child]
+        i = child
+    st.pending[i] = last
+
+# Applies every command due at the current frame: first those waiting in `pending` (posted
+# before anything still in the ring), then the ring's, in order, moving later ones aside.
+# Returns the frame of the next command, or -1 when none waits.
 cdef inline int64_t drain_commands(EngineState *st) noexcept nogil:
     cdef Command *c
+    cdef Command due
+    cdef int64_t nxt
+    while st.n_pending > 0 and st.pending[0].cmd.frame <= st.frame:
+        due = st.pending[0].cmd
+        pending_pop(st)
+        apply_command(st, &due)
     while True:
         c = <Command *>spsc_peek(&st.commands)
         if c == NULL:
-            return -1
-        if c.frame > st.frame:
-            return c.frame
-        apply_command(st, c)
+            break
+        if c.frame <= st.frame:
+            apply_command(st, c)
+        elif st.n_pending < PENDING_COMMANDS:
+            pending_push(st, c)
+        else:
+            if not st.ring_held:
+                st.ring_held = 1
+                st.stats.commands_held += 1
+            nxt = c.frame
+            if st.pending[0].cmd.frame < nxt:
+                nxt = st.pending[0].cmd.frame
+            return nxt
+        st.ring_held = 0
         spsc_pop(&st.commands)
+    return st.pending[0].cmd.frame if st.n_pending > 0 else -1

@@ -66,7 +66,15 @@ cdef class AudioEngine:
 
     # --- posting commands ----------------------------------------------------------------
 
-    cdef bint _post(self, Command *c):
+    cdef bint _post(self, Command *c) except -1:
+        """Posts a command; False when the ring is full. A frame further than
+        COMMAND_AHEAD_S ahead of the engine is a ValueError: the engine holds commands due
+        later in a small pending set (apply_commands.pxd), so far-future stamps are a bug."""
+        cdef int64_t now = self.st.frame
+        if c.frame > now + <int64_t>(COMMAND_AHEAD_S * self.sample_rate):
+            raise ValueError(f"a command stamped for frame {c.frame} is "
+                             f"{(c.frame - now) / self.sample_rate:.1f} s ahead of the engine "
+                             f"(frame {now}); commands may be at most {COMMAND_AHEAD_S} s ahead")
         with self._lock:
             return spsc_push(&self.st.commands, c)
 
@@ -77,28 +85,32 @@ cdef class AudioEngine:
         self._next_token += 1
         return token
 
-    cdef bint _post_holding(self, Command *c, int32_t token):
+    cdef bint _post_holding(self, Command *c, int32_t token) except -1:
         """Posts a command that hands in the buffer held as `token`; lets it go if refused."""
-        if self._post(c):
-            return True
+        try:
+            if self._post(c):
+                return True
+        except ValueError:
+            del self._buffers[token]
+            raise
         del self._buffers[token]
         return False
 
-    cdef bint _note(self, int kind, int track, int note, double velocity, int64_t frame):
+    cdef bint _note(self, int kind, int track, int note, double velocity, int64_t frame) except -1:
         cdef Command c = new_command(kind, frame)
         c.args.note.track = track
         c.args.note.note = note
         c.args.note.velocity = velocity
         return self._post(&c)
 
-    cdef bint _param(self, int kind, int track, int param, double value, int64_t frame):
+    cdef bint _param(self, int kind, int track, int param, double value, int64_t frame) except -1:
         cdef Command c = new_command(kind, frame)
         c.args.param.track = track
         c.args.param.param = param
         c.args.param.value = value
         return self._post(&c)
 
-    cdef bint _signal(self, int kind, int64_t frame):
+    cdef bint _signal(self, int kind, int64_t frame) except -1:
         cdef Command c = new_command(kind, frame)
         return self._post(&c)
 
@@ -186,6 +198,13 @@ cdef class AudioEngine:
         return self.st.frame
 
     @property
+    def lookahead_frames(self):
+        """Frames every sound leaves the engine after its frame: the master limiter's look-ahead
+        (1.5 ms: 71 frames at 48 kHz). A live output adds it to its latency; an offline render
+        drops that many frames so that frame 0 of the file is frame 0 of the sequencer."""
+        return self.st.limiter.length - 1
+
+    @property
     def buffers_held(self):
         return len(self._buffers)
 
@@ -202,15 +221,13 @@ cdef class AudioEngine:
         return <size_t>self.st
 
     def clock_anchor(self):
-        """(first frame of the last audio callback's block, monotonic ns at its start)."""
-        cdef uint64_t v
-        while True:
-            v = atomic_load_u64(&self.st.anchor_seq)
-            if v & 1:
-                continue
-            frame, ns = self.st.anchor_frame, self.st.anchor_ns
-            if atomic_load_u64(&self.st.anchor_seq) == v:
-                return frame, ns
+        """(first frame of the last audio callback's block, monotonic ns at its start), read
+        whole under the anchor's seqlock (state.pxd, seqlock.h)."""
+        cdef int64_t frame
+        cdef uint64_t ns
+        with nogil:
+            anchor_read(self.st, &frame, &ns)
+        return frame, ns
 
     def stats(self):
         cdef Stats *s = &self.st.stats
@@ -223,6 +240,8 @@ cdef class AudioEngine:
             "commands": atomic_load_u64(&s.commands),
             "commands_dropped": spsc_dropped(&self.st.commands),
             "commands_pending": spsc_count(&self.st.commands),
+            "commands_waiting": atomic_load_u64(&s.commands_waiting),
+            "commands_held": atomic_load_u64(&s.commands_held),
             "telemetry_dropped": atomic_load_u64(&s.telemetry_dropped),
             "steals": atomic_load_u64(&s.steals),
             "hard_steals": atomic_load_u64(&s.hard_steals),

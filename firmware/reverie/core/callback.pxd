@@ -5,7 +5,7 @@
 from libc.stdint cimport int64_t, uint64_t
 from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 from reverie.core.defs cimport CB_HIST_BINS
-from reverie.core.state cimport EngineState, atomic_store_u64
+from reverie.core.state cimport EngineState, atomic_store_u64, anchor_write
 from reverie.core.render cimport engine_render
 
 # PortAudio's callback flags and return value (portaudio.h).
@@ -34,11 +34,8 @@ cdef inline int pa_callback(const void *inp, void *outp, unsigned long frames,
     cdef uint64_t dt, bin
     if status & (PA_OUTPUT_UNDERFLOW | PA_INPUT_OVERFLOW):
         st.stats.xruns += 1
-    # the anchor: odd anchor_seq while it is written, so a reader never takes half of it
-    atomic_store_u64(&st.anchor_seq, st.anchor_seq + 1)
-    st.anchor_frame = st.frame
-    st.anchor_ns = t0
-    atomic_store_u64(&st.anchor_seq, st.anchor_seq + 1)
+    # the anchor, under its seqlock: a reader never takes half of it
+    anchor_write(st, st.frame, t0)
     engine_render(st, <float *>outp, <int64_t>frames)
     dt = now_ns() - t0
     bin = dt // 1000

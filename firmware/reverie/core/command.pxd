@@ -1,7 +1,7 @@
 # A command, control -> audio: its kind, the frame at which it applies, and what that kind
 # carries, under a name of its own (`c.args.note.velocity`, `c.args.sample.frames`): each
 # field means one thing. Engine (engine.pyx) fills them; apply_commands.pxd applies them.
-from libc.stdint cimport int32_t, int64_t, uint32_t
+from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from reverie.core.seq_state cimport SeqPattern, SeqRow
 
 ctypedef struct NoteArgs:           # CMD_NOTE_ON, CMD_NOTE_OFF
@@ -76,3 +76,8 @@ ctypedef struct Command:
                                     # CMD_PANIC, CMD_SEQ_STOP and CMD_SEQ_CONTINUE)
     int64_t frame                   # absolute frame at which it applies; < 0: as soon as possible
     CommandArgs args
+
+
+ctypedef struct Waiting:            # a command due in a later block, in the engine's pending set
+    Command cmd
+    uint64_t order                  # arrival: commands due on one frame apply in the order posted

@@ -15,6 +15,8 @@ cdef enum:
     N_MASTER_PARAMS = 16
     CB_HIST_BINS = 4000     # callback run-time histogram, 1 us per bin
     MIDI_RING = 4096        # MIDI messages sequencer -> control (power of two)
+    PENDING_COMMANDS = 256  # commands due in a later block, held by the engine in frame order
+    COMMAND_AHEAD_S = 10    # the control side refuses a command stamped further ahead (seconds)
 
 # The sequencer's musical time (docs/sequencer.md): every position is a whole number of ticks.
 cdef enum:

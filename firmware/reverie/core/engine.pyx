@@ -28,6 +28,7 @@ from reverie.core.state_init cimport state_new, state_free
 from reverie.core.mixer cimport master_design, param_internal
 from reverie.core.render cimport engine_render
 from reverie.core.callback cimport pa_callback, now_ns
+from reverie.core.seq_time cimport seq_set_anchor, seq_read_anchor
 
 cnp.import_array()
 
@@ -149,25 +150,23 @@ cdef class Engine(AudioEngine):
 
     # --- reading the sequencer ------------------------------------------------------------
 
-    cdef _anchor(self):
-        cdef Seq *q = &self.st.seq
-        cdef uint64_t v
-        while True:
-            v = atomic_load_u64(&q.anchor_version)
-            if v & 1:
-                continue
-            tick, frame, rem, K, D = q.tick, q.frame, q.rem, q.K, q.D
-            if atomic_load_u64(&q.anchor_version) == v:
-                return tick, frame, rem, K, D
+    def seq_anchor(self):
+        """The sequencer's mapping in force, (tick, frame, rem, K, D): tick T sounds at
+        frame + ceil((rem + (T - tick) * K) / D) (docs/sequencer.md), read whole under its
+        seqlock while the audio thread may be changing it."""
+        cdef int64_t tick, frame, rem, K, D
+        with nogil:
+            seq_read_anchor(&self.st.seq, &tick, &frame, &rem, &K, &D)
+        return tick, frame, rem, K, D
 
     def tick_at(self, int64_t frame):
         """The sequencer tick at `frame` (the last tick at or before it), by the mapping in force."""
-        tick, f0, rem, K, D = self._anchor()
+        tick, f0, rem, K, D = self.seq_anchor()
         return tick + ((frame - f0) * D - rem) // K
 
     def frame_at(self, int64_t tick):
         """The frame on which `tick` sounds, by the mapping in force."""
-        t0, frame, rem, K, D = self._anchor()
+        t0, frame, rem, K, D = self.seq_anchor()
         return frame - ((-(rem + (tick - t0) * K)) // D)
 
     def seq_state(self):
@@ -235,3 +234,46 @@ def seq_layout():
                                     <size_t>&p.n_locks - bp, <size_t>&p.tracks - bp],
                         "itemsize": sizeof(SeqPattern)})
     return {"step": step, "lock": lock, "track": track, "pattern": pattern}
+
+
+# --- the seqlocks under load (tests and `reverie bench seqlock`) ----------------------------
+# A fresh engine used for nothing else: these overwrite its anchors. The writer goes through
+# the audio thread's own writers, the reader through the readers Engine uses, each in a loop
+# without the GIL, so two Python threads run them truly at once.
+
+def write_anchors(Engine engine, uint64_t[::1] stop):
+    """Rewrites both anchors until `stop[0]` is set: the n-th write puts the clock anchor at
+    (n, 1000 n + 7) and the sequencer's at tick n, frame 3 n + 1, rem n % 1000 (each a
+    whole, checkable snapshot). Returns the number of writes."""
+    cdef int64_t n = 0
+    cdef EngineState *st = engine.st
+    cdef uint64_t *flag = &stop[0]
+    with nogil:
+        while not atomic_load_u64(flag):
+            n += 1
+            anchor_write(st, n, <uint64_t>(1000 * n + 7))
+            seq_set_anchor(&st.seq, n, 3 * n + 1, n % 1000)
+    return n
+
+
+def read_anchors(Engine engine, int64_t changes_wanted, int64_t most, uint64_t[::1] stop):
+    """Reads both anchors until it has seen `changes_wanted` different ones (or made `most`
+    reads), then sets `stop[0]`. Returns (reads, torn snapshots, changes seen), a snapshot
+    being torn when its parts do not come from one write of write_anchors()."""
+    cdef int64_t reads = 0, frame, tick, sframe, rem, K, D, torn = 0, changes = 0, last = -1
+    cdef uint64_t ns
+    cdef EngineState *st = engine.st
+    with nogil:
+        while changes < changes_wanted and reads < most:
+            anchor_read(st, &frame, &ns)
+            if frame > 0 and ns != <uint64_t>(1000 * frame + 7):
+                torn += 1
+            seq_read_anchor(&st.seq, &tick, &sframe, &rem, &K, &D)
+            if tick > 0 and (sframe != 3 * tick + 1 or rem != tick % 1000):
+                torn += 1
+            if frame != last:
+                changes += 1
+                last = frame
+            reads += 1
+        atomic_store_u64(&stop[0], 1)
+    return reads, torn, changes

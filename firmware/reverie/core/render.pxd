@@ -95,5 +95,6 @@ cdef inline void engine_render(EngineState *st, float *out, int64_t frames) noex
         st.frame += n
         done += n
     release_retired(st)
+    st.stats.commands_waiting = st.n_pending
     st.stats.frames = st.frame
     st.stats.voices = st.n_counted

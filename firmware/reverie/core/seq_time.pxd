@@ -5,7 +5,9 @@
 # lengths in ticks that a compiled pattern sets: its pass, and a step of each track.
 from libc.stdint cimport int64_t
 from reverie.core.defs cimport *
-from reverie.core.state cimport EngineState, atomic_store_u64
+from reverie.core.state cimport (EngineState, seqlock_write_begin, seqlock_write_end,
+                                 seqlock_read_begin, seqlock_read_retry, seqlock_store_i64,
+                                 seqlock_load_i64)
 from reverie.core.seq_state cimport *
 from reverie.core.mixer cimport master_design
 
@@ -37,12 +39,38 @@ cdef inline int64_t seq_tick_at(Seq *q, int64_t frame) noexcept nogil:
 cdef inline int64_t seq_tick_from(Seq *q, int64_t frame) noexcept nogil:
     return q.tick + rv_ceildiv((frame - q.frame) * q.D - q.rem, q.K)
 
+# The mapping (tick, frame, rem, D) changes only here and in seq_set_rate, under the seqlock
+# anchor_version (seqlock.h), so Engine.tick_at()/frame_at() on the control side read it
+# whole. The audio thread, its only writer, reads its own fields plainly; they are stored
+# as relaxed atomics because other threads read them meanwhile.
 cdef inline void seq_set_anchor(Seq *q, int64_t tick, int64_t frame, int64_t rem) noexcept nogil:
-    atomic_store_u64(&q.anchor_version, q.anchor_version + 1)
-    q.tick = tick
-    q.frame = frame
-    q.rem = rem
-    atomic_store_u64(&q.anchor_version, q.anchor_version + 1)
+    seqlock_write_begin(&q.anchor_version)
+    seqlock_store_i64(&q.tick, tick)
+    seqlock_store_i64(&q.frame, frame)
+    seqlock_store_i64(&q.rem, rem)
+    seqlock_write_end(&q.anchor_version)
+
+# A new tempo (and the frame fraction carried to its denominator) at the same anchor.
+cdef inline void seq_set_rate(Seq *q, int64_t millibpm, int64_t rem) noexcept nogil:
+    seqlock_write_begin(&q.anchor_version)
+    seqlock_store_i64(&q.millibpm, millibpm)
+    seqlock_store_i64(&q.D, millibpm * TICKS_PER_BEAT)
+    seqlock_store_i64(&q.rem, rem)
+    seqlock_write_end(&q.anchor_version)
+
+# The mapping as one snapshot, from any thread.
+cdef inline void seq_read_anchor(Seq *q, int64_t *tick, int64_t *frame, int64_t *rem, int64_t *K,
+                                 int64_t *D) noexcept nogil:
+    cdef uint64_t s
+    while True:
+        s = seqlock_read_begin(&q.anchor_version)
+        tick[0] = seqlock_load_i64(&q.tick)
+        frame[0] = seqlock_load_i64(&q.frame)
+        rem[0] = seqlock_load_i64(&q.rem)
+        K[0] = seqlock_load_i64(&q.K)
+        D[0] = seqlock_load_i64(&q.D)
+        if not seqlock_read_retry(&q.anchor_version, s):
+            return
 
 # Moves the anchor to tick T without changing any mapping (keeps the products small).
 cdef inline void seq_reanchor(Seq *q, int64_t T) noexcept nogil:
@@ -61,11 +89,7 @@ cdef inline void seq_tempo_at(EngineState *st, int64_t T, int64_t millibpm) noex
     # the fraction of a frame, carried to the new denominator (rounded down)
     rem = <int64_t>(<double>q.rem * (<double>D / <double>q.D))
     rem = 0 if rem < 0 else (D - 1 if rem >= D else rem)
-    atomic_store_u64(&q.anchor_version, q.anchor_version + 1)
-    q.millibpm = millibpm
-    q.D = D
-    q.rem = rem
-    atomic_store_u64(&q.anchor_version, q.anchor_version + 1)
+    seq_set_rate(q, millibpm, rem)
     st.master_target[M_TEMPO] = <float>(<double>millibpm * 0.001)
     master_design(st)
 

@@ -131,8 +131,7 @@ cdef inline void seq_play(EngineState *st, int slot, int count_in_bars) noexcept
         slot = q.rows[0].slot
         q.mutes = q.rows[0].mutes
         if q.rows[0].millibpm > 0:
-            q.millibpm = q.rows[0].millibpm
-            q.D = q.millibpm * TICKS_PER_BEAT
+            seq_set_rate(q, q.rows[0].millibpm, q.rem)
             st.master_target[M_TEMPO] = <float>(<double>q.millibpm * 0.001)
             master_design(st)
     elif slot < 0:

@@ -4,6 +4,7 @@ from reverie.core.defs cimport *
 from reverie.core.voice cimport Voice
 from reverie.core.fx cimport Delay, Reverb, Compressor, Limiter
 from reverie.core.seq_state cimport Seq
+from reverie.core.command cimport Waiting
 
 cdef extern from "spsc.h" nogil:
     ctypedef struct spsc_ring:
@@ -21,6 +22,16 @@ cdef extern from "spsc.h" nogil:
     uint64_t atomic_load_u64(uint64_t *p)
     void atomic_store_f32(float *p, float v)
     float atomic_load_f32(float *p)
+
+cdef extern from "seqlock.h" nogil:
+    void seqlock_write_begin(uint64_t *seq)
+    void seqlock_write_end(uint64_t *seq)
+    uint64_t seqlock_read_begin(const uint64_t *seq)
+    int seqlock_read_retry(const uint64_t *seq, uint64_t s)
+    void seqlock_store_i64(int64_t *p, int64_t v)
+    int64_t seqlock_load_i64(const int64_t *p)
+    void seqlock_store_u64(uint64_t *p, uint64_t v)
+    uint64_t seqlock_load_u64(const uint64_t *p)
 
 ctypedef struct Telemetry:
     int32_t kind            # Telem
@@ -73,6 +84,8 @@ ctypedef struct Stats:
     uint64_t silent_trigs
     uint64_t limiter_overshoots
     uint64_t telemetry_dropped
+    uint64_t commands_waiting       # in the pending set now (due in a later block)
+    uint64_t commands_held          # times a later command stayed in the ring: the pending set was full
     uint64_t voices
     uint64_t cb_max_ns
     uint64_t cb_last_ns
@@ -97,7 +110,11 @@ ctypedef struct EngineState:
     spsc_ring commands
     spsc_ring telemetry
     spsc_ring midi                  # MIDI messages the sequencer makes, frame-stamped
-    uint64_t anchor_seq             # odd while the callback writes the anchor below
+    Waiting pending[PENDING_COMMANDS]   # min-heap by (frame, order): apply_commands.pxd
+    int32_t n_pending
+    int32_t ring_held               # the ring's oldest command waits for room in `pending`
+    uint64_t pending_order
+    uint64_t anchor_seq             # seqlock count (seqlock.h): odd while the callback writes
     int64_t anchor_frame            # first frame of the last callback's block
     uint64_t anchor_ns              # monotonic time at that callback's start
     SampleSlot samples[MAX_SAMPLES]
@@ -122,3 +139,21 @@ cdef inline void tel_push(EngineState *st, int kind, int a) noexcept nogil:
     m.frame = st.frame
     if not spsc_push(&st.telemetry, &m):
         st.stats.telemetry_dropped += 1
+
+# The clock anchor, under its seqlock (seqlock.h): written by the audio callback, read by
+# Engine.clock_anchor() on any thread. The data are atomics accessed relaxed; the fences
+# in seqlock_write_begin/end and seqlock_read_begin/retry order them.
+cdef inline void anchor_write(EngineState *st, int64_t frame, uint64_t ns) noexcept nogil:
+    seqlock_write_begin(&st.anchor_seq)
+    seqlock_store_i64(&st.anchor_frame, frame)
+    seqlock_store_u64(&st.anchor_ns, ns)
+    seqlock_write_end(&st.anchor_seq)
+
+cdef inline void anchor_read(EngineState *st, int64_t *frame, uint64_t *ns) noexcept nogil:
+    cdef uint64_t s
+    while True:
+        s = seqlock_read_begin(&st.anchor_seq)
+        frame[0] = seqlock_load_i64(&st.anchor_frame)
+        ns[0] = seqlock_load_u64(&st.anchor_ns)
+        if not seqlock_read_retry(&st.anchor_seq, s):
+            return

@@ -32,6 +32,7 @@ MAX_PATTERN_LENGTH = SIZES["MAX_PATTERN_LENGTH"]
 SPEEDS = tuple(SPEED_NAMES.values())                          # "1/8" .. "2", slowest first
 RETRIG_RATES = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32)   # repeats per step
 MAX_NOTES = SIZES["STEP_NOTES"]   # a chord
+STEP_LOCKS = SIZES["STEP_LOCKS"]  # parameter locks on one step, the sample lock among them
 FACTORY_PREFIX = "factory:"
 
 _NAME = re.compile(r"([A-P])(0[1-9]|1[0-6])")
@@ -108,6 +109,10 @@ class Step:
         sample = sample_ref(d.get("sample"), f"{where}.sample")
         if sample is not None and kind == "midi":
             raise UserError(f"{where}.sample: a MIDI track plays no samples; remove the sample lock")
+        locks = _locks(d.get("locks", {}), f"{where}.locks", kind, instrument)
+        if len(locks) + (sample is not None) > STEP_LOCKS:
+            raise UserError(f"{where}.locks: a step locks at most {STEP_LOCKS} parameters (a sample "
+                            f"lock counts as one), not {len(locks) + (sample is not None)}")
         return cls(
             notes=_notes(d.get("notes", [60]), f"{where}.notes"),
             velocity=check.number(d.get("velocity", 100), f"{where}.velocity", 1, 127, whole=True),
@@ -116,7 +121,7 @@ class Step:
             prob=check.number(d.get("prob", 100), f"{where}.prob", 0, 100, "%", whole=True),
             cond=_condition(d.get("cond"), f"{where}.cond"),
             retrig=None if retrig is None else Retrig.from_dict(retrig, f"{where}.retrig"),
-            locks=_locks(d.get("locks", {}), f"{where}.locks", kind, instrument),
+            locks=locks,
             sample=sample,
             trig=check.flag(d.get("trig", True), f"{where}.trig"),
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reverie.base.errors import UserError
 from reverie.base.files import atomic_path
+from reverie.base.validate import parse_json
 from reverie.project.demo import demo_project_path
 from reverie.project.model import FACTORY_PREFIX, Project
 
@@ -52,18 +53,16 @@ def read_project(file: Path, folder: Path) -> Project:
 
 
 def _read_json(file: Path):
+    """The file's JSON; one line for anything that is not a project's (base/validate)."""
     try:
         if file.stat().st_size > MAX_PROJECT_BYTES:
             raise UserError(f"larger than {MAX_PROJECT_BYTES // 2**20} MB; is it a project?")
-        return json.loads(file.read_text(encoding="utf-8"), object_pairs_hook=_unique_keys,
-                          parse_constant=_no_constant)
+        text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
         raise UserError("not UTF-8 text; is it a project?") from None
-    except json.JSONDecodeError as exc:
-        raise UserError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
-                        "fix it in a text editor") from None
+    return parse_json(text)
 
 
 def check_samples(project: Project, folder: Path) -> None:
@@ -126,16 +125,3 @@ def _dump(value, level: int) -> str:
         else:
             lines.append([text])
     return "[\n" + ",\n".join(pad + ", ".join(line) for line in lines) + "\n" + "  " * level + "]"
-
-
-def _unique_keys(pairs):
-    seen = set()
-    for key, _ in pairs:
-        if key in seen:
-            raise UserError(f"the key {key!r} appears twice in one object")
-        seen.add(key)
-    return dict(pairs)
-
-
-def _no_constant(name: str):
-    raise UserError(f"{name} is not a number a project can hold")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from reverie.project.model import MAX_TRACKS, Project, Track
+from reverie.seq.backlog import Backlog
 from reverie.sound.buses import BUS, MASTER
 from reverie.sound.instruments import INSTRUMENTS
 
@@ -17,28 +18,35 @@ SETTLE_SECONDS = 0.2   # 20 time constants of the parameter glide: within 2e-9 o
 _SILENCE = np.zeros((1, 2), dtype=np.float32)
 
 
-def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, frame: int = -1) -> None:
+def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, frame: int = -1,
+                  backlog: Backlog | None = None) -> int:
     """Posts track k's sound into slot first_slot + k, then every track, bus and master
-    parameter, all at `frame`. RuntimeError if the command ring is full."""
+    parameter, all at `frame`. What a full command ring refuses waits in `backlog` (posted
+    again by its retry()); returns how many posts were refused."""
+    backlog = backlog if backlog is not None else Backlog()
+    refused, state, e = backlog.refused, backlog.state, engine
     for k in range(MAX_TRACKS):
         track = project.tracks[k] if k < len(project.tracks) else Track(name=f"Track {k + 1}")
         sound = sounds[k] if k < min(len(sounds), len(project.tracks)) else None
         slot = first_slot + k
-        if sound is None:
-            # An empty slot would keep the last project's sound; one silent frame replaces it.
-            _post(engine.set_sample(slot, _SILENCE, -1, -1, frame))
-        else:
-            _post(engine.set_sample(slot, sound.data, _or(sound.loop_start), _or(sound.loop_end), frame))
+        # An empty slot would keep the last project's sound; one silent frame replaces it.
+        data, start, end = (_SILENCE, -1, -1) if sound is None else \
+            (sound.data, _or(sound.loop_start), _or(sound.loop_end))
+        state(("sample", slot), lambda slot=slot, data=data, start=start, end=end:
+              e.set_sample(slot, data, start, end, frame))
         for pid, value in track_values(track, sound, slot):
-            _post(engine.set_param(k, pid, value, frame))
+            state(("param", k, pid), lambda k=k, pid=pid, value=value: e.set_param(k, pid, value, frame))
         for spec in BUS:
-            _post(engine.set_bus(k, spec.id, spec.check(track.bus.get(spec.key, spec.default)), frame))
+            value = spec.check(track.bus.get(spec.key, spec.default))
+            state(("bus", k, spec.id), lambda k=k, pid=spec.id, value=value: e.set_bus(k, pid, value, frame))
     for i, sound in enumerate(sounds[len(project.tracks):]):
         slot = first_slot + MAX_TRACKS + i
-        _post(engine.set_sample(slot, sound.data, _or(sound.loop_start), _or(sound.loop_end), frame))
+        state(("sample", slot), lambda slot=slot, sound=sound:
+              e.set_sample(slot, sound.data, _or(sound.loop_start), _or(sound.loop_end), frame))
     for spec in MASTER:
-        value = project.tempo if spec.key == "tempo_bpm" else project.master.get(spec.key, spec.default)
-        _post(engine.set_master(spec.id, spec.check(value), frame))
+        value = spec.check(project.tempo if spec.key == "tempo_bpm" else project.master.get(spec.key, spec.default))
+        state(("master", spec.id), lambda pid=spec.id, value=value: e.set_master(pid, value, frame))
+    return backlog.refused - refused
 
 
 def track_values(track: Track, sound, slot: int) -> list[tuple[int, float]]:
@@ -55,10 +63,3 @@ def track_values(track: Track, sound, slot: int) -> list[tuple[int, float]]:
 
 def _or(point) -> int:
     return -1 if point is None else int(point)
-
-
-def _post(ok: bool) -> None:
-    if not ok:
-        raise RuntimeError("the engine's command ring is full; apply the project while it is idle")
-
-

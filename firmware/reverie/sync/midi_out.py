@@ -11,7 +11,8 @@ with its frame as soon as it is polled and place it themselves.
 
 An event whose time passed more than `late_ns` ago is sent at once and counted late. A full
 queue drops new events and counts them. `stop()` ends the thread within a poll interval;
-events still queued are counted as unsent.
+events still queued are counted as unsent. A failure (a source or clock that raises) is
+logged, drops the queue (counted as unsent) and the thread starts again (base/supervise.py).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 
+from reverie.base.supervise import SupervisedThread
 from reverie.core.defs import SIZES
 from reverie.sync.frameclock import FrameClock
 
@@ -144,7 +146,7 @@ class MidiScheduler:
         self._last_anchor = None
         self._next_poll_ns = 0
         self._halt = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread = SupervisedThread(self._run, name, self._halt)
         self._timed = [k for k, p in enumerate(self.ports) if not p.frame_accurate]
         self._framed = [k for k, p in enumerate(self.ports) if p.frame_accurate]
 
@@ -188,7 +190,7 @@ class MidiScheduler:
                 self._step()
         except BaseException as exc:
             self.failure = exc
-            log.exception("MIDI out stopped")
+            raise                           # the supervisor logs it and starts the thread again
         finally:
             self.counts["unsent"] += len(self._queue)
             self._queue.clear()

@@ -95,6 +95,9 @@ def changes(before: Project, after: Project) -> list:
                 out.append(fx.SetParam("bus", i, key, b.bus[key]))
             elif key not in b.bus:
                 reload = True
+        if a.sample != b.sample:
+            # the engine's slot for the track gets the new sound (or, undone, the old one back)
+            out.append(fx.LoadSample(i, b.sample))
         if (a.kind, a.instrument, a.sample, a.midi_channel, a.midi_port) != \
            (b.kind, b.instrument, b.sample, b.midi_channel, b.midi_port):
             reload = True

@@ -104,9 +104,10 @@ class LoadOverview:
 
 @dataclass(frozen=True, slots=True)
 class LoadSample:
-    """Put a sample file on a track (decoded on the worker thread)."""
+    """Put a sample file on a track (decoded on the worker thread); None: no sample (silence).
+    Every change of a track's sample makes one, undo and redo included (context.changes)."""
     track: int
-    path: str
+    path: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -185,7 +185,18 @@ def run_callback_bench(seconds: float = 30.0, period: int = 128, hog: bool = Tru
             output.start()
             wait_for_callbacks(engine, count=int(0.5 * SAMPLE_RATE_HZ / period))  # warm up
             before, after, ref = measure(engine, server, ref_client, seconds, hog)
-    return figures(before, after, ref, period, hog)
+            device_latency_s = output.latency_s
+    return {**figures(before, after, ref, period, hog), **latency(engine, device_latency_s)}
+
+
+def latency(engine, device_latency_s: float) -> dict:
+    """From a step's frame to its sound at the output: the engine's look-ahead (the master
+    limiter's) and then the device's own output latency (PortAudio's figure for the stream)."""
+    lookahead_ms = 1e3 * engine.lookahead_frames / SAMPLE_RATE_HZ
+    return {"lookahead_frames": engine.lookahead_frames,
+            "lookahead_ms": round(lookahead_ms, 3),
+            "device_latency_ms": round(1e3 * device_latency_s, 3),
+            "step_to_output_ms": round(lookahead_ms + 1e3 * device_latency_s, 3)}
 
 
 def figures(before: Snapshot, after: Snapshot, ref: dict, period: int, hog: bool) -> dict:
@@ -239,4 +250,8 @@ def format_callback(result: dict) -> str:
         ours = f"{r[key + '_us']:g} us ({r[key + '_pct_of_period']:.1f} %)"
         lines.append(f"{name:16}{ours:>22}{r['ref_' + key + '_us']:>13g} us")
     lines.append(f"{'overloads':16}{r['overloads']:>22}")
+    if "step_to_output_ms" in r:
+        lines.append(f"{'latency':16}{r['step_to_output_ms']:>19g} ms = look-ahead "
+                     f"{r['lookahead_frames']} frames ({r['lookahead_ms']:g} ms) + device "
+                     f"{r['device_latency_ms']:g} ms")
     return "\n".join(lines)

@@ -42,6 +42,11 @@ def _midi_clock(args):
     return run_midi_clock_bench(seconds=args.seconds or 60.0, period=args.period)
 
 
+def _seqlock(args):
+    from reverie.app.bench.seqlock import seqlock
+    return seqlock(seconds=args.seconds or 5.0)
+
+
 def _ui(args):
     from reverie.app.bench import control, controllers, gpio, ui
 
@@ -72,6 +77,7 @@ SCENARIOS = {
     "seq-stage": (_seq_stage, "stage plus 16 x 128 steps of p-locks and retrigs: the sequencer's cost"),
     "midi-clock-in": (_midi_clock_in, "MIDI clock follower: tempo and phase errors, lock time, live on JACK"),
     "midi-clock": (_midi_clock, "MIDI clock out at 120 BPM: send-time error against the sample clock, intervals received"),
+    "seqlock": (_seqlock, "the engine's seqlocks (clock and sequencer anchors) under a racing writer: torn reads"),
     "ui": (_ui, "screens drawn (view -> image), input event -> engine command on the control thread, "
                 "GPIO scan and key/encoder latency, MIDI controller latency and hot-plug time"),
     "startup": (_startup, "reverie run from process start to the first audio callback with the last project "

@@ -52,6 +52,10 @@ def run(args) -> int:
         raise UserError(f"cannot write {out}: give a file name in an existing folder")
     limits = load_config(args.config).samples.limits()
     folder = project_folder(args.project)
+    if out.resolve().is_relative_to(folder.resolve()):
+        # project.json, its samples and its saved history live there: a WAV must not replace them
+        raise UserError(f"--out {out} is inside the project folder {folder}; write the WAV "
+                        "somewhere else (nothing was written)")
     project = load_project(folder)
     blocks = render_project(project, folder, args.sample_rate, args.seconds, args.block_size,
                             limits=limits)
@@ -91,7 +95,9 @@ def _clear_peak_time(path) -> None:
 def render_project(project, folder, sample_rate: int, seconds: float | None = None,
                    block_size: int = 256, factory_dir=None, limits=None):
     """Loads the project into a new engine and returns an iterator over the rendered audio:
-    (frames, 2) float32 arrays, each valid until the next. Frame 0 is the first step.
+    (frames, 2) float32 arrays, each valid until the next. Frame 0 is the first step's
+    onset: the engine's look-ahead (the limiter's, `lookahead_frames`) is rendered and
+    dropped before the first frame given, so every sound sits on its step's frame.
 
     The engine's own sequencer plays the project's pattern, chain or song once through
     (the same code that plays it live); without `seconds`, the render ends TAIL_SECONDS
@@ -110,8 +116,10 @@ def render_project(project, folder, sample_rate: int, seconds: float | None = No
     engine.render(np.zeros((round(SETTLE_SECONDS * sample_rate), 2), dtype=np.float32))
     start = engine.frame
     seq.play(frame=start)
-    return _blocks(engine, start, None if seconds is None else start + round(seconds * sample_rate),
-                   round(TAIL_SECONDS * sample_rate), round(MAX_SECONDS * sample_rate), block_size)
+    ahead = engine.lookahead_frames
+    engine.render(np.zeros((ahead, 2), dtype=np.float32))   # a step's sound comes out this late
+    return _blocks(engine, start, None if seconds is None else start + ahead + round(seconds * sample_rate),
+                   round(TAIL_SECONDS * sample_rate) + ahead, round(MAX_SECONDS * sample_rate), block_size)
 
 
 def _blocks(engine, start: int, end: int | None, tail: int, most: int, block_size: int):

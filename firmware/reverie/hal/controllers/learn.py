@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reverie.base.errors import UserError
-from reverie.base.validate import Check, at, parse_toml
+from reverie.base.validate import Check, at, read_toml
 from reverie.base.files import atomic_path
 
 FORMAT_VERSION = 1
+UNCHANGED = "; the bindings in use are unchanged"
 # ALSA appends " client:port" ("... MIDI 1 20:0"); a2jmidid puts the client in brackets.
 _ALSA_NUMBERS = re.compile(r"\s+\d+:\d+$")
 _BRACKET_NUMBERS = re.compile(r"\s*\[\d+\]")
@@ -80,13 +81,10 @@ class LearnMap:
         """Replaces the bindings with the file's. False (and nothing changed) when there is
         no file yet; a bad file is a UserError and changes nothing either."""
         path = Path(path).expanduser()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        if not path.exists():
             return False
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"{path}: cannot read the MIDI learn bindings ({exc})") from None
-        bindings = _parse(path, text)
+        # read_toml: one line for a file unreadable, not UTF-8, too large or nested too deep
+        bindings = _parse(path, read_toml(path, after=UNCHANGED))
         with self._lock:
             self._bindings = {(b.device, b.channel, b.control): b for b in bindings}
         return True
@@ -120,9 +118,8 @@ def _binding(check: Check, where: str, device, channel, control, key, track,
                    check.number(track, at(where, "track"), -1, 255, "(-1: the focused track)", whole=True))
 
 
-def _parse(path: Path, text: str) -> list[Binding]:
-    check = Check(str(path), after="; the bindings in use are unchanged")
-    data = parse_toml(text, str(path), after="; the bindings in use are unchanged")
+def _parse(path: Path, data: dict) -> list[Binding]:
+    check = Check(str(path), after=UNCHANGED)
     check.table(data, "", ("version", "binding"), required=("version",))
     check.choice(data["version"], "version", (FORMAT_VERSION,))
     bindings, seen = [], set()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from reverie.base import events
 from reverie.base.errors import UserError
+from reverie.base.supervise import SupervisedThread
 from reverie.hal.midi import ports as midi
 from reverie.hal.controllers.grid import OFF_CELLS, GridLeds, check_cells
 from reverie.hal.controllers.inbox import Inbox
@@ -97,7 +98,7 @@ class ControllerManager:
         self._scanner("MidiIn")
         for target, name in ((self._dispatch_loop, "controllers-dispatch"),
                              (self._scan_loop, "controllers-scan")):
-            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread = SupervisedThread(target, name, self._stop)    # a bug: logged, restarted
             thread.start()
             self._threads.append(thread)
         return self

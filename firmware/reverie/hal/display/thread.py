@@ -14,6 +14,8 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
+from reverie.base.supervise import SupervisedThread
+
 log = logging.getLogger(__name__)
 
 _NOTHING = object()
@@ -46,7 +48,9 @@ class DisplayThread:
         self._handled_changed = threading.Condition()
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="display", daemon=True)
+        # a bug in the loop (drawing and pushing already count their own failures) is
+        # logged and the thread starts again
+        self._thread = SupervisedThread(self._run, "display", self._stop)
         self._counts = dict(rendered=0, pushed=0, views_skipped=0, images_skipped=0,
                             render_errors=0, push_errors=0)
         self._render_s = deque(maxlen=RENDER_HISTORY)

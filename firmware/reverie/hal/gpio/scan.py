@@ -5,18 +5,16 @@ input events (reverie.base.events), from those threads: `emit` must be a thread-
 from __future__ import annotations
 
 import collections
-import logging
 import threading
 import time
 from typing import Callable
 
 from reverie.base.events import Event
+from reverie.base.supervise import SupervisedThread
 from reverie.hal.gpio.encoder import EncoderInput
 from reverie.hal.gpio.keys import DEBOUNCE_S, KeyGestures, PadSwitch
 from reverie.hal.gpio.matrix import KeyMatrix
 from reverie.hal.box import Box
-
-logger = logging.getLogger(__name__)
 
 SCAN_HZ = 1000
 
@@ -55,9 +53,9 @@ class GpioInput:
         self.scans = 0
         self.overruns = 0           # scans that started more than a period late
         self.scan_times: collections.deque[float] = collections.deque(maxlen=history)
-        self.error: BaseException | None = None
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._thread: SupervisedThread | None = None
+        self._last_thread: SupervisedThread | None = None    # kept after close(): its faults
 
     def _conflicts_with(self, other) -> bool:
         return True                 # gpiozero's reservations: no one else shares our pins
@@ -82,28 +80,30 @@ class GpioInput:
 
     def start(self) -> None:
         if self._thread is None and (self._direct or self._matrix):
-            self._thread = threading.Thread(target=self._run, name="reverie-gpio", daemon=True)
+            # a failing scan (a pin error, a bug) is logged and the scan starts again
+            self._thread = self._last_thread = SupervisedThread(self._run, "reverie-gpio", self._stop)
             self._thread.start()
+
+    @property
+    def error(self) -> BaseException | None:
+        """The last exception a scan raised (the thread went on scanning after it)."""
+        return None if self._last_thread is None else self._last_thread.last_error
 
     def _run(self) -> None:
         clock, period = self._clock, self.period_s
         deadline = clock()
-        try:
-            while not self._stop.is_set():
-                now = clock()
-                self.scan(now)
-                self.scans += 1
-                self.scan_times.append(now)
-                deadline += period
-                wait = deadline - clock()
-                if wait > 0:
-                    time.sleep(wait)
-                elif wait < -period:
-                    self.overruns += 1
-                    deadline = clock()  # skip the missed scans instead of racing to catch up
-        except Exception as exc:
-            self.error = exc
-            logger.exception("GPIO scan stopped: keys and pads no longer answer")
+        while not self._stop.is_set():
+            now = clock()
+            self.scan(now)
+            self.scans += 1
+            self.scan_times.append(now)
+            deadline += period
+            wait = deadline - clock()
+            if wait > 0:
+                time.sleep(wait)
+            elif wait < -period:
+                self.overruns += 1
+                deadline = clock()  # skip the missed scans instead of racing to catch up
 
     def close(self) -> None:
         self._stop.set()

@@ -146,8 +146,8 @@ class SamplesPage(Page):
         if track.kind == "midi":
             ctx.message = f"T{ctx.track + 1} is a MIDI track: it plays no samples"
             return []
-        out = ctx.edit(mix_edit.set_track_sample, ctx.track, ref, label=f"T{ctx.track + 1} sample {ref}")
-        return out + [fx.LoadSample(ctx.track, ref)]
+        # the edit's effects load the sound (fx.LoadSample), as its undo puts the old one back
+        return ctx.edit(mix_edit.set_track_sample, ctx.track, ref, label=f"T{ctx.track + 1} sample {ref}")
 
     def _move(self, ctx, amount: float) -> list:
         track = self._track(ctx)
