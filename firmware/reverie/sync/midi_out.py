@@ -3,11 +3,12 @@ at the monotonic time their engine frame is heard, not when a timer happens to f
 
 `MidiScheduler` is a thread. It polls a source of `(frame, port, bytes)` events (the
 engine's `poll_midi`) and of anchors (`clock_anchor`) that feed a `FrameClock`, keeps the
-events in a bounded queue in frame order, and for each one sleeps until shortly before its
-time with the GIL released (`clock_nanosleep` on an absolute deadline), spins the rest on
-`time.monotonic_ns()` and calls each port's `send()`. For every send it records the error
-against the ideal time. Frame-accurate ports (`OutputPort.frame_accurate`) get the event
-with its frame as soon as it is polled and place it themselves.
+events in a bounded queue in frame order, and for each one sleeps until its time with the
+GIL released (`clock_nanosleep` on an absolute deadline) and calls each port's `send()`.
+It never busy-waits: a thread at real-time priority that spins holding the GIL starves
+every other Python thread. For every send it records the error against the ideal time.
+Frame-accurate ports (`OutputPort.frame_accurate`) get the event with its frame as soon as
+it is polled and place it themselves.
 
 An event whose time passed more than `late_ns` ago is sent at once and counted late. A full
 queue drops new events and counts them. `stop()` ends the thread within a poll interval;
@@ -120,7 +121,7 @@ class MidiScheduler:
 
     def __init__(self, source: Source, ports: Sequence, clock: FrameClock,
                  anchor: Anchor | None = None, *, max_queue: int = 4096,
-                 late_ns: int = 1_000_000, spin_ns: int = 1_000_000, poll_ns: int = 1_000_000,
+                 late_ns: int = 1_000_000, poll_ns: int = 1_000_000,
                  realtime_priority: int | None = 1, records: int = 100_000,
                  name: str = "midi-out"):
         self.source = source
@@ -129,7 +130,6 @@ class MidiScheduler:
         self.anchor = anchor
         self.max_queue = max_queue
         self.late_ns = late_ns
-        self.spin_ns = spin_ns
         self.poll_ns = poll_ns
         self.realtime_priority = realtime_priority
         self.records: deque[tuple[int, int, int, int, int]] = deque(maxlen=records)
@@ -165,6 +165,11 @@ class MidiScheduler:
     @property
     def running(self) -> bool:
         return self._thread.is_alive()
+
+    @property
+    def thread_id(self) -> int | None:
+        """The thread's identifier (for its CPU clock), None before it starts."""
+        return self._thread.ident
 
     def __enter__(self) -> MidiScheduler:
         return self.start()
@@ -203,12 +208,10 @@ class MidiScheduler:
             return
         frame = self._queue[0][0]
         due = self.clock.time_of(frame)
-        if due - time.monotonic_ns() > self.spin_ns:
+        if due > time.monotonic_ns():
             # Polls go on meanwhile: frame-accurate ports want their events early.
-            sleep_until(min(due - self.spin_ns, self._next_poll_ns))
+            sleep_until(min(due, self._next_poll_ns))
             return
-        while time.monotonic_ns() < due:
-            pass                        # the last stretch: no wake-up latency, GIL held
         _, _, port, data = heapq.heappop(self._queue)
         self._send(frame, port, data, due)
 
