@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
 CORE := firmware/reverie/core
-CORE_SRC := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.pxi $(CORE)/*.h) setup.py
+AUDIO := firmware/reverie/hal/audio
+CORE_SRC := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.pxi $(CORE)/*.h $(AUDIO)/*.pyx $(AUDIO)/*.h) setup.py
 TOOLS_BIN := tools/bin
 
 .PHONY: run test bench setup deps build clean help
@@ -62,4 +63,4 @@ $(TOOLS_BIN)/jack_midi_clock.so: tools/jack_midi_clock.c | deps
 	cc -O2 -shared -fPIC -o $@ $< -ljack
 
 clean:
-	rm -rf $(STAMPS) build $(TOOLS_BIN) $(CORE)/*.c $(CORE)/*.so
+	rm -rf $(STAMPS) build $(TOOLS_BIN) $(CORE)/*.c $(CORE)/*.so $(AUDIO)/*.c $(AUDIO)/*.so

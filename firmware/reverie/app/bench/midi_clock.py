@@ -226,8 +226,7 @@ def _with_engine(server, seconds, period, bpm, hog, library) -> dict:
     from reverie.sound.buses import make_engine
     from reverie.hal.audio.output import AudioSettings, open_output, portaudio_on_jack
 
-    settings = AudioSettings(device="JACK", sample_rate_hz=SAMPLE_RATE_HZ, period_frames=period,
-                             fallback_wav=None)
+    settings = AudioSettings(device="JACK Audio Connection Kit", sample_rate_hz=SAMPLE_RATE_HZ, period_frames=period)
     engine = make_engine(SAMPLE_RATE_HZ)
     with portaudio_on_jack(server), open_output(engine, settings) as output:
         output.start()
