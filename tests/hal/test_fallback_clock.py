@@ -8,7 +8,7 @@ import soundfile
 from reverie.hal.audio.clock import MAX_LAG_S, FallbackClock
 from reverie.hal.audio.recording import RecordBudget, Recording
 from reverie.hal.audio.render_gate import RenderGate
-from test_render_gate import tone_engine
+from audio_helpers import tone_engine
 
 RATE, PERIOD = 48000, 128
 

@@ -5,8 +5,8 @@ import threading
 import numpy as np
 import pytest
 
-from reverie.core.defs import LoopMode, TrackParam
 from reverie.hal.audio.render_gate import RenderGate
+from audio_helpers import tone_engine
 from reverie.sound.buses import make_engine
 
 PERIOD = 128
@@ -14,17 +14,6 @@ PERIOD = 128
 # PaStreamCallback, as PortAudio and the JACK client call it
 CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong,
                             ctypes.c_void_p, ctypes.c_ulong, ctypes.c_void_p)
-
-
-def tone_engine():
-    """A looping 750 Hz sine at -12 dBFS on track 0."""
-    t = np.arange(6400) / 48000
-    x = (0.25 * np.sin(2 * np.pi * 750.0 * t)).astype(np.float32)
-    engine = make_engine(48000)
-    engine.set_sample(0, np.stack([x, x], axis=1))
-    engine.set_param(0, TrackParam.P_LOOP_MODE, LoopMode.LOOP_FORWARD)
-    engine.note_on(0, 60, 127, frame=1)
-    return engine
 
 
 def block():
