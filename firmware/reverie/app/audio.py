@@ -1,6 +1,7 @@
 """The box's audio, as the configuration asks: the engine on its device, supervised
 (reverie.hal.audio.supervisor), so that a device that goes away, or none at all, never
-stops the box. Its notices and health reach the control thread through one hook."""
+stops the box. Its notices and health, and the notices of the other parts (a display that
+stopped answering), reach the control thread through one hook."""
 from __future__ import annotations
 
 from dataclasses import asdict, replace
@@ -34,14 +35,16 @@ def start_audio(engine, config: Config, data: DataDir | None, **tuning):
     return AudioSupervisor(engine, audio_settings(config), record_settings(config, data), **tuning).start()
 
 
-def audio_hook(supervisor, notice):
-    """A control-thread hook: the supervisor's notices on the screen, its health in the
-    status (the system page shows it)."""
+def audio_hook(supervisor, notice, more_notices=()):
+    """A control-thread hook: the supervisor's notices on the screen (and those of
+    `more_notices`, callables such as Surface.take_notices), its health in the status (the
+    system page shows it)."""
     from reverie.ui.status import AudioStatus
 
     def hook(status):
-        for text in supervisor.take_notices():
-            notice(text)
+        for take in (supervisor.take_notices, *more_notices):
+            for text in take():
+                notice(text)
         h = supervisor.health()
         audio = AudioStatus(**{k: v for k, v in asdict(h).items() if k in AudioStatus.__dataclass_fields__})
         return status if audio == status.audio else replace(status, audio=audio)
