@@ -135,6 +135,7 @@ class BoxApp:
         # The engine on its device, or on the fallback clock when there is none (docs/audio.md).
         self.output = start_audio(engine, config, data)
         rig.control.hooks.append(audio_hook(self.output, self.notice, [self.surface.take_notices]))
+        self.sync.on_ports = lambda names: setattr(rig.sequencer, "ports", names)  # MIDI outputs come and go
         self.surface.start()
         rig.applier.on_setting.apply_all()
         log.info("%s: %s at %g BPM through %s", self.box.name, project.name, project.tempo,

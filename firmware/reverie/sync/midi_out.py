@@ -13,6 +13,11 @@ it is polled and place it themselves.
 An event whose time passed more than `late_ns` ago is sent at once and counted late. A full
 queue drops new events and counts them. `stop()` ends the thread within a poll interval;
 events still queued are counted as unsent.
+
+Ports come and go while it runs (`set_ports`): a port keeps its index, a slot whose port has
+gone is None and its messages are counted `unplugged`. The thread takes a new list at its
+next step and closes the ports it was told to retire itself, so no port is closed while
+it sends on it.
 """
 from __future__ import annotations
 
@@ -135,7 +140,7 @@ class MidiScheduler:
         self.records: deque[tuple[int, int, int, int, int]] = deque(maxlen=records)
         self.errors = SendStats()
         self.counts = dict.fromkeys(
-            ("polled", "sent", "late", "dropped", "unrouted", "send_failures", "posted",
+            ("polled", "sent", "late", "dropped", "unrouted", "unplugged", "send_failures", "posted",
              "post_failures", "unsent"), 0)
         self.realtime = False
         self.failure: BaseException | None = None
@@ -145,8 +150,8 @@ class MidiScheduler:
         self._next_poll_ns = 0
         self._halt = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._timed = [k for k, p in enumerate(self.ports) if not p.frame_accurate]
-        self._framed = [k for k, p in enumerate(self.ports) if p.frame_accurate]
+        self._changes: deque[tuple[list, list]] = deque()    # (ports, ports to close)
+        self._use_ports(self.ports)
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -165,6 +170,28 @@ class MidiScheduler:
     @property
     def running(self) -> bool:
         return self._thread.is_alive()
+
+    def set_ports(self, ports: Sequence, retire: Iterable = ()) -> None:
+        """A new port list (None where a port has gone; an index keeps its port); `retire`:
+        ports to close once the thread no longer sends on them. From any thread."""
+        self._changes.append((list(ports), list(retire)))
+        if not self._thread.is_alive():
+            self._take_changes()
+
+    def _use_ports(self, ports: list) -> None:
+        self.ports = ports
+        self._timed = [k for k, p in enumerate(ports) if p is not None and not p.frame_accurate]
+        self._framed = [k for k, p in enumerate(ports) if p is not None and p.frame_accurate]
+
+    def _take_changes(self) -> None:
+        while self._changes:
+            ports, retire = self._changes.popleft()
+            self._use_ports(ports)
+            for port in retire:
+                try:
+                    port.close()
+                except (OSError, ValueError, RuntimeError) as exc:
+                    log.info("closing the MIDI port '%s': %s", port.name, exc)
 
     @property
     def thread_id(self) -> int | None:
@@ -197,8 +224,11 @@ class MidiScheduler:
         finally:
             self.counts["unsent"] += len(self._queue)
             self._queue.clear()
+            self._take_changes()
 
     def _step(self) -> None:
+        if self._changes:
+            self._take_changes()
         now = time.monotonic_ns()
         if now >= self._next_poll_ns:
             self._poll()
@@ -229,6 +259,9 @@ class MidiScheduler:
             if port != ALL_PORTS and not 0 <= port < len(self.ports):
                 self.counts["unrouted"] += 1
                 continue
+            if port != ALL_PORTS and self.ports[port] is None:
+                self.counts["unplugged"] += 1
+                continue
             self._post_framed(frame, port, data)
             if (port == ALL_PORTS and not self._timed) or port in self._framed:
                 continue
@@ -245,6 +278,9 @@ class MidiScheduler:
 
     def _send(self, frame: int, port: int, data: bytes, due: int) -> None:
         for k in self._timed if port == ALL_PORTS else (port,):
+            if k >= len(self.ports) or self.ports[k] is None:
+                self.counts["unplugged"] += 1       # it went while the message waited
+                continue
             sent = time.monotonic_ns()
             try:
                 self.ports[k].send(data)
