@@ -246,18 +246,24 @@ class PortAudioOutput(AudioOutput):
         return "the stream stopped by itself"
 
     def _start(self) -> None:
-        from reverie.hal.realtime import thread_ids
+        from reverie.hal.realtime import raise_priority, thread_ids
 
         before = thread_ids()
         self._stream.start()
         self.audio_threads = sorted(thread_ids() - before)
+        if self.realtime:       # PortAudio asks for SCHED_FIFO at its lowest priority, 1
+            raise_priority(self.audio_threads)
 
     def realtime_note(self) -> str:
         if self.device.host_api != "ALSA" or not self.audio_threads:
             return ""
         from reverie.hal.realtime import describe_threads
 
-        return f"the callback thread runs at {describe_threads(self.audio_threads)}"
+        note = describe_threads(self.audio_threads)
+        if note == "normal priority" and self.settings.realtime:
+            note += " (real-time scheduling refused: the service sets LimitRTPRIO=95; elsewhere " \
+                    "add the user to the audio group with an rtprio limit)"
+        return f"the callback thread runs at {note}"
 
     def _stop(self) -> None:
         self._stream.stop(ignore_errors=False)
