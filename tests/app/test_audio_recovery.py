@@ -107,3 +107,16 @@ def test_a_jack_server_stopped_and_started_under_the_running_box(tmp_path):
     fallback = int(re.search(r"(\d+) frames on the fallback clock", summary).group(1))
     assert fallback >= int(frames)
     assert out.startswith("played ") and "0 faults" in out
+
+
+@pytest.mark.jack
+@pytest.mark.timeout(60, method="thread")
+def test_the_recovery_bench_runs_one_cycle():
+    """`reverie bench audio-recovery` (figures in docs/audio.md), one cycle: it counts the loss
+    and the frames the fallback clock rendered while the server was away (0.5 s at least)."""
+    from reverie.app.bench.audio_recovery import run_audio_recovery_bench
+
+    figures = run_audio_recovery_bench(cycles=1)
+    assert figures["losses_counted"] == 1
+    assert figures["fallback_frames"] >= 0.5 * RATE
+    assert figures["detect_max_ms"] > 0 and figures["back_after_launch_max_ms"] > 0

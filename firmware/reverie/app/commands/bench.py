@@ -42,6 +42,11 @@ def _midi_clock(args):
     return run_midi_clock_bench(seconds=args.seconds or 60.0, period=args.period)
 
 
+def _audio_recovery(args):
+    from reverie.app.bench.audio_recovery import run_audio_recovery_bench
+    return run_audio_recovery_bench(cycles=args.cycles)
+
+
 def _ui(args):
     from reverie.app.bench import control, controllers, gpio, ui
 
@@ -60,6 +65,8 @@ SCENARIOS = {
     "seq-stage": (_seq_stage, "stage plus 16 x 128 steps of p-locks and retrigs: the sequencer's cost"),
     "midi-clock-in": (_midi_clock_in, "MIDI clock follower: tempo and phase errors, lock time, live on JACK"),
     "midi-clock": (_midi_clock, "MIDI clock out at 120 BPM: send-time error against the sample clock, intervals received"),
+    "audio-recovery": (_audio_recovery, "a JACK server stopped and started again under the box's audio: "
+                       "time to notice, time until it plays again, the engine's clock against the wall"),
     "ui": (_ui, "screens drawn (view -> image), input event -> engine command on the control thread, "
                 "GPIO scan and key/encoder latency, MIDI controller latency and hot-plug time"),
 }
@@ -74,6 +81,7 @@ def add_parser(sub):
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--seconds", type=float, default=None, help="audio seconds per scenario")
     p.add_argument("--period", type=int, default=128, help="callback scenario: JACK period in frames")
+    p.add_argument("--cycles", type=int, default=5, help="audio-recovery scenario: server restarts")
     p.add_argument("--cpu", type=int, default=None,
                    help="pin the benchmark to this CPU core (default: the last core)")
     return p
