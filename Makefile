@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
 CORE := firmware/reverie/core
-CORE_SRC := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.pxi $(CORE)/*.h) setup.py
+AUDIO := firmware/reverie/hal/audio
+CORE_SRC := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.pxi $(CORE)/*.h $(AUDIO)/*.pyx $(AUDIO)/*.h) setup.py
 TOOLS_BIN := tools/bin
 
 .PHONY: run test bench setup deps build clean help install uninstall
@@ -74,4 +75,4 @@ uninstall:
 	@tools/pi-setup uninstall $(if $(filter 1 yes true,$(PURGE)),--purge) $(if $(DESTDIR),--root '$(DESTDIR)')
 
 clean:
-	rm -rf $(STAMPS) build $(TOOLS_BIN) $(CORE)/*.c $(CORE)/*.so
+	rm -rf $(STAMPS) build $(TOOLS_BIN) $(CORE)/*.c $(CORE)/*.so $(AUDIO)/*.c $(AUDIO)/*.so

@@ -18,6 +18,14 @@ extensions = [
     for name in MODULES
 ]
 
+# The audio drivers' C parts (docs/audio.md): the render gate, and the JACK client (libjack).
+AUDIO = "firmware/reverie/hal/audio"
+extensions += [
+    Extension(f"reverie.hal.audio.{name}", [f"{AUDIO}/{name}.pyx"], include_dirs=[AUDIO],
+              extra_compile_args=["-O2"], libraries=libraries)
+    for name, libraries in (("render_gate", []), ("jack_client", ["jack"]))
+]
+
 setup(
     ext_modules=cythonize(
         extensions,

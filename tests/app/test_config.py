@@ -1,7 +1,7 @@
 """The configuration: defaults, a valid file, and one clear line for every kind of mistake."""
 import pytest
 
-from reverie.app.config import Config, config_from_dict, load_config
+from reverie.app.config import AudioConfig, Config, config_from_dict, load_config
 from reverie.base.errors import UserError
 
 
@@ -21,11 +21,14 @@ def test_a_valid_file_is_read(tmp_path):
 @pytest.mark.parametrize("text,message", [
     ("[audio]\nperiod_frames = 32\n", "audio.period_frames = 32 is outside 64..256 frames"),
     ("[audio]\nperiod_frames = \"fast\"\n", 'audio.period_frames must be a whole number, not "fast"'),
-    ("[audio]\ndevise = \"x\"\n", "unknown key audio.devise; known: device, sample_rate_hz, period_frames, fallback_wav"),
+    ("[audio]\ndevise = \"x\"\n", "unknown key audio.devise; known: device, sample_rate_hz, period_frames, jack_server, "
+     "jack_client, record_without_device, record_max_mb"),
     ("[sound]\n", "unknown key sound; known: paths, audio, samples, project, midi, sync, hardware, controllers"),
     ("[audio\n", "not valid TOML"),
     ("[audio]\nsample_rate_hz = 22050\n", "audio.sample_rate_hz must be one of 44100, 48000, 96000 Hz, not 22050"),
     ("audio = 3\n", "audio must be a table, not 3"),
+    ("[audio]\nrecord_max_mb = 0\n", "audio.record_max_mb = 0 is outside 1..65536 MB"),
+    ("[audio]\nrecord_without_device = 1\n", "audio.record_without_device must be true or false"),
 ])
 def test_mistakes_get_one_line(tmp_path, text, message):
     p = tmp_path / "c.toml"
@@ -34,6 +37,17 @@ def test_mistakes_get_one_line(tmp_path, text, message):
         load_config(p)
     assert message in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_jack_and_recording_settings_and_the_retired_fallback_wav(tmp_path):
+    p = tmp_path / "c.toml"
+    p.write_text('[audio]\ndevice = "jack"\njack_server = "live"\nfallback_wav = "reverie-out.wav"\n'
+                 'record_without_device = true\nrecord_max_mb = 50\n')
+    a = load_config(p).audio        # an older file's fallback_wav is read and let go
+    assert (a.device, a.jack_server, a.jack_client) == ("jack", "live", "reverie")
+    assert (a.record_without_device, a.record_max_mb) == (True, 50)
+    assert not hasattr(a, "fallback_wav")
+    assert AudioConfig().record_without_device is False
 
 
 def test_an_explicit_missing_file_is_an_error(tmp_path):

@@ -131,7 +131,7 @@ def test_a_full_or_read_only_data_directory_fails_saves_with_a_notice_and_audio_
         out = out[out.rfind("played "):]          # after the simulator's screen
         assert proc.returncode == 0, out + err
         # the engine's clock ran the whole time on the JACK server, and what it played was sound
-        played = re.match(r"played ([\d.]+) s through PortAudioOutput: ", out)
+        played = re.match(r"played ([\d.]+) s through audio device 'JACK[^']*', 48000 Hz", out)
         assert played and float(played[1]) >= SECONDS - 0.05, out + err
         recording = json.loads(out.strip().splitlines()[-1])
         assert recording["recorded_frames"] == 3 * 48000 and recording["peak"] > 0.05, out

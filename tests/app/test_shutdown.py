@@ -41,7 +41,7 @@ def box_config(tmp_path: Path) -> Config:
     box.write_text(BOX)
     return dataclasses.replace(
         Config(), hardware=HardwareConfig(box=str(box)),
-        audio=AudioConfig(device="no such device here", fallback_wav=str(tmp_path / "out.wav")),
+        audio=AudioConfig(device="no such device here"),
         midi=MidiConfig(api="jack", clock_out=False), controllers=ControllersConfig(enabled=False))
 
 
@@ -108,7 +108,7 @@ def test_sigterm_to_reverie_run_exits_0_within_2_s(tmp_path):
     config = tmp_path / "config.toml"
     (tmp_path / "bench.toml").write_text(BOX.replace('"mock"', '"none"').split("[keys]")[0])
     config.write_text(f'[hardware]\nbox = "{tmp_path / "bench.toml"}"\n\n'
-                      f'[audio]\ndevice = "no such device here"\nfallback_wav = "{tmp_path / "out.wav"}"\n\n'
+                      f'[audio]\ndevice = "no such device here"\n\n'
                       '[midi]\napi = "jack"\nclock_out = false\n\n[controllers]\nenabled = false\n')
     sock, address = notify_socket(tmp_path)
     env = {**os.environ, "NOTIFY_SOCKET": address, "PYTHONPATH": str(ROOT / "firmware")}
@@ -130,4 +130,4 @@ def test_sigterm_to_reverie_run_exits_0_within_2_s(tmp_path):
     assert proc.returncode == 0, err
     assert took < STOP_WITHIN_S, f"stopped {took:.2f} s after SIGTERM"
     assert out.startswith("played ") and "Traceback" not in err
-    assert (tmp_path / "out.wav").is_file()              # the output was closed, not abandoned
+    assert not (tmp_path / "data" / "recordings").exists()   # no device, no recording asked for

@@ -96,7 +96,7 @@ def shows_header(twin: Twin):
 @pytest.fixture
 def box(tmp_path):
     config = tmp_path / "config.toml"
-    config.write_text(f'[audio]\ndevice = "no such device"\nfallback_wav = "{tmp_path / "out.wav"}"\n'
+    config.write_text(f'[audio]\ndevice = "no such device"\n'
                       f'[controllers]\nenabled = false\n[hardware]\nwindow = false\n'
                       f'[paths]\ndata = "{tmp_path / "data"}"\n')
     env = f"HOME={tmp_path} PYTHONPATH={ROOT / 'firmware'} TERM=xterm-256color"

@@ -162,7 +162,7 @@ def test_engine_keeps_playing_while_python_holds_the_gil(jack_portaudio, tmp_pat
 
     engine = tone_engine()
     reference_rms = expected_rms()
-    settings = AudioSettings(device="JACK", period_frames=PERIOD_FRAMES, fallback_wav=None)
+    settings = AudioSettings(device="JACK Audio Connection Kit", period_frames=PERIOD_FRAMES)
     with open_output(engine, settings) as output:
         output.start()
         wait_until(lambda: engine.stats()["voices"] == 1, 5.0, "the tone to start")

@@ -40,6 +40,8 @@ class Device(dummy):
         self.pushed = threading.Event()
 
     def display(self, image):
+        if isinstance(self.fail, Exception):
+            raise self.fail
         if self.fail:
             raise OSError(121, "Remote I/O error")
         super().display(image)
@@ -116,9 +118,9 @@ def test_a_failing_render_is_logged_once_and_drawing_goes_on(caplog):
     assert len(errors) == 1 and "Broken" in errors[0].getMessage()
 
 
-def test_a_failing_device_is_logged_once_and_recovers(caplog):
+def test_a_device_that_refuses_a_frame_is_logged_once_and_recovers(caplog):
     device = Device()
-    device.fail = True
+    device.fail = ValueError("not this image")
     with caplog.at_level(logging.ERROR, logger="reverie.hal.display.thread"):
         with DisplayThread(device, render, fps=120) as thread:
             for value in (1, 2):
@@ -130,6 +132,77 @@ def test_a_failing_device_is_logged_once_and_recovers(caplog):
             stats = thread.stats()
     assert stats.push_errors == 2 and stats.frames_pushed == 1 and len(caplog.records) == 1
     assert "refused a frame" in caplog.records[0].getMessage()
+    assert stats.outages == 0
+
+
+class Bus:
+    """The I2C bus the display hangs on: unplugged, every device on it raises OSError."""
+
+    def __init__(self):
+        self.plugged = True
+        self.opens = 0
+        self.devices: list[Device] = []
+
+    def open(self):
+        self.opens += 1
+        if not self.plugged:
+            raise OSError(121, "Remote I/O error")
+        self.devices.append(Device())
+        return self.devices[-1]
+
+    def unplug(self):
+        self.plugged = False
+        for d in self.devices:
+            d.fail = True
+
+
+def wait_for(condition, timeout_s=5.0):
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.002)
+
+
+def test_a_bus_error_puts_the_display_out_it_says_so_once_and_is_reopened_until_it_answers(caplog):
+    bus = Bus()
+    retry_s = 0.1
+    with caplog.at_level(logging.INFO, logger="reverie.hal.display.thread"):
+        with DisplayThread(bus.open(), render, fps=120, reopen=bus.open, retry_s=retry_s) as thread:
+            thread.show(Counter(1))
+            assert thread.flush() and bus.devices[0].pushes == 1
+            bus.unplug()
+            thread.show(Counter(2))
+            assert thread.flush()
+            assert thread.out_of_order == "Remote I/O error"
+            assert thread.take_notices() == ["display error: Remote I/O error — retrying"]
+            out_at = time.monotonic()
+            for value in range(3, 30):              # views go on coming; none is pushed
+                thread.show(Counter(value))
+                assert thread.flush()
+            wait_for(lambda: bus.opens >= 4)        # reopened every retry_s, still unplugged
+            assert time.monotonic() - out_at >= 2 * retry_s
+            assert thread.stats().push_errors == 1 and thread.stats().outages == 1
+            bus.plugged = True
+            wait_for(lambda: thread.stats().reopens == 1)
+            wait_for(lambda: len(bus.devices) == 2 and bus.devices[1].pushes == 1)
+            assert thread.out_of_order == "" and thread.take_notices() == []
+            assert bus.devices[1].image.tobytes() == render(Counter(29)).tobytes()
+            thread.show(Counter(30))
+            assert thread.flush() and bus.devices[1].pushes == 2
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "stopped answering (Remote I/O error)" in warnings[0].getMessage()
+    assert thread.stats().outages == 1 and thread.stats().reopens == 1
+
+
+def test_without_a_way_to_reopen_it_the_same_device_is_tried_again():
+    device = Device()
+    with DisplayThread(device, render, fps=120, retry_s=0.05) as thread:
+        device.fail = True
+        thread.show(Counter(1))
+        assert thread.flush() and thread.out_of_order
+        device.fail = False
+        wait_for(lambda: device.pushes == 1)
+        assert thread.out_of_order == "" and thread.stats().reopens == 1
 
 
 def test_close_stops_the_thread_and_blanks_the_device():

@@ -275,3 +275,31 @@ def test_the_bench_sends_the_engines_clock_to_a_receiver_in_another_process(fram
     assert result["frame_port_rx_interval_mean_ms"] == pytest.approx(20.833, abs=1.0)
     assert result["frame_port_rx_exact_pct"] >= 50      # measured: 100 % without xruns
     assert result["frame_port_unsynced"] == 0
+
+
+def test_ports_change_while_it_runs_and_a_retired_port_is_closed_by_its_thread():
+    """Index 1 goes (None): a message for it is counted unplugged, one for every port reaches
+    the ports there are, and the port retired is closed on the scheduler's own thread."""
+    closed_on = []
+
+    class Port(FakeOutput):
+        def _close(self):
+            closed_on.append(threading.current_thread().name)
+
+    events = []
+    a, b = Port("a"), Port("b")
+    clock = FrameClock(48000, 128)
+    clock.update(0, time.monotonic_ns())
+    scheduler = MidiScheduler(lambda: [events.pop(0)] if events else [], [a, b], clock,
+                              realtime_priority=None, name="midi-out-test")
+    with scheduler:
+        scheduler.set_ports([a, None], retire=[b])
+        deadline = time.monotonic() + 2
+        while not closed_on and time.monotonic() < deadline:
+            time.sleep(0.001)
+        events.extend([(0, 1, b"\x90\x3c\x40"), (0, ALL_PORTS, b"\xf8")])
+        while len(a.sent) < 1 and time.monotonic() < deadline:
+            time.sleep(0.001)
+    assert closed_on == ["midi-out-test"] and b.closed
+    assert a.sent == [b"\xf8"] and b.sent == []
+    assert scheduler.stats()["unplugged"] == 1 and scheduler.stats()["send_failures"] == 0

@@ -1,10 +1,12 @@
+from dataclasses import replace
+
 from reverie.base.events import Key, Turn
 from reverie.project.history import History
 from reverie.project.model import Project
 from reverie.ui.context import Caps, Context
 from reverie.ui.draw.canvas import render
 from reverie.ui.pages.system import SystemPage, uptime
-from reverie.ui.status import Status
+from reverie.ui.status import AudioStatus, Status
 from reverie.ui.view import Header, Screen
 
 from golden import assert_golden
@@ -24,13 +26,21 @@ def test_the_page_shows_the_status_values():
     v = page.view(ctx)
     assert v.load == 0.23 and v.xruns == 0
     assert v.lines == (("voices 5", "xruns 0"), ("IP 192.168.1.20", ""), ("v0.1.0", "up 1:23:45"),
-                       ("MIDI devices: 2", ""), ("Launchpad Mini MK3", ""), ("Arturia KeyStep 37", ""))
+                       ("audio ok", ""), ("MIDI devices: 2", ""), ("Launchpad Mini MK3", ""),
+                       ("Arturia KeyStep 37", ""))
 
 
 def test_what_the_app_does_not_know_is_said_plainly():
     page, ctx = page_with(Status())
     assert page.view(ctx).lines == (("voices 0", "xruns 0"), ("no network", ""),
-                                    ("version ?", "up 0:00:00"), ("no MIDI devices", ""))
+                                    ("version ?", "up 0:00:00"), ("audio ok", ""), ("no MIDI devices", ""))
+
+
+def test_audio_playing_silently_and_the_devices_lost_are_shown():
+    page, ctx = page_with(replace(BUSY, audio=AudioStatus(silent=True, losses=2, fallback_frames=96000)))
+    assert page.view(ctx).lines[3] == ("audio SILENT", "lost 2")
+    ctx.status = replace(BUSY, audio=AudioStatus(losses=2))
+    assert page.view(ctx).lines[3] == ("audio ok", "lost 2")
 
 
 def test_the_view_follows_the_status():
@@ -54,7 +64,7 @@ def test_any_encoder_scrolls_and_stops_at_the_ends():
     assert page.turn(ctx, Turn(0, 2)) == []
     assert page.view(ctx).first == 2
     page.turn(ctx, Turn(2, 50))
-    assert page.view(ctx).first == 3                  # 6 lines, 3 shown
+    assert page.view(ctx).first == 4                  # 7 lines, 3 shown
     page.turn(ctx, Turn(0, -50))
     assert page.view(ctx).first == 0
 
@@ -63,7 +73,7 @@ def test_scrolled_past_devices_that_went_away_comes_back_into_range():
     page, ctx = page_with()
     page.turn(ctx, Turn(0, 9))
     ctx.status = Status()
-    assert page.view(ctx).first == 1
+    assert page.view(ctx).first == 2
 
 
 def test_one_encoder_scrolls_and_leaves_its_clicks_to_the_machine():

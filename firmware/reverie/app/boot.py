@@ -67,14 +67,6 @@ def load_project_sounds(config: Config, project_path: str | None, rate: int, dat
     return project, sounds, folder
 
 
-def audio_settings(config: Config):
-    from reverie.hal.audio.output import AudioSettings
-
-    a = config.audio
-    return AudioSettings(device=a.device, sample_rate_hz=a.sample_rate_hz, period_frames=a.period_frames,
-                         fallback_wav=Path(a.fallback_wav) if a.fallback_wav else None)
-
-
 def caps_of(box):
     """What the UI may count on from this box's controls."""
     from reverie.ui.context import Caps
@@ -102,19 +94,19 @@ class BoxApp:
         self.project_name = ""
 
     def start(self) -> BoxApp:
+        from reverie.app.audio import audio_hook, start_audio
         from reverie.app.keeping import Keeping
         from reverie.app.rig import build_rig
         from reverie.app.surface import Surface
         from reverie.app.sync_session import SyncSession
         from reverie.control.settings import SettingsApplier
-        from reverie.hal.audio.output import open_output
         from reverie.hal.box import load_box
         from reverie.seq.load import apply_project
         from reverie.ui.draw import render
 
         config, data, engine = self.config, self.data, self.engine
-        # Python threads hand over the GIL every 0.5 ms instead of 5 ms, so the MIDI scheduler's
-        # final spin (1 ms) absorbs the wait for it (docs/sync.md).
+        # Python threads hand over the GIL every 0.5 ms instead of 5 ms, so the MIDI scheduler,
+        # waking at each message's time, waits at most that long for it (docs/sync.md).
         sys.setswitchinterval(0.0005)
         self.box = load_box(config.hardware.box)
         self.keeping = Keeping(config, self.options, data, self.box)   # last project, autosave, safe mode
@@ -144,12 +136,14 @@ class BoxApp:
         for problem in self.options.problems:
             log.warning("%s", problem)
             self.notice(problem)
-        self.output = open_output(engine, audio_settings(config))
-        self.output.start()
+        # The engine on its device, or on the fallback clock when there is none (docs/audio.md).
+        self.output = start_audio(engine, config, data)
+        rig.control.hooks.append(audio_hook(self.output, self.notice, [self.surface.take_notices]))
+        self.sync.on_ports = lambda names: setattr(rig.sequencer, "ports", names)  # MIDI outputs come and go
         self.surface.start()
         rig.applier.on_setting.apply_all()
         log.info("%s: %s at %g BPM through %s", self.box.name, project.name, project.tempo,
-                 type(self.output).__name__, extra={"box": self.box.name, "project": project.name})
+                 self.output.description, extra={"box": self.box.name, "project": project.name})
         self._wait_first_callback()
         self.service.ready(self.status_line())
         return self
@@ -196,7 +190,7 @@ class BoxApp:
     def result(self) -> RunResult:
         stats = self.engine.stats()
         return RunResult(seconds=stats["frames"] / self.rate, frames=stats["frames"], xruns=stats["xruns"],
-                         faults=stats["faults"], output=type(self.output).__name__)
+                         faults=stats["faults"], output=self.output.description)
 
     def status_line(self) -> str:
         s = self.engine.stats()

@@ -19,10 +19,13 @@ DEFAULT_PATH = Path("~/.config/reverie/config.toml")
 
 @dataclass(frozen=True)
 class AudioConfig:
-    device: str = "default"             # a part of the output device's name, or "default"
+    device: str = "default"             # "jack" (Reverie's own JACK client), or a part of a device's name
     sample_rate_hz: int = 48000
     period_frames: int = 128            # frames per callback, 64..256
-    fallback_wav: str = "reverie-out.wav"   # where audio goes with no device; "" = fail instead
+    jack_server: str = ""               # device "jack": the server's name; "" = the default server
+    jack_client: str = "reverie"        # device "jack": the client's name
+    record_without_device: bool = False  # while no device plays, record into recordings/
+    record_max_mb: int = 200            # all such recordings of a run together (~12 min)
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class Config:
 
 
 # What a setting allows beyond its type (the type of its default).
-RANGES = {"audio.period_frames": (64, 256, "frames"), "samples.max_megabytes": (1, 4096, "MB"),
+RANGES = {"audio.period_frames": (64, 256, "frames"), "audio.record_max_mb": (1, 65536, "MB"), "samples.max_megabytes": (1, 4096, "MB"),
           "samples.max_seconds": (1, 3600, "s"), "controllers.scan_interval_ms": (50, 1000, "ms"),
           "project.autosave_s": (0, 3600, "s")}
 CHOICES = {"audio.sample_rate_hz": ((44100, 48000, 96000), "Hz"),
@@ -96,7 +99,9 @@ CHOICES = {"audio.sample_rate_hz": ((44100, 48000, 96000), "Hz"),
 # Settings that older files may hold: read and let go, with a word on where they went.
 RETIRED = {"project.library": "projects live in the data directory ([paths] data)",
            "hardware.state_file": "the settings page's choices live in the data directory",
-           "controllers.learn_file": "MIDI learn bindings live in the data directory"}
+           "controllers.learn_file": "MIDI learn bindings live in the data directory",
+           "audio.fallback_wav": "without a device the box plays on silently; "
+                                 "audio.record_without_device records into the data directory"}
 
 
 def load_config(path: str | Path | None = None) -> Config:

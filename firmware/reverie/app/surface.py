@@ -69,9 +69,12 @@ class Surface:
         from reverie.hal.display.devices import open_display
         from reverie.hal.display.thread import DisplayThread
 
-        device = self.simulator.display if self.simulator is not None else open_display(self.box.display)
+        if self.simulator is not None:
+            device, reopen = self.simulator.display, None
+        else:   # an OLED that stops answering is opened again until it does
+            device, reopen = open_display(self.box.display), lambda: open_display(self.box.display)
         if device is not None:
-            self.display = DisplayThread(device, self.render).start()
+            self.display = DisplayThread(device, self.render, reopen=reopen).start()
 
     def _start_controllers(self) -> None:
         c = self.config.controllers
@@ -130,6 +133,10 @@ class Surface:
     def contrast(self, level: int) -> None:
         if self.display is not None:
             self.display.contrast(level)
+
+    def take_notices(self) -> list[str]:
+        """What the parts have to say on the screen (a display that stopped answering)."""
+        return self.display.take_notices() if self.display is not None else []
 
     def devices(self) -> tuple[str, ...]:
         if self.controllers is None:

@@ -30,8 +30,10 @@ class SyncSession:
         self.clock = FrameClock(sample_rate, period_frames,
                                 latency_frames=period_frames + getattr(engine, "lookahead_frames", 0))
         self.follower = TempoFollower(engine)
-        self.ports: list = []
+        self.outputs = None                  # hal.midi.outputs.MidiOutputs, hot-plugged
         self.scheduler = None
+        self.on_ports = None                 # (names) on the control thread when outputs come or go
+        self._ports_seen = 0
         self.clock_in = None
         self.link = None
 
@@ -39,9 +41,10 @@ class SyncSession:
         from reverie.sync.midi_out import MidiScheduler
 
         self.engine.seq_clock_out(self.midi.clock_out)
-        self.ports = self._open_outputs()
-        self.scheduler = MidiScheduler(self.engine.poll_midi, self.ports, self.clock,
-                                       anchor=self.engine.clock_anchor).start()
+        self.scheduler = MidiScheduler(self.engine.poll_midi, [], self.clock,
+                                       anchor=self.engine.clock_anchor)
+        self.outputs = self._open_outputs()
+        self.scheduler.start()
         if self.source == "midi":
             self._start_clock_in()
         elif self.source == "link":
@@ -52,21 +55,24 @@ class SyncSession:
             log.info("Ableton Link on: tempo and phase shared with peers on the network")
         return self
 
-    def port_names(self) -> list[str]:
-        return [p.name for p in self.ports]
+    @property
+    def ports(self) -> list:
+        """The MIDI out ports by index (None where one has gone)."""
+        return self.scheduler.ports if self.scheduler is not None else []
 
-    def _open_outputs(self) -> list:
-        from reverie.hal.midi.ports import list_output_names, open_output
+    def port_names(self) -> list[str]:
+        """The name at every port index, a port that has gone included."""
+        return self.outputs.names() if self.outputs is not None else []
+
+    def _open_outputs(self):
+        """The outputs there are, then every one that comes while playing (hot-plugged)."""
+        from reverie.hal.midi.outputs import MidiOutputs
 
         try:
-            names = [n for n in list_output_names(self.midi.api) if "reverie" not in n.lower()]
-            ports = [open_output(n, self.midi.api) for n in names]
+            return MidiOutputs(self.midi.api, self.scheduler.set_ports).start()
         except UserError as exc:
             log.info("MIDI out off: %s", exc)
-            return []
-        if ports:
-            log.info("MIDI out to %s", ", ".join(p.name for p in ports))
-        return ports
+            return None
 
     def _start_clock_in(self) -> None:
         import rtmidi
@@ -85,7 +91,11 @@ class SyncSession:
             self.clock_in = None
 
     def poll(self) -> None:
-        """Follows the tempo source once (call it every few ms)."""
+        """Follows the tempo source once (call it every few ms); says when outputs came or went."""
+        if self.outputs is not None and self.outputs.revision != self._ports_seen:
+            self._ports_seen = self.outputs.revision
+            if self.on_ports is not None:
+                self.on_ports(self.port_names())
         if not self.clock.ready:
             return
         frame = self.engine.frame + self.period          # the next block to be rendered
@@ -113,10 +123,13 @@ class SyncSession:
             self.engine.seq_continue(frame)
 
     def close(self) -> None:
+        if self.outputs is not None:
+            self.outputs.close()
         if self.scheduler is not None:
             self.scheduler.stop()
-        for p in self.ports:
-            p.close()
+            for p in self.scheduler.ports:
+                if p is not None:
+                    p.close()
         if self.clock_in is not None:
             self.clock_in.close()
         if self.link is not None:

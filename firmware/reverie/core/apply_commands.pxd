@@ -3,6 +3,7 @@
 # hand in: a replaced buffer is retired and reported released once no voice reads it.
 from libc.stdint cimport int32_t, int64_t, uint32_t
 from libc.string cimport memcpy
+from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 from libc.math cimport llround
 from reverie.core.defs cimport *
 from reverie.core.dsp cimport clampf, db_to_gain
@@ -115,8 +116,20 @@ cdef inline void apply_command(EngineState *st, Command *c) noexcept nogil:
         for k in range(VOICE_SLOTS):
             if st.voices[k].active:
                 voice_free(st, &st.voices[k])
+    elif c.kind == CMD_STALL:
+        stall(c.args.stall_ns)
     else:
         apply_seq_command(st, c)
+
+# A hang in the audio thread, on purpose: what a faulty driver or a runaway loop would do.
+# Only the watchdog test and diagnostics post it (Engine.stall_audio); it spins on the
+# monotonic clock, taking no lock and no GIL.
+cdef inline void stall(int64_t ns) noexcept nogil:
+    cdef timespec ts
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    cdef int64_t end = ts.tv_sec * 1000000000 + ts.tv_nsec + ns
+    while ts.tv_sec * 1000000000 + ts.tv_nsec < end:
+        clock_gettime(CLOCK_MONOTONIC, &ts)
 
 # --- the sequencer -------------------------------------------------------------------------
 

@@ -137,6 +137,15 @@ cdef class AudioEngine:
     def panic(self, int64_t frame=-1):
         return self._signal(CMD_PANIC, frame)
 
+    def stall_audio(self, double seconds, int64_t frame=-1):
+        """A diagnostic: the audio thread hangs for `seconds` (0..30) when it reaches `frame`,
+        as a faulty driver would make it. The service watchdog's test uses it."""
+        if not 0 <= seconds <= 30:
+            raise ValueError(f"stall_audio takes 0..30 s, not {seconds:g}")
+        cdef Command c = new_command(CMD_STALL, frame)
+        c.args.stall_ns = <int64_t>(seconds * 1e9)
+        return self._post(&c)
+
     def set_sample(self, int slot, data, int64_t loop_start=-1, int64_t loop_end=-1,
                    int64_t frame=-1):
         """Puts a (frames, 2) float32 buffer in a sample slot. The engine reads the buffer in

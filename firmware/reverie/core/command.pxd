@@ -70,6 +70,7 @@ ctypedef union CommandArgs:
     uint32_t seed                   # CMD_SEQ_SEED
     SeqTrackArgs seq_track
     MetronomeArgs metronome
+    int64_t stall_ns                # CMD_STALL: how long the audio thread hangs
 
 ctypedef struct Command:
     int32_t kind                    # Cmd: which member of `args` it fills (none for CMD_ALL_OFF,

@@ -62,6 +62,7 @@ cdef enum:  # Cmd
     CMD_SEQ_TRACK = 20
     CMD_SEQ_METRONOME = 21
     CMD_SEQ_CLOCK_OUT = 22
+    CMD_STALL = 23          # a diagnostic: the audio thread hangs for a while (Engine.stall_audio)
 
 cdef enum:  # Telem
     TEL_SAMPLE_RELEASED = 1

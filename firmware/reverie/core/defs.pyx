@@ -27,6 +27,7 @@ Cmd = IntEnum("Cmd", {
     "CMD_SEQ_TRACK": CMD_SEQ_TRACK,
     "CMD_SEQ_METRONOME": CMD_SEQ_METRONOME,
     "CMD_SEQ_CLOCK_OUT": CMD_SEQ_CLOCK_OUT,
+    "CMD_STALL": CMD_STALL,
 })
 
 Telem = IntEnum("Telem", {

@@ -1,8 +1,8 @@
 """The box as a systemd service (Type=notify): READY once the first audio callback has run,
 WATCHDOG only while the audio clock advances, STATUS lines, STOPPING on the way out.
 
-Messages go to the socket systemd names in NOTIFY_SOCKET (`sdnotify`); without one (a
-laptop, a test) every call is a no-op. The watchdog is fed from the control loop, but only
+Messages go to the socket systemd names in NOTIFY_SOCKET, one datagram each (sd_notify(3));
+without one (a laptop, a test) every call is a no-op. The watchdog is fed from the control loop, but only
 when the engine's callback count moved since the last ping: a control loop that runs while
 the audio thread hangs, or an audio thread that runs while the control loop hangs, both stop
 the pings, and systemd restarts the box after WatchdogSec.
@@ -10,6 +10,7 @@ the pings, and systemd restarts the box after WatchdogSec.
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from typing import Callable
 
@@ -25,7 +26,7 @@ class ServiceNotifier:
         self.enabled = bool(notify_socket)
         self.interval_s = watchdog_usec / 2e6 if self.enabled and watchdog_usec else None
         self.audio_clock = audio_clock
-        self._send = (send or _sdnotify_sender()) if self.enabled else None
+        self._send = (send or datagram_sender(notify_socket)) if self.enabled else None
         self._last_ping = float("-inf")
         self._last_clock = None
         self.pings = 0
@@ -70,8 +71,20 @@ class ServiceNotifier:
         return True
 
 
-def _sdnotify_sender() -> Callable[[str], None]:
-    import sdnotify
+def datagram_sender(address: str) -> Callable[[str], None]:
+    """Sends each message as one datagram to systemd's notify socket (a path, or "@name" in
+    the abstract namespace), as sd_notify(3) does. The address is handed down by the app, which
+    read it from NOTIFY_SOCKET: nothing below the app reads the environment. A send that
+    fails (systemd gone, socket full) is logged once and never raises into the box."""
+    target = "\0" + address[1:] if address.startswith("@") else address
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+    failed = []
 
-    notifier = sdnotify.SystemdNotifier()
-    return notifier.notify
+    def send(message: str) -> None:
+        try:
+            sock.sendto(message.encode(), target)
+        except OSError as exc:
+            if not failed:
+                log.warning("cannot tell systemd %r: %s", message.split("\n")[0], exc)
+            failed.append(message)
+    return send

@@ -3,16 +3,22 @@ at the monotonic time their engine frame is heard, not when a timer happens to f
 
 `MidiScheduler` is a thread. It polls a source of `(frame, port, bytes)` events (the
 engine's `poll_midi`) and of anchors (`clock_anchor`) that feed a `FrameClock`, keeps the
-events in a bounded queue in frame order, and for each one sleeps until shortly before its
-time with the GIL released (`clock_nanosleep` on an absolute deadline), spins the rest on
-`time.monotonic_ns()` and calls each port's `send()`. For every send it records the error
-against the ideal time. Frame-accurate ports (`OutputPort.frame_accurate`) get the event
-with its frame as soon as it is polled and place it themselves.
+events in a bounded queue in frame order, and for each one sleeps until its time with the
+GIL released (`clock_nanosleep` on an absolute deadline) and calls each port's `send()`.
+It never busy-waits: a thread at real-time priority that spins holding the GIL starves
+every other Python thread. For every send it records the error against the ideal time.
+Frame-accurate ports (`OutputPort.frame_accurate`) get the event with its frame as soon as
+it is polled and place it themselves.
 
 An event whose time passed more than `late_ns` ago is sent at once and counted late. A full
 queue drops new events and counts them. `stop()` ends the thread within a poll interval;
 events still queued are counted as unsent. A failure (a source or clock that raises) is
 logged, drops the queue (counted as unsent) and the thread starts again (base/supervise.py).
+
+Ports come and go while it runs (`set_ports`): a port keeps its index, a slot whose port has
+gone is None and its messages are counted `unplugged`. The thread takes a new list at its
+next step and closes the ports it was told to retire itself, so no port is closed while
+it sends on it.
 """
 from __future__ import annotations
 
@@ -122,7 +128,7 @@ class MidiScheduler:
 
     def __init__(self, source: Source, ports: Sequence, clock: FrameClock,
                  anchor: Anchor | None = None, *, max_queue: int = 4096,
-                 late_ns: int = 1_000_000, spin_ns: int = 1_000_000, poll_ns: int = 1_000_000,
+                 late_ns: int = 1_000_000, poll_ns: int = 1_000_000,
                  realtime_priority: int | None = 1, records: int = 100_000,
                  name: str = "midi-out"):
         self.source = source
@@ -131,13 +137,12 @@ class MidiScheduler:
         self.anchor = anchor
         self.max_queue = max_queue
         self.late_ns = late_ns
-        self.spin_ns = spin_ns
         self.poll_ns = poll_ns
         self.realtime_priority = realtime_priority
         self.records: deque[tuple[int, int, int, int, int]] = deque(maxlen=records)
         self.errors = SendStats()
         self.counts = dict.fromkeys(
-            ("polled", "sent", "late", "dropped", "unrouted", "send_failures", "posted",
+            ("polled", "sent", "late", "dropped", "unrouted", "unplugged", "send_failures", "posted",
              "post_failures", "unsent"), 0)
         self.realtime = False
         self.failure: BaseException | None = None
@@ -147,8 +152,8 @@ class MidiScheduler:
         self._next_poll_ns = 0
         self._halt = threading.Event()
         self._thread = SupervisedThread(self._run, name, self._halt)
-        self._timed = [k for k, p in enumerate(self.ports) if not p.frame_accurate]
-        self._framed = [k for k, p in enumerate(self.ports) if p.frame_accurate]
+        self._changes: deque[tuple[list, list]] = deque()    # (ports, ports to close)
+        self._use_ports(self.ports)
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -167,6 +172,33 @@ class MidiScheduler:
     @property
     def running(self) -> bool:
         return self._thread.is_alive()
+
+    def set_ports(self, ports: Sequence, retire: Iterable = ()) -> None:
+        """A new port list (None where a port has gone; an index keeps its port); `retire`:
+        ports to close once the thread no longer sends on them. From any thread."""
+        self._changes.append((list(ports), list(retire)))
+        if not self._thread.is_alive():
+            self._take_changes()
+
+    def _use_ports(self, ports: list) -> None:
+        self.ports = ports
+        self._timed = [k for k, p in enumerate(ports) if p is not None and not p.frame_accurate]
+        self._framed = [k for k, p in enumerate(ports) if p is not None and p.frame_accurate]
+
+    def _take_changes(self) -> None:
+        while self._changes:
+            ports, retire = self._changes.popleft()
+            self._use_ports(ports)
+            for port in retire:
+                try:
+                    port.close()
+                except (OSError, ValueError, RuntimeError) as exc:
+                    log.info("closing the MIDI port '%s': %s", port.name, exc)
+
+    @property
+    def thread_id(self) -> int | None:
+        """The thread's identifier (for its CPU clock), None before it starts."""
+        return self._thread.ident
 
     def __enter__(self) -> MidiScheduler:
         return self.start()
@@ -194,8 +226,11 @@ class MidiScheduler:
         finally:
             self.counts["unsent"] += len(self._queue)
             self._queue.clear()
+            self._take_changes()
 
     def _step(self) -> None:
+        if self._changes:
+            self._take_changes()
         now = time.monotonic_ns()
         if now >= self._next_poll_ns:
             self._poll()
@@ -205,12 +240,10 @@ class MidiScheduler:
             return
         frame = self._queue[0][0]
         due = self.clock.time_of(frame)
-        if due - time.monotonic_ns() > self.spin_ns:
+        if due > time.monotonic_ns():
             # Polls go on meanwhile: frame-accurate ports want their events early.
-            sleep_until(min(due - self.spin_ns, self._next_poll_ns))
+            sleep_until(min(due, self._next_poll_ns))
             return
-        while time.monotonic_ns() < due:
-            pass                        # the last stretch: no wake-up latency, GIL held
         _, _, port, data = heapq.heappop(self._queue)
         self._send(frame, port, data, due)
 
@@ -228,6 +261,9 @@ class MidiScheduler:
             if port != ALL_PORTS and not 0 <= port < len(self.ports):
                 self.counts["unrouted"] += 1
                 continue
+            if port != ALL_PORTS and self.ports[port] is None:
+                self.counts["unplugged"] += 1
+                continue
             self._post_framed(frame, port, data)
             if (port == ALL_PORTS and not self._timed) or port in self._framed:
                 continue
@@ -244,6 +280,9 @@ class MidiScheduler:
 
     def _send(self, frame: int, port: int, data: bytes, due: int) -> None:
         for k in self._timed if port == ALL_PORTS else (port,):
+            if k >= len(self.ports) or self.ports[k] is None:
+                self.counts["unplugged"] += 1       # it went while the message waited
+                continue
             sent = time.monotonic_ns()
             try:
                 self.ports[k].send(data)

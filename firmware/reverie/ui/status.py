@@ -7,6 +7,16 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class AudioStatus:
+    """The audio output's health: what plays, and the gaps (the supervisor's telemetry)."""
+    output: str = ""                     # the device, or the fallback clock
+    silent: bool = False                 # no device plays: the engine runs on the fallback clock
+    losses: int = 0                      # devices lost since start
+    last_loss_unix: float = 0.0          # when the last was lost (Unix time), 0: never
+    fallback_frames: int = 0             # frames rendered on the fallback clock since start
+
+
+@dataclass(frozen=True)
 class Status:
     playing: bool = False
     tempo_bpm: float = 120.0
@@ -28,3 +38,4 @@ class Status:
     saved_revision: int = -1             # History.revision when it was last loaded or saved
     version: str = ""                    # the firmware's version, e.g. "0.1.0"
     uptime_s: float = 0.0                # seconds since the box started
+    audio: AudioStatus = field(default_factory=AudioStatus)

@@ -176,8 +176,8 @@ def run_callback_bench(seconds: float = 30.0, period: int = 128, hog: bool = Tru
     if seconds <= 0:
         raise UserError(f"the bench needs a positive duration, not {seconds:g} s")
     ref_client = ref_client or find_ref_client()
-    settings = AudioSettings(device="JACK", sample_rate_hz=SAMPLE_RATE_HZ,
-                             period_frames=period, fallback_wav=None)
+    settings = AudioSettings(device="JACK Audio Connection Kit", sample_rate_hz=SAMPLE_RATE_HZ,
+                             period_frames=period)
     settings.validate()
     engine = loaded_engine()
     with JackServer(SAMPLE_RATE_HZ, period) as server, portaudio_on_jack(server):

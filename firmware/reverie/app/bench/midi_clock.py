@@ -206,8 +206,7 @@ def engine_has_sequencer() -> bool:
 
 
 def run_midi_clock_bench(seconds: float = 60.0, period: int = 128, bpm: float = 120.0,
-                         source: str = "auto", hog: bool = False, library: Path | None = None,
-                         spin_ns: int = 1_000_000) -> dict:
+                         source: str = "auto", hog: bool = False, library: Path | None = None) -> dict:
     """Runs the MIDI clock out at `bpm` on a JACK dummy server (48 kHz, `period` frames) for
     `seconds` after a warm-up. `source`: "engine", "synthetic" or "auto" (the engine when it
     has a sequencer). `hog`: a Python thread holds the GIL meanwhile (as the callback bench)."""
@@ -219,20 +218,19 @@ def run_midi_clock_bench(seconds: float = 60.0, period: int = 128, bpm: float = 
         source = "engine" if engine_has_sequencer() else "synthetic"
     with JackServer(SAMPLE_RATE_HZ, period) as server, server.as_default():
         if source == "engine":
-            return _with_engine(server, seconds, period, bpm, hog, library, spin_ns)
-        return _measure(server, None, seconds, period, bpm, hog, library, spin_ns)
+            return _with_engine(server, seconds, period, bpm, hog, library)
+        return _measure(server, None, seconds, period, bpm, hog, library)
 
 
-def _with_engine(server, seconds, period, bpm, hog, library, spin_ns) -> dict:
+def _with_engine(server, seconds, period, bpm, hog, library) -> dict:
     from reverie.sound.buses import make_engine
     from reverie.hal.audio.output import AudioSettings, open_output, portaudio_on_jack
 
-    settings = AudioSettings(device="JACK", sample_rate_hz=SAMPLE_RATE_HZ, period_frames=period,
-                             fallback_wav=None)
+    settings = AudioSettings(device="JACK Audio Connection Kit", sample_rate_hz=SAMPLE_RATE_HZ, period_frames=period)
     engine = make_engine(SAMPLE_RATE_HZ)
     with portaudio_on_jack(server), open_output(engine, settings) as output:
         output.start()
-        return _measure(server, engine, seconds, period, bpm, hog, library, spin_ns)
+        return _measure(server, engine, seconds, period, bpm, hog, library)
 
 
 def _start_engine_clock(engine, bpm: float) -> None:
@@ -241,7 +239,7 @@ def _start_engine_clock(engine, bpm: float) -> None:
     engine.seq_play(0, -1)
 
 
-def _measure(server, engine, seconds, period, bpm, hog, library, spin_ns) -> dict:
+def _measure(server, engine, seconds, period, bpm, hog, library) -> dict:
     from reverie.app.bench.callback import GilHog
     from reverie.hal.midi.jack_frame import JackFrameOutput
     from reverie.hal.midi.ports import close_all, open_virtual_output
@@ -261,23 +259,28 @@ def _measure(server, engine, seconds, period, bpm, hog, library, spin_ns) -> dic
                 _start_engine_clock(engine, bpm)
             anchors = AnchorLog(source.clock_anchor)
             clock = FrameClock(SAMPLE_RATE_HZ, period)
-            scheduler = MidiScheduler(source.poll_midi, ports, clock, anchors, spin_ns=spin_ns)
+            scheduler = MidiScheduler(source.poll_midi, ports, clock, anchors)
             with scheduler:
                 time.sleep(WARMUP_S)
+                cpu_clock = time.pthread_getcpuclockid(scheduler.thread_id)
+                cpu_start = time.clock_gettime(cpu_clock)
                 warm = (len(scheduler.records), len(anchors.anchors), scheduler.stats())
                 if hog:
                     with GilHog():
                         time.sleep(seconds)
                 else:
                     time.sleep(seconds)
+                cpu_s = time.clock_gettime(cpu_clock) - cpu_start
             received = receiver.result()
         finally:
             receiver.kill()
         frame_stats = ports[1].stats()
     finally:
         close_all(ports)
-    return figures(scheduler, anchors.anchors, warm, received, frame_stats, clock, seconds,
-                   period, bpm, "engine" if engine is not None else "synthetic", hog)
+    result = figures(scheduler, anchors.anchors, warm, received, frame_stats, clock, seconds,
+                     period, bpm, "engine" if engine is not None else "synthetic", hog)
+    result["scheduler_cpu_pct"] = round(100.0 * cpu_s / seconds, 2)   # the MIDI out thread's CPU time
+    return result
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -350,7 +353,6 @@ def figures(scheduler, anchors, warm, received, frame_stats, clock, seconds, per
         "source": source, "gil_hog": hog, "seconds": seconds, "tempo_bpm": bpm,
         "sample_rate_hz": SAMPLE_RATE_HZ, "period_frames": period,
         "ideal_interval_ms": round(ideal_ms, 4), "realtime_priority": stats["realtime"],
-        "spin_us": scheduler.spin_ns / 1e3,
         "clocks_measured": len(clocks),
         **_error_figures(error_us, "send_error"),
         "clocks_late": int((~on_time).sum()),

@@ -136,7 +136,7 @@ def seq_onsets(seconds: float = 20.0) -> dict:
 
     # live: the same engine code in the PortAudio callback, the clock from a JACK server
     eng = onset_engine()
-    settings = AudioSettings(device="JACK", sample_rate_hz=SR, period_frames=128, fallback_wav=None)
+    settings = AudioSettings(device="JACK Audio Connection Kit", sample_rate_hz=SR, period_frames=128)
     with JackServer(SR, 128) as server, portaudio_on_jack(server):
         with open_output(eng, settings) as output:
             output.start()

@@ -47,6 +47,11 @@ def _seqlock(args):
     return seqlock(seconds=args.seconds or 5.0)
 
 
+def _audio_recovery(args):
+    from reverie.app.bench.audio_recovery import run_audio_recovery_bench
+    return run_audio_recovery_bench(cycles=args.cycles)
+
+
 def _ui(args):
     from reverie.app.bench import control, controllers, gpio, ui
 
@@ -78,6 +83,8 @@ SCENARIOS = {
     "midi-clock-in": (_midi_clock_in, "MIDI clock follower: tempo and phase errors, lock time, live on JACK"),
     "midi-clock": (_midi_clock, "MIDI clock out at 120 BPM: send-time error against the sample clock, intervals received"),
     "seqlock": (_seqlock, "the engine's seqlocks (clock and sequencer anchors) under a racing writer: torn reads"),
+    "audio-recovery": (_audio_recovery, "a JACK server stopped and started again under the box's audio: "
+                       "time to notice, time until it plays again, the engine's clock against the wall"),
     "ui": (_ui, "screens drawn (view -> image), input event -> engine command on the control thread, "
                 "GPIO scan and key/encoder latency, MIDI controller latency and hot-plug time"),
     "startup": (_startup, "reverie run from process start to the first audio callback with the last project "
@@ -98,6 +105,7 @@ def add_parser(sub):
     p.add_argument("--period", type=int, default=128, help="callback scenario: JACK period in frames")
     p.add_argument("--runs", type=int, default=10, help="startup scenario: how many starts")
     p.add_argument("--kills", type=int, default=200, help="autosave-kill scenario: how many kills")
+    p.add_argument("--cycles", type=int, default=5, help="audio-recovery scenario: server restarts")
     p.add_argument("--cpu", type=int, default=None,
                    help="pin the benchmark to this CPU core (default: the last core)")
     return p

@@ -36,6 +36,7 @@ def run(args) -> int:
     from reverie.app.config import load_config_for_box
     from reverie.app.paths import DataDir, data_dir
     from reverie.hal.box import load_box
+    from reverie.hal.realtime import lock_memory
 
     if args.seconds is not None and args.seconds <= 0:
         raise UserError("--seconds must be positive")
@@ -45,6 +46,7 @@ def run(args) -> int:
     if not logs.to_journal_if_service(environ=environ) and sys.stdout.isatty() \
             and load_box(config.hardware.box).display.driver == "terminal":
         print(f"the log is in {logs.to_file(data.logs / 'reverie.log')}", file=sys.stderr)
+    lock_memory()           # no page of the engine paged out or faulted in late (docs/audio.md)
     stop = threading.Event()
     stop_on_signals(stop)
     watchdog = environ.get("WATCHDOG_USEC", "")

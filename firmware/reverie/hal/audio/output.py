@@ -1,12 +1,14 @@
-"""Audio output: the engine's C callback on a PortAudio stream, or a WAV file without a device.
+"""Audio output: the engine's C callback on a PortAudio stream, or on Reverie's own JACK client.
 
-The stream's callback is the engine's own C function (`Engine.callback_address`), handed to
-PortAudio as a function pointer the way python-rtmixer does it. No Python code runs per
-audio block, so nothing that holds the GIL can delay the audio.
+The stream's callback is a C function (the engine's, or the render gate's in front of it),
+handed to PortAudio as a function pointer the way python-rtmixer does it. No Python code
+runs per audio block, so nothing that holds the GIL can delay the audio. On ALSA the
+callback thread asks for real-time scheduling (`PaAlsa_EnableRealtimeScheduling`).
 
-`open_output(engine, settings)` picks the device by name from the settings. When there is
-no audio device at all it says so in one log line and records to a WAV file instead
-(`reverie.hal.audio.wavout`), with the same start/stop/close interface.
+`open_output(source, settings)` opens the configured device, not started: `device = "jack"`
+is Reverie's own JACK client (reverie.hal.audio.jack), anything else a PortAudio device
+chosen by name. With no device to open it raises `NoAudioDevice`; the supervisor
+(reverie.hal.audio.supervisor) then runs the engine on its fallback clock and tries again.
 """
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ import ctypes
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
 
 from reverie.base.errors import UserError
 
@@ -27,15 +28,25 @@ PERIOD_FRAMES_MAX = 256
 CHANNELS = 2
 
 
+JACK_DEVICE = "jack"                        # `device` that picks Reverie's own JACK client
+
+
 @dataclass(frozen=True)
 class AudioSettings:
-    """The `[audio]` configuration. `device` is a case-insensitive part of a device's name or
-    of "host API: name" ("hifiberry", "JACK", "default"). `fallback_wav` None: no fallback."""
+    """The `[audio]` configuration. `device` is "jack" (Reverie's own JACK client) or a
+    case-insensitive part of a PortAudio device's name or of "host API: name" ("hifiberry",
+    "default"). `jack_server` "" is the default server; `jack_client` names the client."""
     device: str = "default"
     sample_rate_hz: int = 48000
     period_frames: int = 128
     latency_s: float | None = None          # None: the device's low latency
-    fallback_wav: Path | None = Path("reverie-out.wav")
+    jack_server: str = ""
+    jack_client: str = "reverie"
+    realtime: bool = True                   # ALSA: the callback thread at real-time priority
+
+    @property
+    def uses_jack(self) -> bool:
+        return self.device.strip().lower() == JACK_DEVICE
 
     def validate(self) -> None:
         if not PERIOD_FRAMES_MIN <= self.period_frames <= PERIOD_FRAMES_MAX:
@@ -67,7 +78,11 @@ class NoAudioDevice(Exception):
 class AudioOutput(abc.ABC):
     """Where the engine's audio goes. `start()` begins playing, `stop()` pauses, `close()`
     releases everything and may be called any number of times. Backends implement
-    `_start`, `_stop` and `_close`."""
+    `_start`, `_stop` and `_close`, and say through `failure` when the device has gone.
+
+    `engine` is what the callback renders: the engine itself, or a render gate's slot
+    (reverie.hal.audio.render_gate), anything with `callback_address`, `userdata_address`
+    and `sample_rate`."""
 
     description = "audio output"
 
@@ -81,6 +96,15 @@ class AudioOutput(abc.ABC):
     @property
     def running(self) -> bool:
         return self._running
+
+    @property
+    def failure(self) -> str:
+        """Why the device stopped playing by itself ("" while it plays, or was stopped)."""
+        return ""
+
+    def realtime_note(self) -> str:
+        """What priority the audio thread got, once started ("" when the server decides)."""
+        return ""
 
     @property
     def closed(self) -> bool:
@@ -200,6 +224,8 @@ class PortAudioOutput(AudioOutput):
             callback=sd._ffi.cast("PaStreamCallback *", engine.callback_address),
             userdata=sd._ffi.cast("void *", engine.userdata_address),
             wrap_callback=None)
+        self.realtime = settings.realtime and device.host_api == "ALSA" and _enable_alsa_realtime(self._stream)
+        self.audio_threads: list[int] = []      # the threads PortAudio started for the stream
         self.description = (f"audio device '{device.label}', {settings.sample_rate_hz} Hz, "
                             f"{settings.period_frames} frames")
 
@@ -207,8 +233,37 @@ class PortAudioOutput(AudioOutput):
     def latency_s(self) -> float:
         return self._stream.latency
 
+    @property
+    def failure(self) -> str:
+        if not self._running or self._closed:
+            return ""
+        sd = _sounddevice()
+        try:
+            if self._stream.active:
+                return ""
+        except sd.PortAudioError as exc:
+            return f"the stream failed ({exc})"
+        return "the stream stopped by itself"
+
     def _start(self) -> None:
+        from reverie.hal.realtime import raise_priority, thread_ids
+
+        before = thread_ids()
         self._stream.start()
+        self.audio_threads = sorted(thread_ids() - before)
+        if self.realtime:       # PortAudio asks for SCHED_FIFO at its lowest priority, 1
+            raise_priority(self.audio_threads)
+
+    def realtime_note(self) -> str:
+        if self.device.host_api != "ALSA" or not self.audio_threads:
+            return ""
+        from reverie.hal.realtime import describe_threads
+
+        note = describe_threads(self.audio_threads)
+        if note == "normal priority" and self.settings.realtime:
+            note += " (real-time scheduling refused: the service sets LimitRTPRIO=95; elsewhere " \
+                    "add the user to the audio group with an rtprio limit)"
+        return f"the callback thread runs at {note}"
 
     def _stop(self) -> None:
         self._stream.stop(ignore_errors=False)
@@ -230,21 +285,34 @@ def _open_device(engine, settings: AudioSettings) -> PortAudioOutput:
         raise NoAudioDevice(f"audio device '{device.label}' does not open ({exc})") from exc
 
 
-def open_output(engine, settings: AudioSettings = AudioSettings()) -> AudioOutput:
-    """The engine's audio output as configured, not started yet. Falls back to a WAV file
-    when there is no audio device at all, unless `settings.fallback_wav` is None."""
+def open_output(engine, settings: AudioSettings = AudioSettings(), quiet: bool = False) -> AudioOutput:
+    """The engine's audio output as configured, not started yet. `NoAudioDevice` when there
+    is none to open now; `UserError` when a device is there but cannot play as configured.
+    `quiet`: a retry, whose failures the libraries should not print."""
     settings.validate()
     if engine.sample_rate != settings.sample_rate_hz:
         raise ValueError(f"the engine runs at {engine.sample_rate:g} Hz, "
                          f"the audio settings at {settings.sample_rate_hz} Hz")
+    if settings.uses_jack:
+        from reverie.hal.audio.jack import JackOutput
+        return JackOutput(engine, settings, quiet=quiet)
+    return _open_device(engine, settings)
+
+
+def _enable_alsa_realtime(stream) -> bool:
+    """Asks PortAudio to run the ALSA stream's callback thread with SCHED_FIFO (it must be
+    asked before the stream starts; it falls back to normal scheduling if refused)."""
+    sd = _sounddevice()
+    library = ctypes.CDLL(sd._libname)  # the library sounddevice has loaded, not a second copy
     try:
-        return _open_device(engine, settings)
-    except NoAudioDevice as exc:
-        if settings.fallback_wav is None:
-            raise UserError(f"{exc}: connect an audio device or set audio.fallback_wav") from exc
-        log.warning("%s: recording to %s instead", exc, settings.fallback_wav)
-    from reverie.hal.audio.wavout import WavOutput
-    return WavOutput(engine, settings, settings.fallback_wav)
+        enable = library.PaAlsa_EnableRealtimeScheduling
+    except AttributeError:
+        log.info("this PortAudio has no ALSA real-time switch: the audio thread runs at normal priority")
+        return False
+    enable.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    enable.restype = None
+    enable(ctypes.c_void_p(int(sd._ffi.cast("uintptr_t", stream._ptr))), 1)
+    return True
 
 
 PORTAUDIO_JACK_CLIENT = "PortAudio"   # pa_jack.c's own default

@@ -5,6 +5,11 @@ waits for drawing or for the bus. The display thread wakes, paces itself to at m
 renders a second, skips a view equal to the last one drawn (views are frozen dataclasses),
 renders on its own thread, skips an image byte-identical to the last one pushed, and pushes
 the rest with `device.display(image)`. A burst of views in one frame period draws only the last.
+
+A bus error (luma over I2C or SPI raises OSError: a loose cable, a display unplugged) puts
+the display out: the thread stops pushing, says so once (log and `take_notices()`), and
+every `retry_s` opens the device again with `reopen()` (or, without one, pushes again). The
+first success redraws the whole screen. Nothing here reaches the audio or the control thread.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reverie.base.supervise import SupervisedThread
@@ -20,6 +26,7 @@ log = logging.getLogger(__name__)
 
 _NOTHING = object()
 RENDER_HISTORY = 1024     # render times kept for the p99
+RETRY_S = 3.0             # a display out of order is tried again this often
 
 
 @dataclass(frozen=True)
@@ -33,14 +40,23 @@ class DisplayStats:
     push_errors: int
     render_ms_max: float
     render_ms_p99: float
+    outages: int = 0          # bus errors that put the display out
+    reopens: int = 0          # times it came back
 
 
 class DisplayThread:
-    def __init__(self, device, render, fps: float = 30):
+    def __init__(self, device, render, fps: float = 30, reopen: Callable | None = None,
+                 retry_s: float | None = None):
+        """`reopen()`: the device opened afresh, for after a bus error (None: push again)."""
         if not 0 < fps <= 120:
             raise ValueError(f"fps = {fps} must be in (0, 120]")
         self.device = device
         self._render = render
+        self._reopen = reopen
+        self._retry_s = RETRY_S if retry_s is None else retry_s
+        self._out = ""                    # why the display is out of order, "" while it works
+        self._retry_at = 0.0
+        self._notices: deque[str] = deque(maxlen=8)
         self._period_s = 1.0 / fps
         self._pending = (_NOTHING, 0)     # (view, its number): swapped as one reference
         self._shown = 0                   # written by the control thread only
@@ -52,7 +68,7 @@ class DisplayThread:
         # logged and the thread starts again
         self._thread = SupervisedThread(self._run, "display", self._stop)
         self._counts = dict(rendered=0, pushed=0, views_skipped=0, images_skipped=0,
-                            render_errors=0, push_errors=0)
+                            render_errors=0, push_errors=0, outages=0, reopens=0)
         self._render_s = deque(maxlen=RENDER_HISTORY)
         self._render_max_s = 0.0
         self._failed_kinds = set()
@@ -107,18 +123,35 @@ class DisplayThread:
         p99 = times[min(len(times) - 1, int(0.99 * len(times)))] if times else 0.0
         return DisplayStats(self._shown, c["rendered"], c["pushed"], c["views_skipped"],
                             c["images_skipped"], c["render_errors"], c["push_errors"],
-                            round(worst * 1e3, 3), round(p99 * 1e3, 3))
+                            round(worst * 1e3, 3), round(p99 * 1e3, 3), c["outages"], c["reopens"])
+
+    @property
+    def out_of_order(self) -> str:
+        """Why the display is out ("" while it works)."""
+        return self._out
+
+    def take_notices(self) -> list[str]:
+        """One-line notices since the last call (for the control thread)."""
+        out = []
+        while self._notices:
+            out.append(self._notices.popleft())
+        return out
 
     def _run(self) -> None:
         drawn = _NOTHING
         next_frame_t = 0.0
         while True:
-            self._wake.wait()
+            self._wake.wait(max(0.0, self._retry_at - time.monotonic()) if self._out else None)
             # pacing: a show() during this wait only replaces the view about to be drawn
             wait_s = next_frame_t - time.monotonic()
             if self._stop.is_set() or (wait_s > 0 and self._stop.wait(wait_s)):
                 return
             self._wake.clear()
+            if self._out:
+                if not self._try_again():
+                    self._handled_up_to(self._pending[1])
+                    continue
+                drawn = _NOTHING            # back: draw the newest view in full
             self._set_contrast()
             view, number = self._pending
             if view == drawn:
@@ -129,9 +162,39 @@ class DisplayThread:
                 image = self._draw(view)
                 if image is not None:
                     self._push(image)
-            with self._handled_changed:
-                self._handled = number
-                self._handled_changed.notify_all()
+            self._handled_up_to(number)
+
+    def _handled_up_to(self, number: int) -> None:
+        with self._handled_changed:
+            self._handled = number
+            self._handled_changed.notify_all()
+
+    def _put_out(self, exc: OSError) -> None:
+        """A bus error: no more pushes until the device answers again."""
+        self._out = f"{exc.strerror or exc}"
+        self._retry_at = time.monotonic() + self._retry_s
+        self._count("outages")
+        log.warning("the display stopped answering (%s): trying it again every %g s", self._out, self._retry_s)
+        self._notices.append(f"display error: {self._out} — retrying")
+
+    def _try_again(self) -> bool:
+        """Due: opens the device afresh (or keeps the one there); True when it is back."""
+        if time.monotonic() < self._retry_at:
+            return False
+        self._retry_at = time.monotonic() + self._retry_s
+        if self._reopen is not None:
+            try:
+                device = self._reopen()
+            except Exception as exc:    # luma, the bus, the driver: still not there
+                log.debug("the display is still out: %s", exc)
+                return False
+            old, self.device = self.device, device
+            _let_go(old)
+        self._out = ""
+        self._pushed = None             # whatever is on the panel now, push the whole frame
+        self._count("reopens")
+        log.info("the display answers again")
+        return True
 
     def _set_contrast(self) -> None:
         level, self._contrast = self._contrast, None
@@ -167,6 +230,10 @@ class DisplayThread:
             return
         try:
             self.device.display(image)
+        except OSError as exc:          # the bus: the display is out until it answers again
+            self._count("push_errors")
+            self._put_out(exc)
+            return
         except Exception:
             self._count("push_errors")
             if "push" not in self._failed_kinds:
@@ -179,3 +246,11 @@ class DisplayThread:
     def _count(self, name: str) -> None:
         with self._lock:
             self._counts[name] += 1
+
+
+def _let_go(device) -> None:
+    """Releases a device that failed; it may fail again doing so."""
+    try:
+        device.cleanup()
+    except Exception as exc:            # the bus that failed may refuse the goodbye too
+        log.debug("cleaning up the failed display: %s", exc)

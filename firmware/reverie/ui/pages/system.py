@@ -31,7 +31,7 @@ class SystemPage(Page):
     name = "SYSTEM"
     title = "SYSTEM"
     help = {
-        "ENC1 TURN": "Scroll: voices, network, version, MIDI devices.",
+        "ENC1 TURN": "Scroll: voices, network, version, audio, MIDI devices.",
     }
 
     def __init__(self) -> None:
@@ -50,6 +50,8 @@ class SystemPage(Page):
         return ((f"voices {s.voices}", f"xruns {s.xruns}"),
                 (f"IP {s.ip_address}" if s.ip_address else "no network", ""),
                 (f"v{s.version}" if s.version else "version ?", f"up {uptime(s.uptime_s)}"),
+                ("audio SILENT" if s.audio.silent else "audio ok",
+                 f"lost {s.audio.losses}" if s.audio.losses else ""),
                 (f"MIDI devices: {len(midi)}" if midi else "no MIDI devices", ""),
                 ) + tuple((name, "") for name in midi)
 
