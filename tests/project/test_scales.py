@@ -102,3 +102,12 @@ def test_chords_in_major_are_the_diatonic_triads():
 def test_an_unknown_scale_name_plays_every_semitone():
     assert scales.get("no such scale").name == "off"
     assert scales.get(None).name == "off"
+
+
+def test_docs_name_every_scale_of_the_table():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "scales.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`") for line in text.splitlines()
+            if line.startswith("| `")}
+    assert set(scales.NAMES) <= rows, set(scales.NAMES) - rows
