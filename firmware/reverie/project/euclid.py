@@ -19,7 +19,9 @@ one (Clough and Douthett, 1991) - the tests check it for every k <= n <= 32.
 """
 from __future__ import annotations
 
-MAX_STEPS = 128
+from reverie.core.defs import SIZES
+
+MAX_STEPS = SIZES["MAX_STEPS"]      # a track's length
 
 
 def _check(pulses: int, steps: int) -> None:
