@@ -12,7 +12,6 @@ from pathlib import Path
 from reverie.base.errors import UserError
 from reverie.base.files import atomic_path
 from reverie.base.validate import read_json
-from reverie.project import scales
 
 log = logging.getLogger("reverie")
 MAX_SETTINGS_BYTES = 64 * 1024      # a handful of keys; anything larger is not ours
@@ -22,7 +21,7 @@ KNOWN = {
     "midi.clock_out": lambda v: isinstance(v, bool),
     "sync.source": lambda v: v in ("internal", "midi", "link"),
     "pads.velocity": lambda v: v in ("dynamic", "fixed"),
-    "pads.scale": lambda v: isinstance(v, str) and v in scales.BY_NAME,
+    "pads.scale": lambda v: isinstance(v, str) and len(v) <= 32,   # unknown: plays "off"
     "pads.root": lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 11,
     "display.contrast": lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 255,
     "flow.click": lambda v: isinstance(v, bool),

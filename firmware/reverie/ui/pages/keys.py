@@ -144,7 +144,6 @@ class KeysPage(Page):
 
     def view(self, ctx) -> KeysView:
         layout = self.current(ctx)
-        self.octave = layout.octave
         live = ctx.live
         pads = tuple(PadCell(note_name(layout.note(p)), layout.is_root(p),
                              live is not None and live.holding(("keys", p, 0))) for p in range(PADS))
