@@ -45,3 +45,24 @@ def test_gpio_bench_figures(monkeypatch):
     assert figures["key_latency_p99_ms"] >= debounce_ms
     # Percentiles of one set of samples, and the largest of them.
     assert figures["scan_period_p50_ms"] <= figures["scan_period_p99_ms"] <= figures["scan_period_max_ms"]
+
+
+@pytest.mark.timing
+def test_pad_bench_figures():
+    """Every pad hit reaches the engine as a note on and its release as a note off; the note
+    is stamped one audio period after the scan that saw the edge."""
+    from reverie.app.bench import pads
+
+    figures = pads.run(0.3)
+    assert figures["hits"] > 0 and figures["lost"] == 0
+    assert 0 <= figures["late"] <= figures["hits"]
+    for stat in ("p50", "p99", "max"):
+        event, posted = figures[f"edge_to_event_{stat}_ms"], figures[f"edge_to_posted_{stat}_ms"]
+        note, sound = figures[f"edge_to_note_{stat}_ms"], figures[f"edge_to_sound_{stat}_ms"]
+        assert all(math.isfinite(v) for v in (event, posted, note, sound))
+        assert posted > 0 and sound >= note - 1e-9
+    frame_ms = 1e3 / pads.RATE
+    # edge -> note is edge -> event plus exactly one period (to a frame): the median of one
+    # is the median of the other shifted by the period
+    assert abs(figures["edge_to_note_p50_ms"] - figures["edge_to_event_p50_ms"] - figures["period_ms"]) <= 2 * frame_ms
+    assert figures["bar_ms"] == pytest.approx(1.0 + figures["period_ms"])

@@ -74,11 +74,55 @@ def test_pads_send_the_box_velocity_and_several_play_at_once():
         p.hold(name)
     p.run_ms(8)
     assert sorted(p.events, key=repr) == sorted(
-        [Pad(0, 100, 0.005), Pad(5, 100, 0.005), Pad(15, 100, 0.005), Key("SHIFT", PRESS, 0.005)], key=repr)
+        [Pad(0, 100, 0.0), Pad(5, 100, 0.0), Pad(15, 100, 0.0), Key("SHIFT", PRESS, 0.005)], key=repr)
     p.events.clear()
     p.hold("pad 5", False)
     p.run_ms(8)
     assert p.events == [Pad(5, 0, 0.013)]
+
+
+def sampled(p, name, timeline, until_ms, step_ms=0.25):
+    """Drives `name` through the FakeMatrix by `timeline` [(ms, closed)] and scans every
+    `step_ms`; the events with the ms they came at."""
+    out, at, i = [], 0.0, 0
+    changes = list(timeline)
+    while at <= until_ms:
+        while changes and changes[0][0] <= at:
+            p.hold(name, changes.pop(0)[1])
+        p.input.scan(round(at * MS, 7))
+        out += [(at, e) for e in p.events]
+        p.events.clear()
+        i += 1
+        at = i * step_ms
+    return out
+
+
+def test_a_fast_tap_on_a_matrix_pad_is_one_press_at_its_first_edge_and_one_release():
+    p = Panel()
+    out = sampled(p, "pad 3", [(10, True), (11.5, False)], 40)
+    assert out == [(10, Pad(3, 100, 0.010)), (20, Pad(3, 0, 0.020))]
+
+
+def test_a_bouncy_press_on_a_matrix_pad_is_one_press_at_its_first_edge():
+    p = Panel()
+    bounce = [(10 + 0.5 * i, i % 2 == 0) for i in range(12)] + [(16, True), (60, False)]
+    out = sampled(p, "pad 9", bounce, 100)
+    assert out == [(10, Pad(9, 100, 0.010)), (65, Pad(9, 0, 0.065))]
+
+
+def test_a_bouncy_release_of_a_matrix_pad_is_one_release_after_it_settles():
+    p = Panel()
+    bounce = [(5, True)] + [(40 + 0.5 * i, i % 2 == 1) for i in range(14)] + [(47, False)]
+    out = sampled(p, "pad 15", bounce, 100)
+    assert out == [(5, Pad(15, 100, 0.005)), (52, Pad(15, 0, 0.052))]
+
+
+def test_a_function_key_keeps_its_debounce():
+    p = Panel()
+    out = sampled(p, "PLAY", [(10, True), (11.5, False)], 40)
+    assert out == []                                 # a 1.5 ms glitch is not a press
+    out = sampled(Panel(), "PLAY", [(0, True), (50, False)], 100)
+    assert [(ms, e.action) for ms, e in out] == [(5, PRESS), (55, RELEASE)]
 
 
 def test_every_cell_of_the_reference_box_reaches_its_event():

@@ -1,6 +1,6 @@
 """Debounce and key gestures, fed with levels sampled at 1 kHz on an explicit clock."""
 from reverie.base.events import DOUBLE, DOUBLE_PRESS_S, LONG, LONG_PRESS_S, PRESS, RELEASE, Key, Pad
-from reverie.hal.gpio.keys import DEBOUNCE_S, Debouncer, KeyGestures, PadSwitch
+from reverie.hal.gpio.keys import DEBOUNCE_S, LOCKOUT_S, Debouncer, KeyGestures, LeadingEdge, PadSwitch
 
 MS = 0.001
 
@@ -101,8 +101,52 @@ def test_a_double_held_long_also_gives_long():
     assert actions == [PRESS, RELEASE, PRESS, DOUBLE, LONG]
 
 
-def test_a_pad_plays_its_velocity_and_releases_with_zero_through_bounce():
+def test_a_pad_plays_at_its_first_edge_and_releases_with_zero_through_bounce():
     pad = PadSwitch(7, 100)
     timeline = [(0, False)] + bounce(3, 6, True) + bounce(60, 64, False)
-    assert play(pad, timeline, 100) == [(10, Pad(7, 100, 0.010)), (69, Pad(7, 0, 0.069))]
+    # pressed at the first closed sample; released once open for DEBOUNCE_S after the bounce
+    assert play(pad, timeline, 100) == [(3, Pad(7, 100, 0.003)), (69, Pad(7, 0, 0.069))]
     assert not pad.pressed
+
+
+# --- leading edge with a lock-out (pads) ---------------------------------------------------
+
+LOCK_MS = round(LOCKOUT_S / MS)
+HOLD_MS = round(DEBOUNCE_S / MS)
+
+
+def edges(timeline, until_ms, step_ms=0.25):
+    """A LeadingEdge sampled every `step_ms` (a 4 kHz scan: finer than bounce); (ms, level)."""
+    d, out = LeadingEdge(), []
+    for i in range(int(until_ms / step_ms) + 1):
+        ms = i * step_ms
+        closed = [c for start, c in timeline if start <= ms][-1] if timeline[0][0] <= ms else False
+        if d.update(closed, ms * MS):
+            out.append((ms, d.level))
+    return out
+
+
+def test_a_fast_tap_is_one_press_at_its_first_edge_and_one_release():
+    # closed for 1.5 ms only: far shorter than the function keys' debounce
+    assert edges([(0, False), (10, True), (11.5, False)], 40) == [(10, True), (10 + LOCK_MS + HOLD_MS, False)]
+
+
+def test_a_bouncy_press_is_one_press_at_its_first_edge():
+    timeline = [(0, False)] + [(10 + 0.5 * i, i % 2 == 0) for i in range(12)] + [(16, True), (80, False)]
+    assert edges(timeline, 120) == [(10, True), (80 + HOLD_MS, False)]
+
+
+def test_a_bounce_longer_than_the_lock_out_still_makes_no_release():
+    # chatter for 9 ms: it goes on after the lock-out, but never reads open for the hold time
+    timeline = [(0, False)] + [(10 + 0.75 * i, i % 2 == 0) for i in range(12)] + [(19, True), (50, False)]
+    assert edges(timeline, 100) == [(10, True), (50 + HOLD_MS, False)]
+
+
+def test_a_bouncy_release_is_one_release_confirmed_after_it_settles():
+    timeline = [(0, True)] + [(40 + 0.5 * i, i % 2 == 1) for i in range(14)] + [(47, False)]
+    assert edges(timeline, 100) == [(0, True), (47 + HOLD_MS, False)]
+
+
+def test_a_new_press_after_a_confirmed_release_is_again_at_its_first_edge():
+    timeline = [(0, True), (10, False), (30, True), (31, False), (31.5, True), (60, False)]
+    assert edges(timeline, 100) == [(0, True), (10 + HOLD_MS, False), (30, True), (60 + HOLD_MS, False)]

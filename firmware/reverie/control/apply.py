@@ -9,6 +9,7 @@ import logging
 
 from reverie.sound.buses import BUS, MASTER
 from reverie.base.errors import UserError
+from reverie.control.cue import soft_click
 from reverie.control.guard import Guard
 from reverie.sound.instruments import INSTRUMENTS
 from reverie.project.pattern import pattern_slot
@@ -44,6 +45,7 @@ class Applier:
             fx.QueuePattern: self._queue, fx.Mute: self._mute, fx.Fill: self._fill,
             fx.Learn: lambda e: self.on_learn(e), fx.Setting: lambda e: self.on_setting(e.key, e.value),
             fx.Shutdown: self._shutdown,
+            fx.Cue: lambda e: soft_click(self.engine, self.project(), self._state, self._moment),
         }
 
     @property

@@ -21,16 +21,17 @@ KNOWN = {
     "midi.clock_out": lambda v: isinstance(v, bool),
     "sync.source": lambda v: v in ("internal", "midi", "link"),
     "pads.velocity": lambda v: v in ("dynamic", "fixed"),
-    "pads.scale": lambda v: isinstance(v, str) and len(v) <= 32,
+    "pads.scale": lambda v: isinstance(v, str) and len(v) <= 32,   # unknown: plays "off"
     "pads.root": lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 11,
     "display.contrast": lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 255,
+    "flow.click": lambda v: isinstance(v, bool),
 }
 
 
 def defaults(config) -> dict:
     return {"midi.clock_out": config.midi.clock_out, "sync.source": config.sync.source,
             "pads.velocity": "dynamic", "pads.scale": "off", "pads.root": 0,
-            "display.contrast": 255}
+            "display.contrast": 255, "flow.click": False}
 
 
 def load_settings(path: Path, config) -> dict:

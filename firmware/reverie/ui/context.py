@@ -11,6 +11,7 @@ from reverie.base.errors import UserError
 from reverie.project.history import History
 from reverie.project.model import Project
 from reverie.ui import effects as fx
+from reverie.ui.flow import SessionTimer
 from reverie.ui.status import Status
 
 
@@ -41,6 +42,8 @@ class Context:
     step: int = 0                        # the step the step page shows (focused track, this pattern)
     held_steps: dict[int, int] = field(default_factory=dict)   # pad -> step held on the pattern page
     recording: bool = False              # live recording (REC) is on
+    live: object = None                  # global_input.GlobalInput: play(key, ...) and holding(key)
+    timer: SessionTimer = field(default_factory=SessionTimer)   # the micro-session timer (flow.py)
 
     @property
     def project(self) -> Project:

@@ -128,10 +128,16 @@ class Setting:
 
 
 @dataclass(frozen=True, slots=True)
+class Cue:
+    """The micro-session timer ran out and a soft click was asked for: one quiet click on
+    the next bar's downbeat while the transport plays (control/cue.py)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Shutdown:
     """The power key was held: save and stop the box, by the same path as SIGTERM."""
 
 
 Effect = (PlayNote | SetParam | PatternEdited | ProjectEdited | Transport | Tempo | QueuePattern
           | Mute | Fill | SaveProject | LoadProject | NewProject | ListSaves | RestoreSave | LoadSample
-          | LoadOverview | Learn | Setting | Shutdown)
+          | LoadOverview | Learn | Setting | Cue | Shutdown)

@@ -13,7 +13,7 @@ from reverie.sound.buses import BUS, MASTER
 from reverie.base.errors import UserError
 from reverie.base.events import LONG, PRESS, RELEASE, Key, Knob, Note, Pad
 from reverie.sound.instruments import INSTRUMENTS
-from reverie.project import edit, mix_edit
+from reverie.project import edit, mix_edit, scales
 from reverie.core.defs import SIZES
 from reverie.project.record import Recorder, step_ticks, swing_ticks
 from reverie.ui import effects as fx
@@ -34,6 +34,7 @@ class GlobalInput:
         self.recorder: Recorder | None = None
         self._sounding: dict[tuple[str, int], tuple[int, int]] = {}   # ("pad", 3) -> (track, note)
         self._takes: dict[tuple[str, int], tuple[int, float]] = {}     # -> (position, time)
+        ui.context.live = self          # keys mode plays through play() and holding()
 
     @property
     def recording(self) -> bool:
@@ -100,16 +101,19 @@ class GlobalInput:
         return FIXED_VELOCITY if fixed and velocity else velocity
 
     def _in_scale(self, note: int) -> int:
-        """The scale lock of the settings page: a note outside the scale plays the scale's
-        note just below it, so whatever is played fits the key."""
-        from reverie.ui.pages.settings import SCALES
-
+        """The scale lock of the settings page (project/scales.py lock): a note outside the
+        scale plays the scale's note just below it, so whatever is played fits the key."""
         settings = self.ui.context.settings
-        degrees = SCALES.get(settings.get("pads.scale", "off"), SCALES["off"])
-        root = int(settings.get("pads.root", 0))
-        while (note - root) % 12 not in degrees and note > 0:
-            note -= 1
-        return note
+        return scales.lock(note, scales.get(settings.get("pads.scale", "off")), int(settings.get("pads.root", 0)))
+
+    def play(self, key, track: int, note: int, velocity: int, t: float) -> list:
+        """A live note as a pad plays it (keys mode, ui/pages/keys.py): the settings'
+        velocity, recorded while REC is on, let go later by the same `key` (velocity 0)."""
+        return self._play(key, track, note, self._velocity(velocity), t)
+
+    def holding(self, key) -> bool:
+        """Whether the note played by `key` still sounds (STOP lets go of every one)."""
+        return key in self._sounding
 
     def _play(self, key, track: int, note: int, velocity: int, t: float) -> list:
         if velocity:

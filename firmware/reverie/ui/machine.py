@@ -21,7 +21,7 @@ from reverie.project.history import History
 from reverie.project.model import Project
 from reverie.ui.context import Caps, Context
 from reverie.ui import effects as fx
-from reverie.ui import grid, learn
+from reverie.ui import flow, grid, learn
 from reverie.ui import selection
 from reverie.ui.cursor import Cursor
 from reverie.ui.global_input import PAGE_KEYS, GlobalInput
@@ -106,9 +106,12 @@ class UI:
         self._ctx.status = status
         if now is not None:
             self._clock(now)
-        if self._ctx.message and self._now - self._notice_at >= NOTICE_S:
+        out = flow.cue(self._ctx, self._now)          # the micro-session timer's cue (flow.py)
+        if out is not None:
+            self._notice_at = self._now
+        elif self._ctx.message and self._now - self._notice_at >= NOTICE_S:
             self._ctx.message = ""
-        return []
+        return out or []
 
     def view(self) -> Screen:
         ctx = self._ctx

@@ -53,11 +53,12 @@ def _audio_recovery(args):
 
 
 def _ui(args):
-    from reverie.app.bench import control, controllers, gpio, ui
+    from reverie.app.bench import control, controllers, gpio, pads, ui
 
     out = {f"draw_{k}": v for k, v in ui.run(iterations=2000).items()}
     out.update({f"control_{k}": v for k, v in control.run(events=1000).items()})
     out.update({f"gpio_{k}": v for k, v in gpio.run(seconds=args.seconds or 2.0).items()})
+    out.update({f"pad_{k}": v for k, v in pads.run(seconds=args.seconds or 2.0).items()})
     out.update({f"midi_{k}": v for k, v in controllers.run(seconds=args.seconds or 2.0).items()})
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
 
@@ -86,7 +87,8 @@ SCENARIOS = {
     "audio-recovery": (_audio_recovery, "a JACK server stopped and started again under the box's audio: "
                        "time to notice, time until it plays again, the engine's clock against the wall"),
     "ui": (_ui, "screens drawn (view -> image), input event -> engine command on the control thread, "
-                "GPIO scan and key/encoder latency, MIDI controller latency and hot-plug time"),
+                "GPIO scan and key/encoder latency, pad edge -> note in the engine, MIDI controller latency "
+                "and hot-plug time"),
     "startup": (_startup, "reverie run from process start to the first audio callback with the last project "
                           "(median and max of --runs), where the time goes, and SIGTERM to exit"),
     "autosave-kill": (_autosave_kill, "a box edited through its terminal and SIGKILLed at random moments "

@@ -1,16 +1,26 @@
 """Keys and pads from sampled switch levels: debounce, then gestures. Pure: fed with the level
 read at each scan and the scan's time (monotonic s), they return the events to send.
 
-A switch bounces for a few milliseconds when it closes or opens. A level counts once it has
-held for DEBOUNCE_S: every sample that differs from the last one restarts the wait, so a
-bounce burst gives nothing until the contact settles. At a 1 kHz scan a press is reported
-5 to 6 ms after the contact closes. Events carry the time of the scan that confirmed them.
+A switch bounces for a few milliseconds when it closes or opens. Two debouncers:
+
+- Function keys (`Debouncer`): a level counts once it has held for DEBOUNCE_S; every sample
+  that differs from the last one restarts the wait, so a bounce burst gives nothing until
+  the contact settles. At a 1 kHz scan a press is reported 5 to 6 ms after the contact
+  closes. A key's press is a command, and a glitch must never be one.
+- Pads (`LeadingEdge`): a pad is played, and must answer at once. The first closed sample
+  is the press; for LOCKOUT_S after it nothing is read (the bounce of the closing contact);
+  after the lock-out the release counts once the contact has read open for DEBOUNCE_S
+  without a break, so the bounce of the opening contact makes no second press. At a 1 kHz
+  scan a hit is reported within one scan period (1 ms) of the contact closing.
+
+Events carry the time of the scan that saw (or confirmed) them.
 """
 from __future__ import annotations
 
 from reverie.base.events import DOUBLE, DOUBLE_PRESS_S, LONG, LONG_PRESS_S, PRESS, RELEASE, Key, Pad
 
 DEBOUNCE_S = 0.005
+LOCKOUT_S = 0.005                   # a pad: after its first edge, the bounce is not read
 _EPSILON_S = 1e-7                   # sample times are float seconds: 5 ms is held at 4.9999999
 
 
@@ -33,6 +43,40 @@ class Debouncer:
             self._since = t
         if t - self._since >= self.hold_s - _EPSILON_S:
             self.level = level
+            self._since = None
+            return True
+        return False
+
+
+class LeadingEdge:
+    """The level of one pad (True = closed): the first closed sample is the press, a
+    lock-out follows, and the release is confirmed after it (see the module's text)."""
+
+    __slots__ = ("level", "lockout_s", "hold_s", "_until", "_since")
+
+    def __init__(self, lockout_s: float = LOCKOUT_S, hold_s: float = DEBOUNCE_S, level: bool = False):
+        self.level = level
+        self.lockout_s = lockout_s
+        self.hold_s = hold_s
+        self._until = 0.0                  # the lock-out ends here
+        self._since: float | None = None   # open, unbroken, since (after the lock-out)
+
+    def update(self, level: bool, t: float) -> bool:
+        """Feed one sample; True when the level changed with it."""
+        if not self.level:
+            if level:                      # the first edge is the press
+                self.level = True
+                self._until = t + self.lockout_s
+                self._since = None
+                return True
+            return False
+        if t < self._until - _EPSILON_S or level:
+            self._since = None             # locked out, or closed again: no release yet
+            return False
+        if self._since is None:
+            self._since = t
+        if t - self._since >= self.hold_s - _EPSILON_S:
+            self.level = False
             self._since = None
             return True
         return False
@@ -87,14 +131,15 @@ class KeyGestures:
 
 
 class PadSwitch:
-    """One pad on a switch: Pad(pad, velocity) when it closes, Pad(pad, 0) when it opens."""
+    """One pad on a switch: Pad(pad, velocity) at the first edge of a press (leading-edge
+    debounce), Pad(pad, 0) once the release is confirmed."""
 
     __slots__ = ("pad", "velocity", "_debouncer")
 
-    def __init__(self, pad: int, velocity: int, debounce_s: float = DEBOUNCE_S):
+    def __init__(self, pad: int, velocity: int, debounce_s: float = DEBOUNCE_S, lockout_s: float = LOCKOUT_S):
         self.pad = pad
         self.velocity = velocity
-        self._debouncer = Debouncer(debounce_s)
+        self._debouncer = LeadingEdge(lockout_s, debounce_s)
 
     @property
     def pressed(self) -> bool:

@@ -1,5 +1,6 @@
 """The box's GPIO input: direct keys and the key matrix scanned at 1 kHz on a thread of their
-own, encoders on the pin library's edge callbacks. Everything it hears goes to `emit` as
+own (keys debounced, pads at their first edge: keys.py), encoders on the pin library's edge
+callbacks. Everything it hears goes to `emit` as
 input events (reverie.base.events), from those threads: `emit` must be a thread-safe enqueue.
 """
 from __future__ import annotations

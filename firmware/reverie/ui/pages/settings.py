@@ -10,24 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reverie.base.events import DOUBLE, LONG, PRESS, Key, Turn
-from reverie.project import mix_edit
+from reverie.project import mix_edit, scales
 from reverie.ui import effects as fx
 from reverie.ui.one_knob import SHORT, Push, one_knob, step
 from reverie.ui.page import Page
 
-NOTES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-# Semitones above the root of each scale the pads can be locked to ("off": chromatic).
-SCALES = {
-    "off": tuple(range(12)),
-    "major": (0, 2, 4, 5, 7, 9, 11),
-    "minor": (0, 2, 3, 5, 7, 8, 10),
-    "dorian": (0, 2, 3, 5, 7, 9, 10),
-    "mixolydian": (0, 2, 4, 5, 7, 9, 10),
-    "harmonic minor": (0, 2, 3, 5, 7, 8, 11),
-    "major pent": (0, 2, 4, 7, 9),
-    "minor pent": (0, 3, 5, 7, 10),
-    "blues": (0, 3, 5, 6, 7, 10),
-}
+NOTES = scales.NOTE_NAMES
+# The scales the pads and keyboards can be locked to: the table in project/scales.py.
+SCALES = scales.NAMES
 CONTRAST = tuple(range(15, 256, 16))          # 16 levels of the OLED's 0..255 contrast
 PER_SCREEN = 4
 
@@ -44,7 +34,7 @@ class Item:
 ITEMS = (
     Item("project.metronome", "metronome", (False, True), False, ("off", "on")),
     Item("project.count_in_bars", "count-in", (0, 1, 2), 0, ("off", "1 bar", "2 bars")),
-    Item("pads.scale", "scale", tuple(SCALES), "off"),
+    Item("pads.scale", "scale", SCALES, "off"),
     Item("pads.root", "scale root", tuple(range(12)), 0, NOTES),
     Item("pads.velocity", "velocity", ("dynamic", "fixed"), "dynamic"),
     Item("sync.source", "sync", ("internal", "midi", "link"), "internal", ("internal", "MIDI", "Link")),
