@@ -41,6 +41,7 @@ class Context:
     step: int = 0                        # the step the step page shows (focused track, this pattern)
     held_steps: dict[int, int] = field(default_factory=dict)   # pad -> step held on the pattern page
     recording: bool = False              # live recording (REC) is on
+    journal: object = None               # the journal page's summary (ui/practice/summary.py), read on the worker
 
     @property
     def project(self) -> Project:
