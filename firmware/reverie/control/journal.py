@@ -102,6 +102,7 @@ class Journal:
         writing; a failure is one line and a fresh connection next time (a disk that filled
         up may have room again)."""
         with self._lock:
+            fresh = not self.path.exists()
             try:
                 conn = self._open()
                 if what == "written" and not self._migrated:
@@ -110,7 +111,19 @@ class Journal:
                 return fn(conn)
             except (sqlite3.Error, OSError) as exc:
                 self._close()
+                if fresh:
+                    self._forget_empty()
                 raise UserError(f"journal not {what} ({_why(exc)})") from None
+
+    def _forget_empty(self) -> None:
+        """A first write that failed leaves no empty file behind: nothing changed."""
+        for suffix in ("", "-wal", "-shm"):
+            part = self.path.with_name(self.path.name + suffix)
+            try:
+                if part.stat().st_size == 0:
+                    part.unlink()
+            except OSError:
+                pass
 
     def _close(self) -> None:
         if self._conn is not None:
