@@ -53,7 +53,7 @@ def plot_journal(records: list[SessionRecord], path: Path) -> Plotted:
 
     fig = Figure(figsize=SIZE_IN, dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
-    mood_ax, week_ax = fig.subplots(2, 1)
+    mood_ax, week_ax = fig.subplots(2, 1, sharex=True)       # one time axis: the dates line up
     for values, color, label in ((before, BEFORE_COLOR, "before"), (after, AFTER_COLOR, "after")):
         points = [(t, v) for t, v in zip(times, values) if v is not None]
         if points:
