@@ -8,8 +8,6 @@ import struct
 import threading
 import time
 
-import pytest
-
 from reverie.base.events import Typed
 from reverie.hal.usb_keyboard import INPUT_EVENT, KeyDecoder, UsbKeyboards, find_keyboards
 

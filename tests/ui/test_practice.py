@@ -4,13 +4,12 @@ that still does what it always does; the journal writes they ask for. Golden scr
 prompt: tests/ui/golden/practice-*.png (tests/ui/golden.py says how to regenerate)."""
 import pytest
 
-from reverie.base.events import Key, Pad
+from reverie.base.events import Key
 from reverie.ui import effects as fx
 from reverie.ui.draw import render
 from reverie.ui.practice import layer
 from reverie.ui.practice.effects import BreathTone, EndSession
 from reverie.ui.practice.prompts import MoodView, PacerView, TagsView, WheelView, WordsView
-from reverie.ui.status import Status
 
 from golden import assert_golden
 from practicekit import Driven

@@ -120,8 +120,8 @@ class Practice:
             return self._power(ctx, ev, dispatch)
         if isinstance(ev, Pad) and not ev.velocity and ev.pad in self._answered:
             return self._sound(ctx, ev)          # the pad that answered is let go
-        if self.flow is not None and not ctx.shift:
-            return self._answer(ctx, ev, dispatch)
+        if self.flow is not None:
+            return dispatch(ev) if ctx.shift else self._answer(ctx, ev, dispatch)   # SHIFT: help only
         started = self._activity(ev)
         out = self._observe(ctx, dispatch(ev))
         if started is not None:
