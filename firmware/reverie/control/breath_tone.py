@@ -19,7 +19,7 @@ log = logging.getLogger("reverie")
 SLOT = SIZES["MAX_SAMPLES"] - 1
 TRACK = MAX_TRACKS - 1
 VELOCITY = 90.0
-LEVEL_DB = -12.0
+LEVEL_DB = -6.0
 CUTOFF_HZ = 1800.0
 LET_GO_MS = 400.0               # "off": how quickly it fades when the pacer is skipped
 
