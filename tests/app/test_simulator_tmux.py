@@ -17,6 +17,7 @@ from reverie.project.demo import demo_project_path
 from reverie.project.store import load_project
 from reverie.ui.draw import render
 from reverie.ui.machine import UI
+from reverie.ui.practice.options import PracticeOptions
 from reverie.ui.status import Status
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +74,8 @@ class Twin:
 
     def __init__(self):
         self.ui = UI(load_project(demo_project_path()), caps_of(load_box("simulator")))
+        self.ui.practice.configure(PracticeOptions())       # the box asks how you feel at power-on
+        self.ui.practice.power_on(0.0)
 
     def press(self, *names: str):
         for name in names:
@@ -109,8 +112,8 @@ def box(tmp_path):
 
 def test_the_simulator_shows_pages_and_takes_keys_in_a_terminal(box):
     twin = Twin()
-    box.wait_for(shows_header(twin), what="the pattern page")
-    box.keys("6")                                   # the SOUND page key
+    box.wait_for(shows_header(twin), what="the check-in over the pattern page")
+    box.keys("6")                                   # the SOUND page key: skips the check-in, opens SOUND
     box.wait_for(shows_header(twin.press("SOUND")), what="the sound page after 6")
     box.keys("7")
     box.wait_for(shows_header(twin.press("MIXER")), what="the mixer page after 7")

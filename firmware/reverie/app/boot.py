@@ -90,12 +90,13 @@ class BoxApp:
         self.engine = make_engine(self.rate)
         self.service = ServiceNotifier(options.notify_socket, options.watchdog_usec,
                                        lambda: self.engine.stats()["callbacks"])
-        self.box = self.rig = self.sync = self.surface = self.output = self.keeping = None
+        self.box = self.rig = self.sync = self.surface = self.output = self.keeping = self.practice = None
         self.project_name = ""
 
     def start(self) -> BoxApp:
         from reverie.app.audio import audio_hook, start_audio
         from reverie.app.keeping import Keeping
+        from reverie.app.practice import attach_practice
         from reverie.app.rig import build_rig
         from reverie.app.surface import Surface
         from reverie.app.sync_session import SyncSession
@@ -133,6 +134,7 @@ class BoxApp:
         rig.applier.on_setting = SettingsApplier(data.settings, rig.ui.context.settings, engine, rig.jobs,
                                                  self.surface, notify=self.notice)
         self.keeping.attach(rig, self.notice)
+        self.practice = attach_practice(self)      # sessions, check-ins, the journal (app/practice.py)
         for problem in self.options.problems:
             log.warning("%s", problem)
             self.notice(problem)
@@ -182,6 +184,8 @@ class BoxApp:
         self.service.stopping()
         if self.keeping is not None:
             self.keeping.stop()          # the last save, finished by the worker before it closes
+        if self.practice is not None:
+            self.practice.stop()         # the session's last state in the journal, likewise
         for part, close in ((self.surface, "close"), (self.output, "close"), (self.rig and self.rig.jobs, "close"),
                             (self.sync, "close")):
             if part is not None:

@@ -17,6 +17,7 @@ COMMANDS = [
     ("sample-info", "reverie.app.commands.sample_info"),
     ("devices", "reverie.app.commands.devices"),
     ("doctor", "reverie.app.commands.doctor"),
+    ("journal", "reverie.app.commands.journal"),
 ]
 
 

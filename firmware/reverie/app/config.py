@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reverie.base.errors import UserError
 from reverie.base.validate import Check, at, read_toml
+from reverie.ui.practice.options import INTENTIONS, TAGS
 
 DEFAULT_PATH = Path("~/.config/reverie/config.toml")
 
@@ -76,6 +77,18 @@ class ControllersConfig:
 
 
 @dataclass(frozen=True)
+class PracticeConfig:
+    checkins: bool = True               # check-in and check-out prompts and the pacer; false: none at all
+    idle_minutes: int = 20              # no input, sequencer stopped this long: the session ends
+    intentions: tuple = INTENTIONS       # words offered for an intention, editable
+    tags: tuple = TAGS                  # words offered at the check-out, editable
+    pacer: bool = False                 # the breathing pacer after the check-in
+    pacer_minutes: int = 2              # 2..3
+    pacer_tone: bool = False            # a soft tone follows the breath
+    usb_keyboard: bool = True           # type intentions and notes on a USB computer keyboard
+
+
+@dataclass(frozen=True)
 class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
@@ -85,12 +98,16 @@ class Config:
     sync: SyncConfig = field(default_factory=SyncConfig)
     hardware: HardwareConfig = field(default_factory=HardwareConfig)
     controllers: ControllersConfig = field(default_factory=ControllersConfig)
+    practice: PracticeConfig = field(default_factory=PracticeConfig)
 
 
 # What a setting allows beyond its type (the type of its default).
 RANGES = {"audio.period_frames": (64, 256, "frames"), "audio.record_max_mb": (1, 65536, "MB"), "samples.max_megabytes": (1, 4096, "MB"),
           "samples.max_seconds": (1, 3600, "s"), "controllers.scan_interval_ms": (50, 1000, "ms"),
-          "project.autosave_s": (0, 3600, "s")}
+          "project.autosave_s": (0, 3600, "s"), "practice.idle_minutes": (1, 240, "min"),
+          "practice.pacer_minutes": (2, 3, "min")}
+# Lists of words (a tuple default): (most words, most characters a word).
+WORDS = {"practice.intentions": (24, 16), "practice.tags": (24, 12)}
 CHOICES = {"audio.sample_rate_hz": ((44100, 48000, 96000), "Hz"),
            "midi.api": (("alsa", "jack"), ""),
            "sync.source": (("internal", "midi", "link"), "(Link opens a network socket)")}
@@ -153,7 +170,8 @@ def config_from_dict(data: dict, source: str = "configuration") -> Config:
 
 
 def section_from_dict(name: str, cls, data, check: Check):
-    spec = {f.name: (type(f.default), f.default) for f in dataclasses.fields(cls)}
+    spec = {f.name: (list if isinstance(f.default, tuple) else type(f.default), f.default)
+            for f in dataclasses.fields(cls)}
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if at(name, k) not in RETIRED}
     values = check.settings(data, name, spec)
@@ -163,4 +181,8 @@ def section_from_dict(name: str, cls, data, check: Check):
             check.number(value, path, *RANGES[path], whole=True)
         if path in CHOICES:
             check.choice(value, path, *CHOICES[path])
+        if path in WORDS:
+            most, chars = WORDS[path]
+            check.items(value, path, 0, most, noun="words")
+            values[key] = tuple(check.text(word, at(path, i), 1, chars) for i, word in enumerate(value))
     return cls(**values)

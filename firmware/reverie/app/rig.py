@@ -53,6 +53,7 @@ class Rig:
     started: float = 0.0                 # monotonic s
     listing: tuple = ((), ())            # (projects, samples) as last read on the worker
     ip: str = ""
+    journal: object = None               # the practice journal (control/journal.py), set by app/practice.py
     _next_listing: float = 0.0
 
     def box_status(self, status):

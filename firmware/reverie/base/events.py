@@ -97,4 +97,12 @@ class Device:
     t: float = 0.0
 
 
-Event = Key | Turn | Pad | Note | Knob | Control | Grid | Device
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """A key of a USB computer keyboard (hal/usb_keyboard.py), for typed words and notes: one
+    printable character ("a", "A", "7", " "), or "BackSpace", "Return" or "Escape"."""
+    key: str
+    t: float = 0.0
+
+
+Event = Key | Turn | Pad | Note | Knob | Control | Grid | Device | Typed

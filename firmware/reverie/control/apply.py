@@ -48,6 +48,11 @@ class Applier:
             fx.Cue: lambda e: soft_click(self.engine, self.project(), self._state, self._moment),
         }
 
+    def on(self, effect_type: type, handler) -> None:
+        """Carries out `effect_type` with `handler(effect)` on the control thread (a part
+        wired by the app: the practice layer's journal writes and tone)."""
+        self._handlers[effect_type] = handler
+
     @property
     def refused(self) -> int:
         """Commands the full ring refused (state kept for later, moments dropped)."""

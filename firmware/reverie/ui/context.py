@@ -44,6 +44,7 @@ class Context:
     recording: bool = False              # live recording (REC) is on
     live: object = None                  # global_input.GlobalInput: play(key, ...) and holding(key)
     timer: SessionTimer = field(default_factory=SessionTimer)   # the micro-session timer (flow.py)
+    journal: object = None               # the journal page's summary (ui/practice/summary.py), read on the worker
 
     @property
     def project(self) -> Project:

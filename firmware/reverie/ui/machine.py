@@ -28,6 +28,7 @@ from reverie.ui.global_input import PAGE_KEYS, GlobalInput
 from reverie.ui.pages import all_pages
 from reverie.ui.pages import help as helps
 from reverie.ui.pages.menu import HELP as MENU_HELP, Menu
+from reverie.ui.practice.layer import Practice
 from reverie.ui.status import Status
 from reverie.ui.view import Card, Header, Screen
 
@@ -50,6 +51,7 @@ class UI:
         self._swallow: set[str] = set()          # keys whose next release was already used
         self._cursor = Cursor()
         self._globals = GlobalInput(self)
+        self.practice = Practice()      # sessions, check-in and check-out: off until the app configures it
         self._page = order[0] if order else ""
         if self._page:
             self.page.enter(self._ctx)
@@ -91,7 +93,7 @@ class UI:
         ctx.message = ""
         try:
             self._clock(getattr(event, "t", 0.0))
-            out = self._dispatch(event)
+            out = self.practice.handle(ctx, event, self._dispatch)
             out += self._follow_goto()
         except UserError as exc:
             ctx.message, out = str(exc), []
@@ -111,7 +113,7 @@ class UI:
             self._notice_at = self._now
         elif self._ctx.message and self._now - self._notice_at >= NOTICE_S:
             self._ctx.message = ""
-        return out or []
+        return (out or []) + self.practice.update(self._ctx, status, self._now)
 
     def view(self) -> Screen:
         ctx = self._ctx
@@ -122,6 +124,9 @@ class UI:
         else:
             title = self.page.heading(ctx) if self._page else ""
             body = self.page.view(ctx) if self._page else None
+        prompt = self.practice.screen(self._now)      # a check-in or check-out over the page
+        if prompt is not None:
+            title, body = prompt
         s = ctx.status
         header = Header(title=title, pattern=self.pattern_name(), track=ctx.track,
                         tempo_bpm=s.tempo_bpm if s.playing else ctx.project.tempo,
