@@ -114,7 +114,7 @@ SCENARIOS = [
               (11000, {"ratio": 0.5, "level": 1.0})],
              inputs={"pm": sine(330.0, 2.0)},
              extremes=[{"ratio": INF}, {"note_hz": NAN}, {"level": INF, "feedback": INF},
-                       {"level": NAN, "feedback": NAN}, {"note_hz": 30000.0}],
+                       {"level": NAN, "feedback": NAN}, {"note_hz": 30000.0}], bound=16.0,
              sweep=("level", 0.2, 1.0)),
     Scenario("ladder", lambda: U.Ladder(SR),
              lambda u, out, cutoff_hz=800.0, resonance=0.5, inp=None: u.render(out, inp, cutoff_hz, resonance),

@@ -53,7 +53,7 @@ def amplitude_at(x, f, sample_rate=SR):
     k = int(round(f * len(x) / sample_rate))
     w = blackman_harris7(len(x))
     power = spec[max(0, k - 8):k + 9].sum()
-    return np.sqrt(power / (np.sum(w ** 2) * len(x) / 2))
+    return np.sqrt(power / (np.sum(w ** 2) * len(x) / 4))
 
 
 def render_in_blocks(render, frames, block, changes=((0, {}),), **inputs):

@@ -36,8 +36,8 @@ cdef inline void fm_reset(FmOpState *s, double phase) noexcept nogil:
     s.level.fresh = 1
     s.feedback.fresh = 1
 
-# note_hz: the note's frequency; ratio: 0..64 (or fixed_hz 0..nyquist when > 0); level: 0..4
-# (linear); feedback: 0..4 radians (7 on the classic synths' scale is about pi). pm: phase
+# note_hz: the note's frequency; ratio: 0..64 (or fixed_hz 0..nyquist when > 0); level: 0..16
+# (linear; for a modulator, the modulation index in radians); feedback: 0..4 radians (7 on the classic synths' scale is about pi). pm: phase
 # modulation in radians per frame, or NULL.
 cdef inline void fm_render(FmOpState *s, double note_hz, double ratio, double fixed_hz,
                            float level, float feedback, const float *pm, float *out,
@@ -51,7 +51,7 @@ cdef inline void fm_render(FmOpState *s, double note_hz, double ratio, double fi
         inc = clipd(ratio, 0.0, 64.0) * (clipd(note_hz, 0.0, s.nyquist) * s.inv_sr)
     if inc >= 0.5:
         inc = 0.0                                   # above Nyquist: silent, not aliased
-    ramp_to(&s.level, clip(level, <float>0.0, <float>4.0), s.ramp_frames)
+    ramp_to(&s.level, clip(level, <float>0.0, <float>16.0), s.ramp_frames)
     ramp_to(&s.feedback, clip(feedback, <float>0.0, <float>4.0), s.ramp_frames)
     lv = s.level.value
     lleft = s.level.left
