@@ -37,7 +37,8 @@ cdef inline void fm_reset(FmOpState *s, double phase) noexcept nogil:
     s.feedback.fresh = 1
 
 # note_hz: the note's frequency; ratio: 0..64 (or fixed_hz 0..nyquist when > 0); level: 0..16
-# (linear; for a modulator, the modulation index in radians); feedback: 0..4 radians (7 on the classic synths' scale is about pi). pm: phase
+# (linear; a modulator's level is its modulation index in radians); feedback: 0..4 radians
+# (past 2 the loop turns chaotic, the classic synths' noisy top settings). pm: phase
 # modulation in radians per frame, or NULL.
 cdef inline void fm_render(FmOpState *s, double note_hz, double ratio, double fixed_hz,
                            float level, float feedback, const float *pm, float *out,
