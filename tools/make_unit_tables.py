@@ -49,9 +49,9 @@ def residuals() -> tuple[np.ndarray, np.ndarray]:
     # cumulative trapezoid: the band-limited step, then its integral, the band-limited ramp
     s = np.concatenate([[0.0], np.cumsum((h[1:] + h[:-1]) * 0.5 * step)])
     s /= s[-1]
-    u = (t >= 0).astype(float)
-    r = s - u
-    ramp = np.concatenate([[0.0], np.cumsum((r[1:] + r[:-1]) * 0.5 * step)])
+    # the band-limited ramp is the integral of the (smooth) band-limited step; integrating the
+    # residual instead would smear its jump at 0 over one grid step
+    ramp = np.concatenate([[0.0], np.cumsum((s[1:] + s[:-1]) * 0.5 * step)]) - np.maximum(t, 0.0)
     blep = np.empty((BLEP_PHASES + 1, BLEP_TAPS))
     blamp = np.empty((BLEP_PHASES + 1, BLEP_TAPS))
     for phase in range(BLEP_PHASES + 1):
