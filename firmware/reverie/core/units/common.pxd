@@ -1,6 +1,6 @@
 # What every DSP unit shares: parameter ramps, NaN-safe clamps, the sine table, a seeded
 # random generator. All inline, nogil, no allocation (docs/units.md).
-from libc.stdint cimport int32_t, uint32_t
+from libc.stdint cimport int32_t, int64_t, uint32_t
 from libc.math cimport floor
 
 cdef extern from "units/tables.h":
@@ -90,11 +90,16 @@ cdef inline float sine_of(double phase) noexcept nogil:
 
 # sin(2 pi phase) for any phase (in cycles); 0 for NaN or infinity, never a read outside the
 # table.
+# (A cast instead of floor(): floor is a library call without SSE4.1. phase - i may round up
+# to 1.0, which the table's guard points cover.)
 cdef inline float sine_any(double phase) noexcept nogil:
-    cdef double x = phase - floor(phase)
-    if not (x >= 0.0 and x < 1.0):
+    cdef int64_t i
+    if not (phase > -1e15 and phase < 1e15):
         return 0.0
-    return sine_of(x)
+    i = <int64_t>phase
+    if phase < <double>i:
+        i -= 1
+    return sine_of(phase - <double>i)
 
 # --- seeded random numbers (xorshift32): reproducible, never zero ----------------------------
 

@@ -58,19 +58,37 @@ cdef inline void fm_render(FmOpState *s, double note_hz, double ratio, double fi
     lleft = s.level.left
     fb = s.feedback.value
     fleft = s.feedback.left
-    for i in range(n):
-        lv = ramp_tick(lv, s.level.step, s.level.target, &lleft)
-        fb = ramp_tick(fb, s.feedback.step, s.feedback.target, &fleft)
-        x = <double>(fb * <float>0.5 * (y1 + y2))
-        if pm != NULL:
-            x = x + <double>pm[i]
-        y = lv * sine_any(ph + x * (1.0 / UNIT_TWO_PI))
-        out[i] = y
-        y2 = y1
-        y1 = y
-        ph += inc
-        if ph >= 1.0:
-            ph -= 1.0
+    if fb == <float>0.0 and fleft == 0:
+        # no feedback: nothing carries from one frame to the next but the phase
+        for i in range(n):
+            lv = ramp_tick(lv, s.level.step, s.level.target, &lleft)
+            if pm != NULL:
+                y = lv * sine_any(ph + <double>pm[i] * (1.0 / UNIT_TWO_PI))
+            else:
+                y = lv * sine_of(ph)
+            out[i] = y
+            ph += inc
+            if ph >= 1.0:
+                ph -= 1.0
+        if n >= 2:
+            y2 = out[n - 2]
+        else:
+            y2 = y1
+        y1 = out[n - 1]
+    else:
+        for i in range(n):
+            lv = ramp_tick(lv, s.level.step, s.level.target, &lleft)
+            fb = ramp_tick(fb, s.feedback.step, s.feedback.target, &fleft)
+            x = <double>(fb * <float>0.5 * (y1 + y2))
+            if pm != NULL:
+                x = x + <double>pm[i]
+            y = lv * sine_any(ph + x * (1.0 / UNIT_TWO_PI))
+            out[i] = y
+            y2 = y1
+            y1 = y
+            ph += inc
+            if ph >= 1.0:
+                ph -= 1.0
     s.phase = ph
     s.y1 = y1
     s.y2 = y2

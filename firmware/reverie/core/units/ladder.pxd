@@ -1,12 +1,13 @@
 # Zero-delay-feedback 4-pole ladder low-pass (Zavalishin, "The Art of VA Filter Design", ch. 5):
 # four trapezoidal one-poles with the cutoff prewarped (g = tan(pi fc / fs)), so the -3 dB point
 # per stage and the resonance peak sit at the cutoff exactly. The feedback k * sat(y4) is
-# solved without a unit delay: the linear zero-delay solution estimates y4, the soft saturation
-# sat(v) = v / sqrt(1 + v^2) is applied to that estimate. It keeps full resonance (k slightly
-# above 4, where the filter self-oscillates at its cutoff) bounded. -24 dB per octave above the
-# cutoff; the pass band drops by 1 / (1 + k) as resonance rises, as an analog ladder's does.
+# solved without a unit delay: the linear zero-delay solution estimates y4 and the soft
+# saturation (tanh's Pade approximant, below) is applied to that estimate. It keeps full
+# resonance (k slightly above 4, where the filter self-oscillates at its cutoff) bounded.
+# -24 dB per octave above the cutoff; the pass band drops by 1 / (1 + k) as resonance rises,
+# as an analog ladder's does.
 from libc.stdint cimport int32_t
-from libc.math cimport tanf, sqrtf, M_PI
+from libc.math cimport tanf, M_PI
 from reverie.core.units.common cimport *
 
 cdef extern from *:
@@ -51,8 +52,17 @@ cdef inline void ladder_reset(LadderState *s) noexcept nogil:
     s.cutoff.fresh = 1
     s.k.fresh = 1
 
+# tanh's [3/2] Pade approximant, exact at 0 and reaching +-1 with zero slope at +-3: one
+# division where v / sqrt(1 + v^2) takes a square root too (the feedback path is the
+# filter's critical path).
 cdef inline float ladder_sat(float v) noexcept nogil:
-    return v / sqrtf(<float>1.0 + v * v)
+    cdef float v2
+    if v > <float>3.0:
+        return 1.0
+    if v < -<float>3.0:
+        return -1.0
+    v2 = v * v
+    return v * (<float>27.0 + v2) / (<float>27.0 + <float>9.0 * v2)
 
 # Filters n frames of `inp` into `out` (the same buffer is allowed). cutoff_hz: 10 .. 0.45 x
 # sample rate; resonance: 0..1 (1 self-oscillates).
