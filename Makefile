@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 CORE := firmware/reverie/core
 AUDIO := firmware/reverie/hal/audio
-CORE_SRC := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.pxi $(CORE)/*.h $(AUDIO)/*.pyx $(AUDIO)/*.h) setup.py
+CORE_SRC := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.pxi $(CORE)/*.h $(CORE)/units/*.pxd $(CORE)/units/*.h \
+            $(AUDIO)/*.pyx $(AUDIO)/*.h) setup.py
 TOOLS_BIN := tools/bin
 
 .PHONY: run test bench setup deps build clean help install uninstall

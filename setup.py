@@ -4,7 +4,7 @@ from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 CORE = "firmware/reverie/core"
-MODULES = ["defs", "engine"]
+MODULES = ["defs", "engine", "units_probe"]   # units_probe: the DSP units for tests and benches
 
 extensions = [
     Extension(

@@ -63,7 +63,7 @@ def test_a_forbidden_import_breaks_its_contract(copy, module, planted, broken):
 
 
 def test_the_cython_core_cimports_only_itself():
-    sources = sorted(PACKAGE.glob("core/*.pyx")) + sorted(PACKAGE.glob("core/*.pxd"))
+    sources = sorted(PACKAGE.glob("core/**/*.pyx")) + sorted(PACKAGE.glob("core/**/*.pxd"))
     assert sources
     for source in sources:
         for module in re.findall(r"^\s*(?:from|c?import)\s+(reverie\.[\w.]+)", source.read_text(),

@@ -52,6 +52,11 @@ def _audio_recovery(args):
     return run_audio_recovery_bench(cycles=args.cycles)
 
 
+def _units(args):
+    from reverie.app.bench.units import units
+    return units(seconds=args.seconds or 1.0)
+
+
 def _ui(args):
     from reverie.app.bench import control, controllers, gpio, pads, ui
 
@@ -86,6 +91,7 @@ SCENARIOS = {
     "seqlock": (_seqlock, "the engine's seqlocks (clock and sequencer anchors) under a racing writer: torn reads"),
     "audio-recovery": (_audio_recovery, "a JACK server stopped and started again under the box's audio: "
                        "time to notice, time until it plays again, the engine's clock against the wall"),
+    "units": (_units, "each DSP unit of core/units/ (oscillators, filters, envelopes, ...): ns per sample"),
     "ui": (_ui, "screens drawn (view -> image), input event -> engine command on the control thread, "
                 "GPIO scan and key/encoder latency, pad edge -> note in the engine, MIDI controller latency "
                 "and hot-plug time"),
