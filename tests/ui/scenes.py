@@ -11,9 +11,9 @@ from reverie.ui.machine import UI
 from reverie.ui.status import Status
 
 MINIMAL = Caps(encoders=1, keys=frozenset({"ENC1", "SHIFT", "PLAY"}), pads=True)
-# The nine pages docs/ui.md promises, in the menu's order: the page keys' pages, then STEP
-# (reached from a held pad or the menu).
-PAGES = ("PATTERN", "SOUND", "MIXER", "SONG", "SAMPLE", "PROJECT", "SETTINGS", "SYSTEM", "STEP")
+# The pages docs/ui.md promises, in the menu's order: the page keys' pages, then the others
+# by name: LISTEN (the audio log) and STEP (also reached from a held pad).
+PAGES = ("PATTERN", "SOUND", "MIXER", "SONG", "SAMPLE", "PROJECT", "SETTINGS", "SYSTEM", "LISTEN", "STEP")
 NAMES = ("Kick", "Snare", "Clap", "Closed hat", "Open hat", "Bass", "Pad", "Perc")
 
 

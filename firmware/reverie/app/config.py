@@ -76,6 +76,14 @@ class ControllersConfig:
 
 
 @dataclass(frozen=True)
+class CaptureConfig:
+    enabled: bool = True                # the rings of the last seconds and bars played (docs/capture.md)
+    seconds: int = 60                   # the audio ring: what one press keeps, at most
+    record_session: bool = False        # also record the whole session to FLAC in captures/
+    min_free_mb: int = 200              # recording stops (never the music) below this much free disk
+
+
+@dataclass(frozen=True)
 class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
@@ -85,12 +93,14 @@ class Config:
     sync: SyncConfig = field(default_factory=SyncConfig)
     hardware: HardwareConfig = field(default_factory=HardwareConfig)
     controllers: ControllersConfig = field(default_factory=ControllersConfig)
+    capture: CaptureConfig = field(default_factory=CaptureConfig)
 
 
 # What a setting allows beyond its type (the type of its default).
 RANGES = {"audio.period_frames": (64, 256, "frames"), "audio.record_max_mb": (1, 65536, "MB"), "samples.max_megabytes": (1, 4096, "MB"),
           "samples.max_seconds": (1, 3600, "s"), "controllers.scan_interval_ms": (50, 1000, "ms"),
-          "project.autosave_s": (0, 3600, "s")}
+          "project.autosave_s": (0, 3600, "s"), "capture.seconds": (5, 300, "s"),
+          "capture.min_free_mb": (1, 65536, "MB")}
 CHOICES = {"audio.sample_rate_hz": ((44100, 48000, 96000), "Hz"),
            "midi.api": (("alsa", "jack"), ""),
            "sync.source": (("internal", "midi", "link"), "(Link opens a network socket)")}

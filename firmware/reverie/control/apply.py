@@ -46,6 +46,13 @@ class Applier:
             fx.Shutdown: self._shutdown,
         }
 
+    def on(self, kind: type, handler):
+        """Carries out effects of `kind` with `handler(effect)` from now on (a part of the box
+        that brings its own effects, as capture does); returns the handler it replaces."""
+        previous = self._handlers.get(kind)
+        self._handlers[kind] = handler
+        return previous
+
     @property
     def refused(self) -> int:
         """Commands the full ring refused (state kept for later, moments dropped)."""
