@@ -1,5 +1,5 @@
 """The LISTEN page: four lines of the list, the chosen one in inverse video; a session's
-heading with a rule after it; the capture playing back marked with ▶ and its progress; a
+heading with a rule after it (a word such as "nothing kept yet" without one); the capture playing back marked with ▶ and its progress; a
 scroll bar at the right edge when the list is longer than the screen."""
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ def draw_listen(c: Canvas, v: ListenView) -> None:
     for line, row in enumerate(v.rows[first:first + ROWS]):
         y = TOP + line * CH
         chosen = first + line == v.at
-        if row.kind == "session":
+        if row.kind in ("session", "note"):
             x = c.text(1, y, row.left, width=RIGHT - 1)
-            if x + CW < RIGHT:
+            if row.kind == "session" and x + CW < RIGHT:
                 c.hline(x + CW // 2, RIGHT - 1, y + CH // 2)
             continue
         x0 = 1 if row.kind == "action" else 1 + CW

@@ -28,7 +28,7 @@ OFF = "capture is off"
 
 @dataclass(frozen=True)
 class Row:
-    kind: str                      # "action", "session" (a heading) or "capture"
+    kind: str                      # "action", "capture", "session" (a heading) or "note" (a word)
     left: str
     right: str = ""
     playing: bool = False
@@ -109,14 +109,14 @@ class ListenPage(Page):
     def _rows(self, ctx) -> tuple[Row, ...]:
         s = ctx.status.capture
         if not s.enabled:
-            rows = [Row("session", OFF)]
+            rows = [Row("note", OFF)]
         else:
             rec = f"REC {_seconds(s.recorded_s)}" if s.recording else f"{s.ring_s} s"
             rows = [Row("action", "KEEP AUDIO", rec), Row("action", "KEEP NOTES")]
         if s.log is None:
-            return tuple(rows + [Row("session", READING)])
+            return tuple(rows + [Row("note", READING)])
         if not s.log:
-            return tuple(rows + [Row("session", NOTHING)])
+            return tuple(rows + [Row("note", NOTHING)])
         session = None
         for c in s.log:
             if c.session != session:
@@ -135,7 +135,7 @@ class ListenPage(Page):
         """The next line that does something (not a heading), or `at` when there is none."""
         k = at + direction
         while 0 <= k < len(rows):
-            if rows[k].kind != "session":
+            if rows[k].kind in ("action", "capture"):
                 return k
             k += direction
         return at
@@ -153,6 +153,6 @@ class ListenPage(Page):
     def view(self, ctx) -> ListenView:
         rows = self._rows(ctx)
         self.at = step(self.at, 0, 0, len(rows) - 1)
-        if rows[self.at].kind == "session":
+        if rows[self.at].kind not in ("action", "capture"):
             self.at = self._next(rows, self.at, -1 if self.at else 1)
         return ListenView(rows, self.at)
