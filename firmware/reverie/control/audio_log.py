@@ -218,8 +218,8 @@ def keep_audio(engine, end: int, frames: int, rate: int, log: AudioLog, samples:
     need = len(data) * (FLAC_BYTES_PER_FRAME + (WAV_BYTES_PER_FRAME if samples is not None else 0))
     free = min(free_bytes(log.root), free_bytes(samples) if samples is not None else free_bytes(log.root))
     if free - need < min_free:
-        raise UserError(f"not kept: {free // 2**20} MB free on the disk, {min_free // 2**20} MB "
-                        "are kept free (capture.min_free_mb)")
+        raise UserError(f"not kept: {free / 2**20:.1f} MB free on the disk "
+                        f"(capture.min_free_mb = {min_free // 2**20})")
     write_audio(log_path, data, rate)
     if sample_path is not None:
         try:

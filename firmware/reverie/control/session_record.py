@@ -72,8 +72,8 @@ class SessionRecorder:
         self.lost += whole - self._next
         free = free_bytes(self._part.parent)
         if free - len(data) * FLAC_BYTES_PER_FRAME < self.min_free:
-            self._stop(f"session recording stopped: {free // 2**20} MB left on the disk "
-                       f"({self.min_free // 2**20} MB are kept free); the music plays on")
+            self._stop(f"session recording stopped: {free / 2**20:.1f} MB left on the disk "
+                       f"(capture.min_free_mb = {self.min_free // 2**20}); the music plays on")
             return 0
         try:
             self._file.write(data)
@@ -99,7 +99,8 @@ class SessionRecorder:
         try:
             self._part.parent.mkdir(parents=True, exist_ok=True)
             if free_bytes(self._part.parent) < self.min_free:
-                raise OSError(f"{free_bytes(self._part.parent) // 2**20} MB free on the disk")
+                raise OSError(f"{free_bytes(self._part.parent) / 2**20:.1f} MB free on the disk "
+                              f"(capture.min_free_mb = {self.min_free // 2**20})")
             self._file = sf.SoundFile(str(self._part), "w", samplerate=self.rate, channels=2,
                                       format="FLAC", subtype="PCM_24")
         except (OSError, RuntimeError, sf.LibsndfileError) as exc:
