@@ -241,6 +241,8 @@ def test_func_pattern_keeps_a_phrase_played_while_stopped_at_its_own_tempo(bench
     assert project.pattern == "A02" and not before.patterns.get("A02")
     assert project.tempo == pytest.approx(120, abs=1.0)
     assert "kept 22 notes as A02 at" in bench.notice and "undo takes it back" in bench.notice
+    assert bench.capture.last_notes[0] == "A02" and bench.capture.last_notes[1].bars == 3   # 42 16ths
+    assert bench.journal == [(42, "notes", f"{project.name}:A02", round(3 * 4 * 60 / project.tempo, 3))]
     pattern = project.patterns["A02"]
     per_frame = project.tempo / 60 * TICKS_PER_BEAT / RATE
     got = sorted((tick, track, s.velocity) for track in range(3) for tick, s in onsets(pattern, track))

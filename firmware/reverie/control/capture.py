@@ -59,6 +59,7 @@ class Capture:
         self.clock = clock
         self.started = False            # the ring is in the engine
         self.last = None                # the last KeptAudio (control/audio_log.py)
+        self.last_notes = None          # (pattern name, Phrase) kept last
         self._status = cx.CaptureStatus(enabled=enabled, ring_s=seconds if enabled else 0)
         self._next_status = 0.0
         self._next_drain = 0.0
@@ -83,12 +84,10 @@ class Capture:
         self.log.session()              # this session's folder is named after the box's start
         if self.enabled:
             self._hand_in_ring()
-            played = rig.applier.on(fx.PlayNote, None)
-
             def tap(e: fx.PlayNote) -> None:
-                played(e)
+                played(e)                   # the note plays first; the ring only listens
                 self._played(e)
-            rig.applier.on(fx.PlayNote, tap)
+            played = rig.applier.on(fx.PlayNote, tap)
             rig.applier.on(cx.KeepNotes, self.keep_notes)
             rig.jobs.handlers[cx.KeepAudio] = self.keep_audio
         else:
@@ -172,6 +171,9 @@ class Capture:
         if not effects and ctx.message:
             raise UserError(ctx.message)
         rig.applier.apply(effects)
+        self.last_notes = (name, phrase)
+        seconds = phrase.bars * 4 * 60 / phrase.tempo_bpm
+        self.log.journal.add_capture(self.log.session()[0], "notes", f"{project.name}:{name}", seconds)
         tempo = f" at {phrase.tempo_bpm:g} BPM" if phrase.inferred else ""
         lost = phrase.notes - phrase.kept
         rig.applier.notice = (f"kept {phrase.notes} notes as {name}{tempo}"
