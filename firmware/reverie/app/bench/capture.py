@@ -34,50 +34,50 @@ def capture(seconds: float = 5.0) -> dict:
     return out
 
 
-def write_cost(blocks: int = 200_000) -> dict:
+def write_cost(blocks: int = 200_000, stage_s: float = 4.0, repeats: int = 5) -> dict:
     from reverie.app.bench.engine import time_blocks, voices_engine
     from reverie.core.engine import Engine, capture_write_cost
 
     eng = Engine(float(SR))
     eng.capture_start(65.0)
     eng.render(np.zeros((BLOCK, 2), np.float32))
-    alone = min(capture_write_cost(eng, BLOCK, blocks) for _ in range(5))
+    alone = min(capture_write_cost(eng, BLOCK, blocks) for _ in range(repeats))
     with_ring, without = [], []
-    for _ in range(5):
+    for _ in range(repeats):
         for ring, into in ((True, with_ring), (False, without)):
             e = voices_engine(64, 16, True)
             if ring:
                 e.capture_start(65.0)
-            into.append(float(np.sum(time_blocks(e, 4.0, BLOCK))) / (4.0 * SR))
+            into.append(float(np.sum(time_blocks(e, stage_s, BLOCK))) / (stage_s * SR))
     return {"ring_write_ns_per_frame": round(alone, 3),
             "ring_write_ns_per_callback_128": round(alone * BLOCK, 1),
             "stage_ns_per_frame_with_ring": round(min(with_ring), 1),
             "stage_ns_per_frame_without_ring": round(min(without), 1)}
 
 
-def save_cost(repeats: int = 3) -> dict:
+def save_cost(repeats: int = 3, seconds: int = 60) -> dict:
     from reverie.control.audio_log import AudioLog, keep_audio
     from reverie.app.bench.engine import voices_engine
 
     eng = voices_engine(16, 16, True)
-    eng.capture_start(65.0)
+    eng.capture_start(seconds + 5.0)
     block = np.zeros((4096, 2), np.float32)
-    for _ in range(int(62 * SR / len(block))):
+    for _ in range(int((seconds + 2) * SR / len(block))):
         eng.render(block)
     times = []
     with tempfile.TemporaryDirectory(prefix="reverie-bench-") as tmp:
         for k in range(repeats):
             log = AudioLog(Path(tmp) / "captures")
             t0 = time.perf_counter()
-            kept = keep_audio(eng, eng.capture_span()[1], 60 * SR, SR, log, Path(tmp) / f"samples{k}", 0)
+            kept = keep_audio(eng, eng.capture_span()[1], seconds * SR, SR, log, Path(tmp) / f"samples{k}", 0)
             times.append(time.perf_counter() - t0)
         size = kept.log_path.stat().st_size + kept.sample_path.stat().st_size
-    return {"save_60s_ms": round(1000 * min(times), 1), "save_60s_kept_s": round(kept.seconds, 2),
-            "save_60s_bytes": size}
+    return {f"save_{seconds}s_ms": round(1000 * min(times), 1), f"save_{seconds}s_kept_s": round(kept.seconds, 2),
+            f"save_{seconds}s_bytes": size}
 
 
-def race(seconds: float) -> dict:
-    """Races of 2 000 copies each for about `seconds` on two cores."""
+def race(seconds: float, copies: int = 2000) -> dict:
+    """Races of `copies` copies each for about `seconds` on two cores."""
     from reverie.core.engine import Engine, capture_read_race, capture_write_race
 
     pinned = os.sched_getaffinity(0)
@@ -92,7 +92,7 @@ def race(seconds: float) -> dict:
             stop = np.zeros(1, dtype=np.uint64)
             res = {}
             w = threading.Thread(target=lambda: res.update(w=capture_write_race(eng, BLOCK, stop)))
-            r = threading.Thread(target=lambda: res.update(r=capture_read_race(eng, 60_000, 2000, stop)))
+            r = threading.Thread(target=lambda: res.update(r=capture_read_race(eng, 60_000, copies, stop)))
             w.start()
             r.start()
             r.join()
