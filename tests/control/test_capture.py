@@ -242,6 +242,7 @@ def test_func_pattern_keeps_a_phrase_played_while_stopped_at_its_own_tempo(bench
     assert project.tempo == pytest.approx(120, abs=1.0)
     assert "kept 22 notes as A02 at" in bench.notice and "undo takes it back" in bench.notice
     assert bench.capture.last_notes[0] == "A02" and bench.capture.last_notes[1].bars == 3   # 42 16ths
+    bench.jobs()                                        # the journal is written on the worker
     assert bench.journal == [(42, "notes", f"{project.name}:A02", round(3 * 4 * 60 / project.tempo, 3))]
     pattern = project.patterns["A02"]
     per_frame = project.tempo / 60 * TICKS_PER_BEAT / RATE
@@ -328,7 +329,7 @@ def test_the_whole_session_is_recorded_from_the_ring_as_it_was_heard(tmp_path):
         start = _find(out, flac)
         assert start is not None and np.abs(flac - out[start:start + len(flac)]).max() <= FLAC_STEP
         assert len(flac) >= 4 * RATE
-        assert b.journal[-1] == (42, "session", str(rec.path), round(len(flac) / RATE, 3))
+        assert b.journal[-1] == (42, "recording", str(rec.path), round(len(flac) / RATE, 3))
     finally:
         b.close()
 

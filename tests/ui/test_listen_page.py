@@ -19,7 +19,7 @@ LOG = (
     cx.LoggedCapture("/d/captures/2025-12-04_2140/2149-41.flac", "12-04 21:40", "21:49:41", 60.0),
     cx.LoggedCapture("/d/captures/2025-12-03_1802/1811-00.flac", "12-03 18:02", "18:11:00", 4.2),
     cx.LoggedCapture("/d/captures/2025-12-03_1802/session-1802-10.flac", "12-03 18:02", "18:02:10",
-                     1834.0, "session"),
+                     1834.0, "recording"),
 )
 HERE = cx.CaptureStatus(enabled=True, ring_s=60, log=LOG, session="12-04 21:40")
 

@@ -46,12 +46,10 @@ class Applier:
             fx.Shutdown: self._shutdown,
         }
 
-    def on(self, kind: type, handler):
-        """Carries out effects of `kind` with `handler(effect)` from now on (a part of the box
-        that brings its own effects, as capture does); returns the handler it replaces."""
-        previous = self._handlers.get(kind)
-        self._handlers[kind] = handler
-        return previous
+    def on(self, effect_type: type, handler) -> None:
+        """Carries out `effect_type` with `handler(effect)` on the control thread (a part
+        wired by the app: the practice layer's journal writes and tone)."""
+        self._handlers[effect_type] = handler
 
     @property
     def refused(self) -> int:

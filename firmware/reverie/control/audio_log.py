@@ -2,9 +2,11 @@
 session named by when it began (`2025-12-04_2140`), each capture a FLAC named by the time
 it was kept (`2152-03.flac`; the whole session's recording `session-2140-12.flac`).
 
-The journal (data/journal.sqlite) records each capture too. Until it is connected, the
-session is this run of the box and the folder is the only record; `JournalLink` is the one
-place the two meet: `capture.journal = JournalLink(journal.add_capture, lambda: journal.session_id)`.
+The journal (data/journal.sqlite) records each capture too, from the worker, with the
+session id read on the control thread when the capture was asked for. Until it is
+connected, the session is this run of the box and the folder is the only record;
+`JournalLink` is the one place the two meet:
+`app.capture.journal = JournalLink(rig.journal.add_capture, lambda: rig.ui.practice.session_id)`.
 
 Reading the ring out runs on the worker: `keep_audio` copies the last seconds from the
 engine's capture ring while the audio thread goes on writing it (Engine.capture_copy leaves
@@ -70,7 +72,7 @@ class AudioLog:
         self._folders: dict = {}
 
     def session(self) -> tuple[object, Path]:
-        """(the journal's session id, its folder)."""
+        """(the journal's session id, its folder). Control thread: the session id is the UI's."""
         sid = self.journal.session_id()
         if sid not in self._folders:
             name = time.strftime(SESSION_FOLDER, time.localtime(self.clock()))
@@ -85,9 +87,10 @@ class AudioLog:
         """This session as the LISTEN page names it ("12-04 21:40")."""
         return session_label(self.session()[1].name)
 
-    def file_for(self, stem: str = "") -> tuple[object, Path]:
-        """(session id, a new FLAC path in the session's folder), named by the time now."""
-        sid, folder = self.session()
+    def file_for(self, stem: str = "", session: tuple | None = None) -> tuple[object, Path]:
+        """(session id, a new FLAC path in the session's folder), named by the time now.
+        `session`: (id, folder) as session() gave it on the control thread (from a worker)."""
+        sid, folder = session if session is not None else self.session()
         base = stem + time.strftime("%H%M-%S", time.localtime(self.clock()))
         path, n = folder / f"{base}.flac", 1
         while path.exists():
@@ -114,7 +117,7 @@ class AudioLog:
                     info = sf.info(str(f))
                 except (OSError, RuntimeError, sf.LibsndfileError):
                     continue
-                kind = "session" if f.name.startswith("session-") else "audio"
+                kind = "recording" if f.name.startswith("session-") else "audio"
                 out.append(LoggedCapture(str(f), shown, clock_label(f.stem), info.frames / info.samplerate, kind))
         return tuple(out)
 
@@ -204,16 +207,17 @@ def free_bytes(folder: Path) -> int:
 
 
 def keep_audio(engine, end: int, frames: int, rate: int, log: AudioLog, samples: Path | None,
-               min_free: int) -> KeptAudio:
+               min_free: int, session: tuple | None = None) -> KeptAudio:
     """The worker's part of one press: the last `frames` frames before engine frame `end`,
     trimmed, as a FLAC in the log and a float WAV in `samples` (a project's samples/ folder,
-    or None). UserError (nothing written) when they were silent or the disk is too full."""
+    or None), in `session` ((id, folder) read on the control thread at the press). UserError
+    (nothing written) when they were silent or the disk is too full."""
     wanted = max(0, end - frames)
     first, data = read_last(engine, end, frames)
     start, data = trimmed(first, data)
     if len(data) == 0:
         raise UserError(f"nothing to keep: the last {frames / rate:.0f} s were silent")
-    sid, log_path = log.file_for()
+    sid, log_path = log.file_for(session=session)
     sample_path = None if samples is None else _new_file(Path(samples) / log.sample_name())
     need = len(data) * (FLAC_BYTES_PER_FRAME + (WAV_BYTES_PER_FRAME if samples is not None else 0))
     free = min(free_bytes(log.root), free_bytes(samples) if samples is not None else free_bytes(log.root))

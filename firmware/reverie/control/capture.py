@@ -39,7 +39,7 @@ from reverie.ui import effects as fx
 log = logging.getLogger("reverie")
 
 MARGIN_S = 5                    # the ring holds this much more than one press keeps
-LISTEN_MAX_S = 300              # a longer recording plays its first five minutes
+LISTEN_MAX_S = 180              # a longer recording plays its first three minutes (69 MB at 48 kHz)
 STATUS_S = 0.25                 # the preview's position and the recording's length, this often
 
 
@@ -73,8 +73,8 @@ class Capture:
 
     @journal.setter
     def journal(self, link: JournalLink) -> None:
-        """The journal, once it is there: `capture.journal = JournalLink(journal.add_capture,
-        lambda: journal.session_id)`."""
+        """The journal, once it is there: `app.capture.journal = JournalLink(rig.journal.add_capture,
+        lambda: rig.ui.practice.session_id)` (docs/journal.md, "The capture API")."""
         self.log.journal = link
 
     # --- start and stop --------------------------------------------------------------
@@ -84,10 +84,12 @@ class Capture:
         self.log.session()              # this session's folder is named after the box's start
         if self.enabled:
             self._hand_in_ring()
+            played = rig.applier._handlers[fx.PlayNote]     # the Applier's own: the note plays
+
             def tap(e: fx.PlayNote) -> None:
                 played(e)                   # the note plays first; the ring only listens
                 self._played(e)
-            played = rig.applier.on(fx.PlayNote, tap)
+            rig.applier.on(fx.PlayNote, tap)
             rig.applier.on(cx.KeepNotes, self.keep_notes)
             rig.jobs.handlers[cx.KeepAudio] = self.keep_audio
         else:
@@ -134,10 +136,11 @@ class Capture:
             raise UserError("capture is starting; try again in a moment")
         end = self.engine.capture_span()[1]
         samples = self._samples_folder()
+        session = self.log.session()                # the journal's session now, on this thread
         engine, frames, rate, log_, min_free = self.engine, self.seconds * self.rate, self.rate, self.log, self.min_free
 
         def work():
-            return keep_audio(engine, end, frames, rate, log_, samples, min_free)
+            return keep_audio(engine, end, frames, rate, log_, samples, min_free, session)
 
         def finish(kept):
             self.last = kept
@@ -173,7 +176,9 @@ class Capture:
         rig.applier.apply(effects)
         self.last_notes = (name, phrase)
         seconds = phrase.bars * 4 * 60 / phrase.tempo_bpm
-        self.log.journal.add_capture(self.log.session()[0], "notes", f"{project.name}:{name}", seconds)
+        sid, journal, what = self.log.session()[0], self.log.journal, f"{project.name}:{name}"
+        rig.jobs.run("noting the notes in the journal",
+                     lambda: journal.add_capture(sid, "notes", what, seconds), lambda _: None)
         tempo = f" at {phrase.tempo_bpm:g} BPM" if phrase.inferred else ""
         lost = phrase.notes - phrase.kept
         rig.applier.notice = (f"kept {phrase.notes} notes as {name}{tempo}"
@@ -221,6 +226,8 @@ class Capture:
         if self.enabled and not self.started:
             self._hand_in_ring()
         if self.recorder is not None and not self._stopping and now >= self._next_drain and not self._draining:
+            if self.recorder.session is None:
+                self.recorder.session = self.log.session()
             self._next_drain = now + DRAIN_S
             self._draining = True
             self.rig.jobs.run("recording the session", self.recorder.drain, self._drained)

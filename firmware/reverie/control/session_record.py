@@ -39,7 +39,7 @@ class SessionRecorder:
         self._file = None
         self._part: Path | None = None
         self._next = -1                  # the next engine frame to write
-        self._session = None
+        self.session = None              # (id, folder), set on the control thread before the first drain
 
     @property
     def recording(self) -> bool:
@@ -94,7 +94,8 @@ class SessionRecorder:
     def _open(self) -> bool:
         import soundfile as sf
 
-        self._session, self.path = self.audio_log.file_for("session-")
+        sid, self.path = self.audio_log.file_for("session-", self.session)
+        self.session = (sid, self.session[1]) if self.session is not None else None
         self._part = self.path.with_name(self.path.name + ".part")
         try:
             self._part.parent.mkdir(parents=True, exist_ok=True)
@@ -133,5 +134,6 @@ class SessionRecorder:
             self.stopped = self.stopped or f"the session recording was not saved: {exc}"
             log.error("the session recording %s was not saved: %s", self.path, exc)
             return None
-        self.audio_log.journal.add_capture(self._session, "session", self.path, self.seconds)
+        sid = self.session[0] if self.session is not None else None
+        self.audio_log.journal.add_capture(sid, "recording", self.path, self.seconds)
         return self.path

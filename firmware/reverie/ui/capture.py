@@ -48,7 +48,7 @@ class LoggedCapture:
     session: str                # its session, as shown: "12-04 21:40"
     when: str                   # its time of day: "21:52:03"
     seconds: float
-    kind: str = "audio"         # "audio" (one press) or "session" (the whole session)
+    kind: str = "audio"         # "audio" (one press) or "recording" (the whole session)
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ class ListenPage(Page):
                 rows.append(Row("session", THIS_SESSION if c.session == s.session else c.session))
             playing = c.path == s.playing
             right = f"{_seconds(s.played_s)}/{_seconds(c.seconds)}" if playing else _seconds(c.seconds)
-            left = ("rec " if c.kind == "session" else "") + c.when
+            left = ("rec " if c.kind == "recording" else "") + c.when
             rows.append(Row("capture", left, right, playing))
         return tuple(rows)
 
