@@ -8,9 +8,9 @@ import pytest
 
 from reverie.app.bench import control, ui
 
-# The thirteen pages docs/ui.md promises; the draw half times each one.
+# The fourteen pages docs/ui.md promises; the draw half times each one.
 PAGES = ("PATTERN", "SOUND", "MIXER", "SONG", "SAMPLE", "PROJECT", "SETTINGS", "SYSTEM", "FLOW", "GEN", "JOURNAL",
-         "KEYS", "STEP")
+         "KEYS", "LISTEN", "STEP")
 EVENTS = ("pad", "turn", "key")                 # the draw half's event kinds (bench/ui.py)
 INPUTS = ("pad_step_toggle", "encoder_param", "pad_mute")   # the control half's (bench/control.py)
 STATS = ("p50", "p99", "max")

@@ -23,7 +23,7 @@ def test_a_valid_file_is_read(tmp_path):
     ("[audio]\nperiod_frames = \"fast\"\n", 'audio.period_frames must be a whole number, not "fast"'),
     ("[audio]\ndevise = \"x\"\n", "unknown key audio.devise; known: device, sample_rate_hz, period_frames, jack_server, "
      "jack_client, record_without_device, record_max_mb"),
-    ("[sound]\n", "unknown key sound; known: paths, audio, samples, project, midi, sync, hardware, controllers"),
+    ("[sound]\n", "unknown key sound; known: paths, audio, samples, project, midi, sync, hardware, controllers, practice, capture"),
     ("[audio\n", "not valid TOML"),
     ("[audio]\nsample_rate_hz = 22050\n", "audio.sample_rate_hz must be one of 44100, 48000, 96000 Hz, not 22050"),
     ("audio = 3\n", "audio must be a table, not 3"),
@@ -79,3 +79,17 @@ def test_bad_sync_and_midi_settings_are_one_line(data, text):
     with pytest.raises(UserError) as err:
         config_from_dict(data)
     assert text in str(err.value) and "\n" not in str(err.value)
+
+
+def test_capture_settings_and_their_mistakes():
+    from reverie.app.config import CaptureConfig
+
+    c = config_from_dict({"capture": {"seconds": 30, "record_session": True, "min_free_mb": 500}}).capture
+    assert (c.enabled, c.seconds, c.record_session, c.min_free_mb) == (True, 30, True, 500)
+    assert CaptureConfig().record_session is False and CaptureConfig().seconds == 60    # off by default
+    for data, text in (({"seconds": 2}, "capture.seconds = 2 is outside 5..300 s"),
+                       ({"min_free_mb": 0}, "capture.min_free_mb = 0 is outside 1..65536 MB"),
+                       ({"enabled": "no"}, 'capture.enabled must be true or false, not "no"')):
+        with pytest.raises(UserError) as err:
+            config_from_dict({"capture": data})
+        assert text in str(err.value) and "\n" not in str(err.value)

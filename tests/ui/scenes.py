@@ -11,10 +11,10 @@ from reverie.ui.machine import UI
 from reverie.ui.status import Status
 
 MINIMAL = Caps(encoders=1, keys=frozenset({"ENC1", "SHIFT", "PLAY"}), pads=True)
-# The thirteen pages docs/ui.md promises, in the menu's order: the page keys' pages, then the
-# pages reached from the menu (STEP also from a held pad).
+# The fourteen pages docs/ui.md promises, in the menu's order: the page keys' pages, then the
+# pages reached from the menu by name (STEP also from a held pad).
 PAGES = ("PATTERN", "SOUND", "MIXER", "SONG", "SAMPLE", "PROJECT", "SETTINGS", "SYSTEM", "FLOW", "GEN", "JOURNAL",
-         "KEYS", "STEP")
+         "KEYS", "LISTEN", "STEP")
 NAMES = ("Kick", "Snare", "Clap", "Closed hat", "Open hat", "Bass", "Pad", "Perc")
 
 

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from reverie.app.config import Config
@@ -90,7 +90,8 @@ class BoxApp:
         self.engine = make_engine(self.rate)
         self.service = ServiceNotifier(options.notify_socket, options.watchdog_usec,
                                        lambda: self.engine.stats()["callbacks"])
-        self.box = self.rig = self.sync = self.surface = self.output = self.keeping = self.practice = None
+        self.box = self.rig = self.sync = self.surface = self.output = self.keeping = None
+        self.practice = self.capture = None
         self.project_name = ""
 
     def start(self) -> BoxApp:
@@ -100,6 +101,8 @@ class BoxApp:
         from reverie.app.rig import build_rig
         from reverie.app.surface import Surface
         from reverie.app.sync_session import SyncSession
+        from reverie.control.audio_log import JournalLink
+        from reverie.control.capture import Capture
         from reverie.control.settings import SettingsApplier
         from reverie.hal.box import load_box
         from reverie.seq.load import apply_project
@@ -135,6 +138,9 @@ class BoxApp:
                                                  self.surface, notify=self.notice)
         self.keeping.attach(rig, self.notice)
         self.practice = attach_practice(self)      # sessions, check-ins, the journal (app/practice.py)
+        self.capture = Capture(rig, data.captures, **asdict(config.capture)).start()   # docs/capture.md
+        if getattr(rig, "journal", None) is not None:            # captures go in the session's journal
+            self.capture.journal = JournalLink(rig.journal.add_capture, lambda: rig.ui.practice.session_id)
         for problem in self.options.problems:
             log.warning("%s", problem)
             self.notice(problem)
@@ -184,6 +190,8 @@ class BoxApp:
         self.service.stopping()
         if self.keeping is not None:
             self.keeping.stop()          # the last save, finished by the worker before it closes
+        if self.capture is not None:
+            self.capture.stop()          # the session recording's last drain, likewise
         if self.practice is not None:
             self.practice.stop()         # the session's last state in the journal, likewise
         for part, close in ((self.surface, "close"), (self.output, "close"), (self.rig and self.rig.jobs, "close"),

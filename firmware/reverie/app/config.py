@@ -89,6 +89,14 @@ class PracticeConfig:
 
 
 @dataclass(frozen=True)
+class CaptureConfig:
+    enabled: bool = True                # the rings of the last seconds and bars played (docs/capture.md)
+    seconds: int = 60                   # the audio ring: what one press keeps, at most
+    record_session: bool = False        # also record the whole session to FLAC in captures/
+    min_free_mb: int = 200              # recording stops (never the music) below this much free disk
+
+
+@dataclass(frozen=True)
 class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
@@ -99,13 +107,15 @@ class Config:
     hardware: HardwareConfig = field(default_factory=HardwareConfig)
     controllers: ControllersConfig = field(default_factory=ControllersConfig)
     practice: PracticeConfig = field(default_factory=PracticeConfig)
+    capture: CaptureConfig = field(default_factory=CaptureConfig)
 
 
 # What a setting allows beyond its type (the type of its default).
 RANGES = {"audio.period_frames": (64, 256, "frames"), "audio.record_max_mb": (1, 65536, "MB"), "samples.max_megabytes": (1, 4096, "MB"),
           "samples.max_seconds": (1, 3600, "s"), "controllers.scan_interval_ms": (50, 1000, "ms"),
           "project.autosave_s": (0, 3600, "s"), "practice.idle_minutes": (1, 240, "min"),
-          "practice.pacer_minutes": (2, 3, "min")}
+          "practice.pacer_minutes": (2, 3, "min"), "capture.seconds": (5, 300, "s"),
+          "capture.min_free_mb": (1, 65536, "MB")}
 # Lists of words (a tuple default): (most words, most characters a word).
 WORDS = {"practice.intentions": (24, 16), "practice.tags": (24, 12)}
 CHOICES = {"audio.sample_rate_hz": ((44100, 48000, 96000), "Hz"),

@@ -7,6 +7,7 @@
     session.json         the last project, pattern, tempo and page, reopened at start
     journal.sqlite       the practice journal
     recordings/          WAV/FLAC recordings, when asked for
+    captures/            the audio log: captures and session recordings, a folder per session
     logs/                the log file while the simulator draws on the terminal
     cache/factory/       the factory kit, built on first use
 
@@ -59,6 +60,10 @@ class DataDir:
     @property
     def recordings(self) -> Path:
         return self.root / "recordings"
+
+    @property
+    def captures(self) -> Path:
+        return self.root / "captures"
 
     @property
     def logs(self) -> Path:

@@ -15,6 +15,7 @@ from reverie.core.voice_alloc cimport note_on, note_off, voice_fade, voice_free
 from reverie.core.seq_time cimport REVERIE_NEVER, rv_ceildiv, seq_tick_from, seq_tempo_at, seq_set_rate
 from reverie.core.seq_track cimport track_end_notes
 from reverie.core.seq_transport cimport *
+from reverie.core.capture_apply cimport capture_set, preview_set
 
 # --- sample buffers ------------------------------------------------------------------------
 
@@ -118,6 +119,10 @@ cdef inline void apply_command(EngineState *st, Command *c) noexcept nogil:
                 voice_free(st, &st.voices[k])
     elif c.kind == CMD_STALL:
         stall(c.args.stall_ns)
+    elif c.kind == CMD_CAPTURE_SET:
+        capture_set(st, &a.sample)
+    elif c.kind == CMD_PREVIEW:
+        preview_set(st, &a.sample)
     else:
         apply_seq_command(st, c)
 

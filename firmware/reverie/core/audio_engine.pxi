@@ -24,6 +24,7 @@ cdef class AudioEngine:
     cdef dict _buffers              # token -> the array the engine reads, until released
     cdef list _unread
     cdef int32_t _next_token
+    cdef object _capture            # the capture ring's buffer, once handed in
     cdef readonly double sample_rate
 
     def __cinit__(self, double sample_rate=48000.0, *args, **kwargs):
@@ -216,6 +217,83 @@ cdef class AudioEngine:
     @property
     def buffers_held(self):
         return len(self._buffers)
+
+    # --- capture and listening back (capture_ring.h, capture_apply.pxd) --------------------
+
+    def capture_start(self, double seconds):
+        """Hands the engine a ring for the last `seconds` of its output, which the render
+        writes after the master limiter from the next block on: what the listener heard.
+        Allocated here and written through once, so every page of it is resident before the
+        audio thread touches it (no page fault in the callback; locked under mlockall).
+        Once per engine; False when the command ring is full (try again)."""
+        if self._capture is not None:
+            raise ValueError("the capture ring is handed to the engine once")
+        if not 0.1 <= seconds <= 3600.0:
+            raise ValueError(f"a capture ring of {seconds:g} s is outside 0.1..3600 s")
+        arr = np.empty((int(seconds * self.sample_rate), 2), dtype=np.float32)
+        arr.fill(0.0)
+        cdef float[:, ::1] view = arr
+        cdef Command c = new_command(CMD_CAPTURE_SET, -1)
+        c.args.sample.data = &view[0, 0]
+        c.args.sample.frames = arr.shape[0]
+        if not self._post(&c):
+            return False
+        self._capture = arr
+        return True
+
+    @property
+    def capture_frames(self):
+        """The capture ring's length in frames; 0 before capture_start()."""
+        return 0 if self._capture is None else len(self._capture)
+
+    def capture_span(self):
+        """(first, end): the engine frames the capture ring holds now, [first, end); frame f
+        is the f-th frame the engine rendered (as render() returned it). (0, 0) before the
+        ring reaches the engine."""
+        cdef int64_t first, end
+        with nogil:
+            capture_ring_span(&self.st.capture, &first, &end)
+        return first, end
+
+    def capture_copy(self, int64_t first, int64_t end):
+        """Copies the frames [first, end) the ring still holds (clipped to capture_span())
+        while the audio thread goes on writing: (whole, frames), `frames` a (n, 2) float32
+        copy of [whole, end'), every frame of it whole. Frames the writer overwrote before
+        or during the copy are left out, so `whole` may be later than `first`."""
+        span_first, span_end = self.capture_span()
+        first, end = max(first, span_first), min(end, span_end)
+        if end <= first:
+            return max(first, 0), np.zeros((0, 2), dtype=np.float32)
+        out = np.empty((end - first, 2), dtype=np.float32)
+        cdef float[:, ::1] view = out
+        cdef int64_t whole, n = end - first
+        with nogil:
+            whole = capture_ring_copy(&self.st.capture, &view[0, 0], first, n)
+        return whole, out[whole - first:]
+
+    def preview_play(self, data):
+        """Plays a (frames, 2) buffer from its start straight into the master (after the
+        compressor, through the master volume and the limiter), replacing what the preview
+        played; no track, voice or sample slot is used. False when the ring is full."""
+        arr = np.ascontiguousarray(data, dtype=np.float32)
+        if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] < 1:
+            raise ValueError("a preview buffer must be (frames, 2) with at least one frame")
+        cdef float[:, ::1] view = arr
+        cdef Command c = new_command(CMD_PREVIEW, -1)
+        c.args.sample.data = &view[0, 0]
+        c.args.sample.frames = arr.shape[0]
+        c.args.sample.token = self._hold(arr)
+        return self._post_holding(&c, c.args.sample.token)
+
+    def preview_stop(self):
+        """Stops the preview with a 5 ms fade. False when the ring is full."""
+        cdef Command c = new_command(CMD_PREVIEW, -1)
+        return self._post(&c)
+
+    def preview_state(self):
+        """(playing, frames played) of the preview, read without locking."""
+        return (bool(atomic_load_u64(&self.st.preview.playing)),
+                int(atomic_load_u64(&self.st.preview.played)))
 
     # --- the live callback and its statistics ----------------------------------------------
 

@@ -14,7 +14,7 @@ ctypedef struct ParamArgs:          # CMD_TRACK_PARAM, CMD_BUS_PARAM, CMD_MASTER
     int32_t param                   # a TrackParam, BusParam or MasterParam
     double value                    # in the parameter's units (the cutoff in Hz)
 
-ctypedef struct SampleArgs:         # CMD_SAMPLE_SET
+ctypedef struct SampleArgs:         # CMD_SAMPLE_SET, CMD_CAPTURE_SET and CMD_PREVIEW (no slot)
     int32_t slot
     int32_t token                   # names the buffer in TEL_SAMPLE_RELEASED
     const float *data               # interleaved stereo frames

@@ -63,6 +63,8 @@ cdef enum:  # Cmd
     CMD_SEQ_METRONOME = 21
     CMD_SEQ_CLOCK_OUT = 22
     CMD_STALL = 23          # a diagnostic: the audio thread hangs for a while (Engine.stall_audio)
+    CMD_CAPTURE_SET = 24    # the capture ring's buffer, handed in once (capture_apply.pxd)
+    CMD_PREVIEW = 25        # play a capture back for listening; no data: stop
 
 cdef enum:  # Telem
     TEL_SAMPLE_RELEASED = 1

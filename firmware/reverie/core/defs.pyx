@@ -28,6 +28,8 @@ Cmd = IntEnum("Cmd", {
     "CMD_SEQ_METRONOME": CMD_SEQ_METRONOME,
     "CMD_SEQ_CLOCK_OUT": CMD_SEQ_CLOCK_OUT,
     "CMD_STALL": CMD_STALL,
+    "CMD_CAPTURE_SET": CMD_CAPTURE_SET,
+    "CMD_PREVIEW": CMD_PREVIEW,
 })
 
 Telem = IntEnum("Telem", {

@@ -29,6 +29,8 @@ from reverie.core.mixer cimport master_design, param_internal
 from reverie.core.render cimport engine_render
 from reverie.core.callback cimport pa_callback, now_ns
 from reverie.core.seq_time cimport seq_set_anchor, seq_read_anchor
+from reverie.core.capture cimport capture_ring_span, capture_ring_copy, capture_ring_write
+from cpython.mem cimport PyMem_Malloc, PyMem_Free
 
 cnp.import_array()
 
@@ -277,3 +279,82 @@ def read_anchors(Engine engine, int64_t changes_wanted, int64_t most, uint64_t[:
             reads += 1
         atomic_store_u64(&stop[0], 1)
     return reads, torn, changes
+
+
+# --- the capture ring under load (tests and `reverie bench capture`) ------------------------
+# A fresh engine used for nothing else, its ring started and never rendered: the writer
+# goes through the audio thread's own capture_ring_write, the reader through the copy
+# Engine.capture_copy uses, each in a loop without the GIL on its own thread. Every frame
+# written says which frame it is (left: f mod 2^24, exact in a float; right: minus that),
+# so a frame read torn or overwritten shows.
+
+def capture_write_race(Engine engine, int64_t block, uint64_t[::1] stop):
+    """Writes blocks of `block` frames, each frame saying its number, until `stop[0]` is
+    set. Returns the frames written."""
+    cdef float *buf = <float *>PyMem_Malloc(2 * block * sizeof(float))
+    if buf == NULL:
+        raise MemoryError()
+    cdef int64_t f = engine.st.frame, j
+    cdef float v
+    cdef EngineState *st = engine.st
+    cdef uint64_t *flag = &stop[0]
+    with nogil:
+        while not atomic_load_u64(flag):
+            for j in range(block):
+                v = <float>((f + j) & 0xFFFFFF)
+                buf[2 * j] = v
+                buf[2 * j + 1] = -v
+            capture_ring_write(&st.capture, buf, f, block)
+            f += block
+    PyMem_Free(buf)
+    return f - engine.st.frame
+
+
+def capture_read_race(Engine engine, int64_t count, int64_t reads_wanted, uint64_t[::1] stop):
+    """Copies the newest `count` frames again and again (`reads_wanted` copies that found
+    the writer ahead of the last), checks every frame the copy calls whole, then sets
+    `stop[0]`. Returns (copies, bad frames, copies cut short by the writer, frames checked)."""
+    cdef int64_t first, end, whole, f, last_end = -1, reads = 0, bad = 0, cut = 0, checked = 0
+    cdef float *buf = <float *>PyMem_Malloc(2 * count * sizeof(float))
+    if buf == NULL:
+        raise MemoryError()
+    cdef EngineState *st = engine.st
+    with nogil:
+        while reads < reads_wanted:
+            capture_ring_span(&st.capture, &first, &end)
+            if end == last_end or end - first < count:
+                continue
+            last_end = end
+            first = end - count
+            whole = capture_ring_copy(&st.capture, buf, first, count)
+            if whole > first:
+                cut += 1
+            for f in range(whole, end):
+                checked += 1
+                if buf[2 * (f - first)] != <float>(f & 0xFFFFFF) or buf[2 * (f - first) + 1] != -<float>(f & 0xFFFFFF):
+                    bad += 1
+            reads += 1
+        atomic_store_u64(&stop[0], 1)
+    PyMem_Free(buf)
+    return reads, bad, cut, checked
+
+
+def capture_write_cost(Engine engine, int64_t block, int64_t blocks):
+    """ns per frame of capture_ring_write for `blocks` blocks of `block` frames of a varying
+    signal into the engine's ring (started, never rendered): the cost it adds per callback."""
+    cdef float *buf = <float *>PyMem_Malloc(2 * block * sizeof(float))
+    if buf == NULL:
+        raise MemoryError()
+    cdef int64_t f = engine.st.frame, j, k
+    cdef uint64_t t0, t
+    cdef EngineState *st = engine.st
+    for j in range(2 * block):
+        buf[j] = <float>j * <float>1e-4
+    with nogil:
+        t0 = now_ns()
+        for k in range(blocks):
+            capture_ring_write(&st.capture, buf, f, block)
+            f += block
+        t = now_ns() - t0
+    PyMem_Free(buf)
+    return t / <double>(block * blocks)

@@ -138,6 +138,8 @@ cdef inline int mix_chunk(EngineState *st, float *out, int offset, int n) noexce
         l = (st.mix[0][j] + st.seq.click_buf[j] + (dl + rl) * st.fx_return) * g
         r = (st.mix[1][j] + st.seq.click_buf[j] + (dr + rr) * st.fx_return) * g
         comp_tick(&st.comp, &l, &r)
+        l = l + st.pbuf[0][j] * g           # a capture played back (capture_apply.pxd)
+        r = r + st.pbuf[1][j] * g
         limiter_tick(&st.limiter, &l, &r)
         if not (isfinite(l) and isfinite(r)):
             finite = 0

@@ -14,6 +14,8 @@ from reverie.core.mixer cimport track_tick, master_tick, mix_chunk
 from reverie.core.seq_click cimport seq_render_click
 from reverie.core.seq_transport cimport seq_run
 from reverie.core.apply_commands cimport drain_commands, release_retired
+from reverie.core.capture cimport capture_ring_write
+from reverie.core.capture_apply cimport preview_render
 
 # Once every CONTROL_FRAMES frames: parameters glide a step, voices take new targets.
 cdef inline void control_tick(EngineState *st) noexcept nogil:
@@ -70,6 +72,7 @@ cdef inline void render_chunk(EngineState *st, float *out, int n) noexcept nogil
             if not voice_render(v, &st.tbuf[v.track][0][0], &st.tbuf[v.track][1][0], n):
                 voice_free(st, v)
     seq_render_click(&st.seq, n)
+    preview_render(st, n)
     if not mix_chunk(st, out, offset, n):
         st.stats.faults += 1
         reset_effects(st)
@@ -95,6 +98,8 @@ cdef inline void engine_render(EngineState *st, float *out, int64_t frames) noex
         st.frame += n
         done += n
     release_retired(st)
+    # what was heard, after the limiter, into the capture ring (capture_ring.h)
+    capture_ring_write(&st.capture, out, st.frame - frames, frames)
     st.stats.commands_waiting = st.n_pending
     st.stats.frames = st.frame
     st.stats.voices = st.n_counted

@@ -5,6 +5,7 @@ from reverie.core.voice cimport Voice
 from reverie.core.fx cimport Delay, Reverb, Compressor, Limiter
 from reverie.core.seq_state cimport Seq
 from reverie.core.command cimport Waiting
+from reverie.core.capture cimport capture_ring, Preview
 
 cdef extern from "spsc.h" nogil:
     ctypedef struct spsc_ring:
@@ -131,6 +132,9 @@ ctypedef struct EngineState:
     Limiter limiter
     Stats stats
     Seq seq
+    capture_ring capture            # the last seconds of the output (capture_ring.h)
+    Preview preview                 # a capture played back (capture_apply.pxd)
+    float pbuf[2][CONTROL_FRAMES]   # the preview's frames of this chunk
 
 cdef inline void tel_push(EngineState *st, int kind, int a) noexcept nogil:
     cdef Telemetry m

@@ -21,7 +21,7 @@ from reverie.project.history import History
 from reverie.project.model import Project
 from reverie.ui.context import Caps, Context
 from reverie.ui import effects as fx
-from reverie.ui import flow, grid, learn
+from reverie.ui import capture, flow, grid, learn
 from reverie.ui import selection
 from reverie.ui.cursor import Cursor
 from reverie.ui.global_input import PAGE_KEYS, GlobalInput
@@ -251,6 +251,8 @@ class UI:
             return []
         if ctx.func and ev.name in ("LEFT", "RIGHT") and ev.action == PRESS:
             return ctx.undo() if ev.name == "LEFT" else ctx.redo()
+        if ctx.func and ev.action == PRESS and (kept := capture.key(ctx, ev.name)) is not None:
+            return kept                 # FUNC+REC, FUNC+PATTERN: keep what was played
         if self._page:
             out = self.page.key(ctx, ev)
             if out is not None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reverie.ui.capture import CaptureStatus
+
 
 @dataclass(frozen=True)
 class AudioStatus:
@@ -39,3 +41,4 @@ class Status:
     version: str = ""                    # the firmware's version, e.g. "0.1.0"
     uptime_s: float = 0.0                # seconds since the box started
     audio: AudioStatus = field(default_factory=AudioStatus)
+    capture: CaptureStatus = field(default_factory=CaptureStatus)   # the audio log, listening back

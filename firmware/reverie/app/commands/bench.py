@@ -80,6 +80,11 @@ def _autosave_kill(args):
     return out
 
 
+def _capture(args):
+    from reverie.app.bench.capture import capture
+    return capture(seconds=args.seconds or 5.0)
+
+
 SCENARIOS = {
     "voices-64": (_voices_64, "64 looping stereo voices: ns per voice-sample vs a plain C loop"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
@@ -97,6 +102,8 @@ SCENARIOS = {
                 "and hot-plug time"),
     "startup": (_startup, "reverie run from process start to the first audio callback with the last project "
                           "(median and max of --runs), where the time goes, and SIGTERM to exit"),
+    "capture": (_capture, "the capture ring's write per callback (ns per frame), one press (60 s to WAV and "
+                          "FLAC), the ring under a racing writer (bad frames), the tempo read from a played phrase"),
     "autosave-kill": (_autosave_kill, "a box edited through its terminal and SIGKILLed at random moments "
                                       "(--kills times, ~2.5 s each): projects that load and equal a state it was in"),
 }

@@ -34,6 +34,8 @@ GLOBAL = {
     "FUNC+LEFT": "Undo the last edit.",
     "FUNC+RIGHT": "Redo the edit undone last.",
     "FUNC+PLAY": "Continue playing from where it stopped.",
+    "FUNC+REC": "Keep the last seconds you played: a new sample, and the audio log.",
+    "FUNC+PATTERN": "Keep the notes you played lately as a new pattern. Undo takes it back.",
     "ENC1": "Push: the page's action, if any. Hold or FUNC+push: the menu.",
     "ENC2": "Push: the page's action for this field, if any.",
     "ENC3": "Push: the page's action for this field, if any.",
