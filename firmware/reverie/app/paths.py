@@ -9,6 +9,7 @@
     recordings/          WAV/FLAC recordings, when asked for
     logs/                the log file while the simulator draws on the terminal
     cache/factory/       the factory kit, built on first use
+    instruments/multisamples/NAME/   imported multisample sets: samples and multisample.json
 
 `[paths] data` in the configuration sets it; `--data-dir DIR` overrides both. The service
 runs with `--data-dir /var/lib/reverie` and nothing else writable.
@@ -63,6 +64,10 @@ class DataDir:
     @property
     def logs(self) -> Path:
         return self.root / "logs"
+
+    @property
+    def multisamples(self) -> Path:
+        return self.root / "instruments" / "multisamples"
 
     @property
     def factory(self) -> Path:
