@@ -100,6 +100,7 @@ class BoxApp:
         from reverie.app.rig import build_rig
         from reverie.app.surface import Surface
         from reverie.app.sync_session import SyncSession
+        from reverie.control.multisample_import import MultisampleImports
         from reverie.control.settings import SettingsApplier
         from reverie.hal.box import load_box
         from reverie.seq.load import apply_project
@@ -134,6 +135,7 @@ class BoxApp:
         rig.applier.on_setting = SettingsApplier(data.settings, rig.ui.context.settings, engine, rig.jobs,
                                                  self.surface, notify=self.notice)
         self.keeping.attach(rig, self.notice)
+        rig.jobs.handlers.update(MultisampleImports(rig, data.multisamples, config.samples.limits()).handlers())
         self.practice = attach_practice(self)      # sessions, check-ins, the journal (app/practice.py)
         for problem in self.options.problems:
             log.warning("%s", problem)
