@@ -165,3 +165,18 @@ def test_a_failure_while_copying_leaves_nothing_behind_and_the_old_import_in_pla
     with pytest.raises(UserError, match=r"cannot write the import into .* \(No space left on device\); nothing was imported$"):
         import_multisample(src, tmp_path / "lib", name="keys", replace=True)
     assert sorted(p.name for p in (tmp_path / "lib").iterdir()) == ["keys"] and tree(old.folder) == before
+
+
+def test_an_imported_folder_imports_again_as_it_is(tmp_path):
+    src = tmp_path / "set"
+    wav(src / "a.wav", 1000, loop=(10, 99))
+    wav(src / "b.wav", 1000)
+    (src / "s.sfz").write_text("<region> sample=a.wav key=60 tune=5 ampeg_release=1 seq_length=2\n"
+                               "<region> sample=b.wav key=60 seq_length=2 seq_position=2 loop_mode=one_shot\n")
+    first = import_multisample(src, tmp_path / "box1")
+    again = import_multisample(first.folder, tmp_path / "box2")      # copied to another box, say
+    assert again.kind == "multisample" and again.definition == ZONE_FILE
+    assert again.zone_map.zones == first.zone_map.zones and again.zone_map.samples == first.zone_map.samples
+    assert again.name == first.name == "s"
+    samples = lambda folder: {k: v for k, v in tree(folder).items() if k != ZONE_FILE}   # noqa: E731
+    assert samples(again.folder) == samples(first.folder) == {k: v for k, v in tree(src).items() if k != "s.sfz"}

@@ -9,8 +9,8 @@ Import a multisample set into the box's data directory, under
 instruments/multisamples/NAME: its samples are checked as the sampler checks them and copied
 as they are, beside a multisample.json zone map the multisample instrument plays.
 
-SOURCE is an .sfz file, a SamplerBox definition.txt, or a folder holding one of them or
-samples named by note (60.wav, 60v100.wav, C4.wav). The import reads nothing outside the
+SOURCE is an .sfz file, a SamplerBox definition.txt, or a folder holding one of them,
+samples named by note (60.wav, 60v100.wav, C4.wav) or a multisample.json imported before. The import reads nothing outside the
 folder of SOURCE (or --root) and writes nothing outside the data directory: a path that
 leads out is refused with one line. Every opcode, header or line not understood, and every
 region that cannot be used, is listed with its line; the rest is imported."""

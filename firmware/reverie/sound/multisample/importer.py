@@ -23,8 +23,8 @@ from reverie.sound.multisample.parsed import Parsed, Region
 from reverie.sound.multisample.safety import Outside, SourceFolder
 from reverie.sound.multisample.samplerbox import AUDIO_SUFFIXES, DEFINITION, read_definition, read_note_named
 from reverie.sound.multisample.sfz import read_sfz
-from reverie.sound.multisample.zones import (LOOPING, ZONE_FILE, SampleFile, Zone, ZoneMap, save_zone_map,
-                                              zone_problem)
+from reverie.sound.multisample.zones import (LOOPING, ZONE_FILE, SampleFile, Zone, ZoneMap, load_zone_map,
+                                              save_zone_map, zone_problem)
 from reverie.sound.samples.decode import DEFAULT_ENGINE_RATE
 from reverie.sound.samples.opening import SampleLimits
 
@@ -37,7 +37,7 @@ class ImportResult:
     name: str
     folder: Path                     # where it was imported
     zone_map: ZoneMap
-    kind: str                        # "sfz", "samplerbox" or "note names"
+    kind: str                        # "sfz", "samplerbox", "note names" or "multisample" (a zone map)
     definition: str                  # the definition file, relative to the source folder ("" for none)
     not_understood: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -71,7 +71,7 @@ def import_multisample(source, library: Path, name: str | None = None, root=None
                        limits: SampleLimits = SampleLimits(), engine_rate: int = DEFAULT_ENGINE_RATE,
                        replace: bool = False, max_set_bytes: int = MAX_SET_BYTES) -> ImportResult:
     """Imports the set at `source` (an .sfz file, a definition.txt, or a folder holding one,
-    or note-named samples) into `library`/NAME. `root`: the folder the import may read (by
+    note-named samples, or a zone map another box imported) into `library`/NAME. `root`: the folder the import may read (by
     default the folder of the .sfz file or the set); `replace`: an import of that name is
     replaced, else the name gets a number."""
     folder, parsed = read_set(source, root)
@@ -120,6 +120,8 @@ def read_set(source, root=None) -> tuple[SourceFolder, Parsed]:
         raise UserError(f"{source}: not an .sfz file or a set's folder; give an .sfz file, or a folder "
                         f"with an .sfz file, a {DEFINITION} or samples named by note (60.wav, 60v100.wav)")
     names = _names(real)
+    if ZONE_FILE in names:
+        return folder, _zone_map_set(real, folder)
     if DEFINITION in names:
         return folder, read_definition(real, names)
     sfz = sorted(n for n in names if n.lower().endswith(".sfz") and (real / n).is_file())
@@ -131,6 +133,17 @@ def read_set(source, root=None) -> tuple[SourceFolder, Parsed]:
     if any(n.lower().endswith(AUDIO_SUFFIXES) for n in names):
         return folder, read_note_named(real, names)
     raise UserError(f"{source}: no .sfz file, {DEFINITION} or samples named by note (60.wav, 60v100.wav) in it")
+
+
+def _zone_map_set(real: Path, folder: SourceFolder) -> Parsed:
+    """A zone map made by Reverie (copied from another box, say): its zones as regions, each
+    sample checked and copied again like any set's."""
+    zone_map = load_zone_map(real)
+    parsed = Parsed("multisample", zone_map.name, folder.relative(real / ZONE_FILE))
+    for i, z in enumerate(zone_map.zones):
+        values = {f.name: getattr(z, f.name) for f in fields(Zone) if f.name != "sample"}
+        parsed.regions.append(Region(f"{ZONE_FILE} zones[{i}]", z.sample, real, values, loop_from_file=False))
+    return parsed
 
 
 def _names(folder: Path) -> list[str]:

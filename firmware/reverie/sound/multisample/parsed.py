@@ -17,7 +17,7 @@ class Region:
 
 @dataclass
 class Parsed:
-    kind: str                  # "sfz", "samplerbox" or "note names"
+    kind: str                  # "sfz", "samplerbox", "note names" or "multisample"
     name: str                  # what to call the import when no name is given
     definition: str = ""       # the definition file, relative to the source folder
     regions: list[Region] = field(default_factory=list)
