@@ -114,3 +114,9 @@ def test_a_transpose_that_moves_notes_off_the_keyboard_skips_them(tmp_path):
     p = definition(tmp_path, "%%transpose=-12\n%midinote.wav, %fillnote=N\n", ["120.wav", "60.wav"])
     assert zones(p, "key_lo", "key_hi", "root") == [("60.wav", 72, 72, 72)]
     assert p.skipped == ["definition.txt line 2: 120.wav moves off the keyboard with %%transpose=-12; skipped"]
+
+
+def test_a_pattern_with_too_many_wildcards_is_one_line(tmp_path):
+    p = definition(tmp_path, "*a*a*a*a*a*a*a*a*a%midinote.wav\n%midinote.wav", ["a" * 200 + "b.wav", "60.wav"])
+    assert p.not_understood == ["definition.txt line 1: more than 8 wildcards and fields in one pattern; line ignored"]
+    assert [r.sample for r in p.regions] == ["60.wav"]

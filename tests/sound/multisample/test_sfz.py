@@ -140,7 +140,7 @@ def test_defines_substitute_in_values_names_and_paths_the_longest_name_first(tmp
 
 
 def test_comments_of_both_kinds_keep_line_numbers_true(tmp_path):
-    p = read(tmp_path, """// a comment <region> sample=no.wav
+    p = read(tmp_path, """// a comment <region> sample=no.wav /* not a block comment
 <region> sample=a.wav /* a block
 comment over lines <region> sample=no.wav
 */ key=60 // trailing

@@ -65,3 +65,35 @@ def test_any_sfz_text_imports_or_is_refused_in_one_line(tmp_path, text):
         return
     event("imported")
     assert result.zone_map.zones and all("\n" not in line for line in result.lines())
+
+
+DEFINITION_LINES = st.one_of(
+    st.sampled_from(["%%volume=-6", "%%gain=0", "%%gain=2", "%%transpose=130", "%%transpose=-12", "%%release=300",
+                     "%%mode=Once", "%%mode=Loop", "%%velmode=Accurate", "%%fillnote=N", "%%", "%%=", "%%pitchbend=2"]),
+    st.builds(lambda parts, opts: "".join(parts) + "".join(opts),
+              st.lists(st.sampled_from(["%midinote", "%notename", "%velocity", "%seq", "%voice", "%channel", "%bogus",
+                                        "*", "v", ".wav", "-", "C", "#", "%"]), max_size=6),
+              st.lists(st.sampled_from([", %velocity=40", ", %midinote=300", ", %seq=2", ", %voice=2", ", %mode=Once",
+                                        ", %fillnote=N", ", %fillnote=maybe", ", %release=5", ", x", ", %=1"]),
+                       max_size=3)),
+    st.text(max_size=15))
+NAMES_IN_FOLDER = st.lists(st.sampled_from(["60.wav", "60v100.wav", "C4v40.wav", "c#4.wav", "kick-1.wav",
+                                            "kick-2.wav", "x.wav", "127v1.wav", "999.wav", "G9.wav"]),
+                           max_size=6, unique=True)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(DEFINITION_LINES, max_size=8), NAMES_IN_FOLDER)
+def test_any_definition_txt_is_read_in_lines(tmp_path, lines, names):
+    from reverie.sound.multisample.samplerbox import read_definition
+
+    folder = tmp_path / "sb"
+    folder.mkdir(exist_ok=True)
+    (folder / "definition.txt").write_text("\n".join(lines), encoding="utf-8")
+    parsed = read_definition(folder, names)
+    event(f"{min(len(parsed.regions), 3)} regions")
+    for r in parsed.regions:
+        v = r.values
+        assert 0 <= v["key_lo"] <= v["key_hi"] <= 127 and 0 <= v["root"] <= 127 and v["vel_lo"] <= v["vel_hi"]
+        assert 1 <= v["seq_position"] <= v["seq_length"] <= 100
+    assert all("\n" not in line for line in parsed.not_understood + parsed.skipped)

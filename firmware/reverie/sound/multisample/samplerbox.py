@@ -21,6 +21,7 @@ AUDIO_SUFFIXES = (".wav", ".aif", ".aiff", ".flac", ".ogg")
 MAX_DEFINITION_BYTES = 1 << 20
 DEFAULT_RELEASE = 30                  # SamplerBox's %%release default
 RELEASE_FULL_MS = 2000.0              # %%release=127 fades out over 2 s (its documented range)
+MAX_WILDCARDS = 8                     # * and %fields in a pattern: more could make matching a name take ages
 
 _PATTERN_FIELDS = {                   # %field in a pattern -> what it matches
     "midinote": r"\d+", "velocity": r"\d+", "notename": r"[A-Ga-g]#?[0-9]", "seq": r"\d+",
@@ -154,6 +155,10 @@ def _pattern(line: str, where: str, audio: list[str], options: _Options, parsed:
             parsed.not_understood.append(f"{where}: option {_cut(item.strip())} is not understood; ignored")
         else:
             defaults[key.lower()] = value
+    if pattern.count("*") + pattern.count("%") > MAX_WILDCARDS:
+        parsed.not_understood.append(f"{where}: more than {MAX_WILDCARDS} wildcards and fields in one pattern; "
+                                     "line ignored")
+        return []
     regex, unknown = _compile(pattern)
     if unknown:
         parsed.not_understood.append(f"{where}: %{_cut(unknown)} in the pattern is not understood; line ignored")
@@ -193,7 +198,7 @@ def _compile(pattern: str) -> tuple[re.Pattern, str]:
 
 
 def _literal(text: str) -> str:
-    return ".*?".join(re.escape(piece) for piece in text.split("*"))
+    return ".*?".join(re.escape(piece) for piece in re.sub(r"\*+", "*", text).split("*"))
 
 
 def _hit(info: dict, defaults: dict, file: str, where: str, options: _Options, parsed: Parsed) -> _Hit | None:

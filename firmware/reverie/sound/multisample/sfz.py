@@ -21,8 +21,7 @@ MAX_REGIONS = 4096
 HEADERS = ("control", "global", "master", "group", "region")
 LEVELS = ("global", "master", "group", "region")       # each header resets the levels below it
 
-_BLOCK_COMMENT = re.compile(r"/\*.*?(\*/|\Z)", re.DOTALL)
-_LINE_COMMENT = re.compile(r"//[^\n]*")
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL)   # whichever starts first
 _SPACE = re.compile(r"\s*")
 _HEADER = re.compile(r"<([^<>\s]*)>")
 _OPCODE = re.compile(r"([^\s<>=]+)=")
@@ -52,8 +51,7 @@ def decode(data: bytes) -> str:
 
 def strip_comments(text: str) -> str:
     """Comments become spaces, keeping every newline so line numbers stay true."""
-    text = _BLOCK_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-    return _LINE_COMMENT.sub("", text)
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
 class _Reader:
