@@ -15,6 +15,7 @@ COMMANDS = [
     ("render", "reverie.app.commands.render"),
     ("bench", "reverie.app.commands.bench"),
     ("sample-info", "reverie.app.commands.sample_info"),
+    ("import", "reverie.app.commands.import_"),
     ("devices", "reverie.app.commands.devices"),
     ("doctor", "reverie.app.commands.doctor"),
     ("journal", "reverie.app.commands.journal"),

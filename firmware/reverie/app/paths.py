@@ -10,6 +10,7 @@
     captures/            the audio log: captures and session recordings, a folder per session
     logs/                the log file while the simulator draws on the terminal
     cache/factory/       the factory kit, built on first use
+    instruments/multisamples/NAME/   imported multisample sets: samples and multisample.json
 
 `[paths] data` in the configuration sets it; `--data-dir DIR` overrides both. The service
 runs with `--data-dir /var/lib/reverie` and nothing else writable.
@@ -68,6 +69,10 @@ class DataDir:
     @property
     def logs(self) -> Path:
         return self.root / "logs"
+
+    @property
+    def multisamples(self) -> Path:
+        return self.root / "instruments" / "multisamples"
 
     @property
     def factory(self) -> Path:
