@@ -27,3 +27,33 @@ def test_no_midi_api_means_one_line_and_playing_on(caplog):
     finally:
         session.close()
     assert not session.scheduler.running
+
+
+def test_the_sample_clock_follows_the_period_the_audio_runs_at():
+    """Configured for 128 frames, the engine driven by 512-frame callbacks (a JACK server's
+    own period; the fallback clock stands in for it): at the next poll the sample clock's
+    output latency is 512 frames plus the limiter's look-ahead, so MIDI out and Link line up
+    with the sound."""
+    import time
+
+    from reverie.hal.audio.clock import FallbackClock
+    from reverie.hal.audio.render_gate import RenderGate
+
+    eng = make_engine(48000)
+    session = SyncSession(eng, MidiConfig(api="alsa", clock_out=False), SyncConfig(), 48000, 128)
+    gate = RenderGate(eng)
+    driver = FallbackClock(gate.slot("fallback clock"), 512, 48000)
+    gate.give(driver.slot)
+    driver.start()
+    try:
+        deadline = time.monotonic() + 5.0
+        while eng.stats()["callbacks"] < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        session.clock.update(*eng.clock_anchor())
+        assert session.clock.latency_frames == 128 + eng.lookahead_frames
+        session.poll()
+        assert session.clock.period_frames == 512
+        assert session.clock.latency_frames == 512 + eng.lookahead_frames
+    finally:
+        driver.stop()
+        session.close()

@@ -2,6 +2,7 @@
 event queue, worker jobs and the status read from telemetry."""
 import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -148,6 +149,37 @@ def test_a_live_note_plays_one_period_after_its_arrival_on_the_frame_clock(rig):
     assert applier.frame_for(0.5) == -1         # already past: play at once
     applier.clock = None
     assert applier.frame_for(1.01) == -1
+
+
+def test_a_live_note_waits_the_period_the_audio_runs_at_not_the_configured_one(rig):
+    """A JACK server runs at its own period, whatever [audio] period_frames says. Driven by
+    512-frame callbacks (the fallback clock stands in for the device) with 128 configured,
+    an input that arrived 300 frames before the end of the block last rendered plays 512
+    frames after it, on its offset in the next block; waiting only 128 would land it in the
+    past, and it would play at the next block's start: up to a period late, and jittery."""
+    from reverie.hal.audio.clock import FallbackClock
+    from reverie.hal.audio.render_gate import RenderGate
+
+    engine, ctx, seq, applier = rig
+    gate = RenderGate(engine)
+    driver = FallbackClock(gate.slot("fallback clock"), 512, RATE)
+    gate.give(driver.slot)
+    driver.start()
+    deadline = time.monotonic() + 5.0
+    while engine.stats()["callbacks"] < 4 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    driver.stop()
+    end = engine.frame
+
+    class Clock:
+        ready = True
+
+        def frame_at(self, t_ns):
+            return t_ns / 1e9 * RATE           # frame 0 at t = 0
+
+    applier.clock = Clock()
+    arrived = end - 300
+    assert applier.frame_for(arrived / RATE) == arrived + 512
 
 
 def test_undo_sends_the_old_value_back(rig):

@@ -128,3 +128,20 @@ def test_it_rejects_nonsense():
         FrameClock(0, PERIOD)
     with pytest.raises(ValueError):
         FrameClock(SR, 0)
+
+
+def test_the_period_it_is_told_later_moves_the_latency_and_keeps_the_line():
+    """The device turned out to run at 512 frames, not the 128 configured (a JACK server's
+    own): time_of() adds the new latency, the anchor line stays, and a callback 3 ms late
+    (an outlier at 128 frames, jitter at 512) pulls the line instead of being left out."""
+    clock = FrameClock(SR, PERIOD, latency_frames=PERIOD + 71)
+    feed(clock, 6.0, sigma_ns=0)
+    before = clock.sample_time_of(10 * SR)
+    clock.set_period(512, 512 + 71)
+    assert clock.sample_time_of(10 * SR) == before
+    assert clock.time_of(10 * SR) == round(clock.sample_time_of(10 * SR + 512 + 71))
+    frame = int(6.0 * SR) // PERIOD * PERIOD + PERIOD
+    clock.update(frame, int(true_time(frame) + 3_000_000))
+    assert clock.outliers == 0
+    with pytest.raises(ValueError):
+        clock.set_period(0, 71)

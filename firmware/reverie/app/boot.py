@@ -106,6 +106,7 @@ class BoxApp:
         from reverie.control.multisample_import import MultisampleImports
         from reverie.control.settings import SettingsApplier
         from reverie.hal.box import load_box
+        from reverie.hal.realtime import freeze_heap
         from reverie.seq.load import apply_project
         from reverie.ui.draw import render
 
@@ -150,6 +151,7 @@ class BoxApp:
         self.output = start_audio(engine, config, data)
         rig.control.hooks.append(audio_hook(self.output, self.notice, [self.surface.take_notices]))
         self.sync.on_ports = lambda names: setattr(rig.sequencer, "ports", names)  # MIDI outputs come and go
+        log.info("%d objects of the start kept out of the collector's way", freeze_heap())   # hal/realtime.py
         self.surface.start()
         rig.applier.on_setting.apply_all()
         log.info("%s: %s at %g BPM through %s", self.box.name, project.name, project.tempo,
@@ -189,6 +191,8 @@ class BoxApp:
 
     def stop(self) -> None:
         """Takes the box down in the reverse order of start; safe after a failed start."""
+        from reverie.hal.realtime import thaw_heap
+
         self.service.stopping()
         if self.keeping is not None:
             self.keeping.stop()          # the last save, finished by the worker before it closes
@@ -200,6 +204,7 @@ class BoxApp:
                             (self.sync, "close")):
             if part is not None:
                 getattr(part, close)()
+        thaw_heap()
 
     def result(self) -> RunResult:
         stats = self.engine.stats()

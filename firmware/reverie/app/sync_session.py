@@ -10,6 +10,7 @@ import logging
 
 from reverie.core.defs import SIZES
 from reverie.base.errors import UserError
+from reverie.control.telemetry import period_in_use
 from reverie.sync.follow import TempoFollower
 
 log = logging.getLogger("reverie")
@@ -27,8 +28,8 @@ class SyncSession:
         self.period = period_frames
         # A frame is heard a period after its callback, plus the engine's look-ahead (the
         # limiter's): MIDI out and Link line up with the sound, not with the frame.
-        self.clock = FrameClock(sample_rate, period_frames,
-                                latency_frames=period_frames + getattr(engine, "lookahead_frames", 0))
+        self.lookahead = getattr(engine, "lookahead_frames", 0)
+        self.clock = FrameClock(sample_rate, period_frames, latency_frames=period_frames + self.lookahead)
         self.follower = TempoFollower(engine)
         self.outputs = None                  # hal.midi.outputs.MidiOutputs, hot-plugged
         self.scheduler = None
@@ -98,7 +99,10 @@ class SyncSession:
                 self.on_ports(self.port_names())
         if not self.clock.ready:
             return
-        frame = self.engine.frame + self.period          # the next block to be rendered
+        period = period_in_use(self.engine, self.period)   # a JACK server's own, whatever the config says
+        if period != self.clock.period_frames:
+            self.clock.set_period(period, period + self.lookahead)
+        frame = self.engine.frame + period               # the next block to be rendered
         when = self.clock.time_of(frame)                 # when it will be heard
         if self.link is not None:
             beat = self.link.beat_at(when)

@@ -11,6 +11,7 @@ from reverie.sound.buses import BUS, MASTER
 from reverie.base.errors import UserError
 from reverie.control.cue import soft_click
 from reverie.control.guard import Guard
+from reverie.control.telemetry import period_in_use
 from reverie.sound.instruments import INSTRUMENTS
 from reverie.project.pattern import pattern_slot
 from reverie.seq.backlog import Backlog
@@ -89,10 +90,12 @@ class Applier:
 
     def frame_for(self, t: float) -> int:
         """The frame a live input that arrived at monotonic `t` plays on: one period after
-        the frame it arrived at, so the latency is constant (design §4); -1 = at once."""
+        the frame it arrived at, so the latency is constant (design §4); -1 = at once. The
+        period is the one the audio runs at: a shorter one would land most inputs in blocks
+        already rendered, and they would play at the next block's start instead."""
         if self.clock is None or not self.clock.ready or t <= 0:
             return -1
-        frame = int(self.clock.frame_at(int(t * 1e9))) + self.period
+        frame = int(self.clock.frame_at(int(t * 1e9))) + period_in_use(self.engine, self.period)
         return frame if frame > self.engine.frame else -1
 
     def _state(self, key, post) -> None:

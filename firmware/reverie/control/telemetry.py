@@ -46,6 +46,14 @@ class StatusReader:
         )
 
 
+def period_in_use(engine, configured: int) -> int:
+    """The frames of the engine's last audio callback: the period the audio really runs at.
+    On JACK that is the server's, whatever `[audio] period_frames` says; `configured` until
+    the first callback (and for an engine rendered offline)."""
+    ns = engine.stats()["period_ns"]
+    return round(ns * engine.sample_rate / 1e9) if ns else configured
+
+
 def ip_address(fib_trie: Path = Path("/proc/net/fib_trie")) -> str:
     """The box's first non-loopback IPv4 address, read from the kernel's routing table
     without opening a socket; "" when there is none."""

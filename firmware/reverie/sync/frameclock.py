@@ -49,6 +49,16 @@ class FrameClock:
         self._lock = threading.Lock()   # update() against reset(); readers need no lock
         self.reset()
 
+    def set_period(self, period_frames: int, latency_frames: int) -> None:
+        """The device runs at another period than the one given (a JACK server's own): the
+        output latency and the outlier bound follow it; the anchor line stays."""
+        if period_frames <= 0:
+            raise ValueError("the period must be positive")
+        with self._lock:
+            self.period_frames = int(period_frames)
+            self.latency_frames = int(latency_frames)
+            self._outlier_ns = max(OUTLIER_MIN_NS, OUTLIER_PERIODS * 1e9 * period_frames / self.sample_rate_hz)
+
     def reset(self) -> None:
         """Forgets every anchor (the engine restarted its frame count)."""
         with self._lock:

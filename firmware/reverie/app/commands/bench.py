@@ -58,13 +58,14 @@ def _units(args):
 
 
 def _ui(args):
-    from reverie.app.bench import control, controllers, gpio, pads, ui
+    from reverie.app.bench import collect, control, controllers, gpio, pads, ui
 
     out = {f"draw_{k}": v for k, v in ui.run(iterations=2000).items()}
     out.update({f"control_{k}": v for k, v in control.run(events=1000).items()})
     out.update({f"gpio_{k}": v for k, v in gpio.run(seconds=args.seconds or 2.0).items()})
     out.update({f"pad_{k}": v for k, v in pads.run(seconds=args.seconds or 2.0).items()})
     out.update({f"midi_{k}": v for k, v in controllers.run(seconds=args.seconds or 2.0).items()})
+    out.update({f"gc_{k}": v for k, v in collect.run().items()})
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
 
 
