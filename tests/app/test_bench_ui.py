@@ -14,9 +14,12 @@ PAGES = ("PATTERN", "SOUND", "MIXER", "SONG", "SAMPLE", "PROJECT", "SETTINGS", "
 EVENTS = ("pad", "turn", "key")                 # the draw half's event kinds (bench/ui.py)
 INPUTS = ("pad_step_toggle", "encoder_param", "pad_mute")   # the control half's (bench/control.py)
 STATS = ("p50", "p99", "max")
-# Thread CPU time is read just after wall time at both ends, and both are rounded to 1 us:
-# CPU can pass wall by this much without the thread having run longer than it waited.
+# Thread CPU time is read just after wall time at both ends, both are rounded to 1 us, and
+# on a virtual machine the scheduler's CPU clock and the monotonic clock drift apart by a few
+# percent (CI saw 0.271 ms CPU in 0.253 ms wall): CPU may pass wall by this much. Process CPU
+# time with a busy second thread would still exceed it.
 CLOCK_SLACK_MS = 0.005
+CLOCK_DRIFT = 1.15
 
 
 def samples_per_figure(monkeypatch, module) -> dict:
@@ -55,7 +58,7 @@ def test_the_draw_bench_times_every_page_and_event_kind(monkeypatch):
         assert_times(out, prefix)
         assert_times(out, f"{prefix}_cpu")
         for s in STATS:
-            assert out[f"{prefix}_cpu_{s}_ms"] <= out[f"{prefix}_{s}_ms"] + CLOCK_SLACK_MS, (prefix, s)
+            assert out[f"{prefix}_cpu_{s}_ms"] <= out[f"{prefix}_{s}_ms"] * CLOCK_DRIFT + CLOCK_SLACK_MS, (prefix, s)
     assert out["render_worst_p99_ms"] == max(out[f"{r}_p99_ms"] for r in renders)
     assert out["render_worst_cpu_p99_ms"] == max(out[f"{r}_cpu_p99_ms"] for r in renders)
     assert math.isfinite(out["load_average_1min"]) and out["load_average_1min"] >= 0
