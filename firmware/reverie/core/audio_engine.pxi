@@ -47,7 +47,7 @@ cdef class AudioEngine:
         cdef int k
         for k in range(MAX_TRACKS):
             for p, value in track_defaults or ():
-                st.tracks[k].base[p] = param_internal(p, value)
+                st.tracks[k].base[p] = param_internal(st.tracks[k].prog, p, value)
                 st.tracks[k].target[p] = st.tracks[k].base[p]
                 st.tracks[k].value[p] = st.tracks[k].base[p]
             for p, value in bus_defaults or ():
@@ -164,6 +164,34 @@ cdef class AudioEngine:
         c.args.sample.loop_end = loop_end
         c.args.sample.token = self._hold(arr)
         return self._post_holding(&c, c.args.sample.token)
+
+    def set_program(self, int track, program, int64_t frame=-1):
+        """Gives a track its instrument: a program packed by pack_program (None: the engine's
+        own sampler). The track's voices fade out; the engine reads the program in place, kept
+        alive here until it reports that no voice runs it."""
+        if not 0 <= track < MAX_TRACKS:
+            raise ValueError(f"track {track} is outside 0..{MAX_TRACKS - 1}")
+        cdef Command c = new_command(CMD_PROGRAM_SET, frame)
+        c.args.program.track = track
+        if program is None:
+            return self._post(&c)
+        arr = np.ascontiguousarray(program, dtype=np.uint8)
+        if arr.ndim != 1 or arr.shape[0] != sizeof(Program):
+            raise ValueError(f"a program is {sizeof(Program)} bytes, not {arr.nbytes}")
+        cdef unsigned char[::1] view = arr
+        c.args.program.program = <const Program *>&view[0]
+        c.args.program.token = self._hold(arr)
+        return self._post_holding(&c, c.args.program.token)
+
+    def set_mod(self, int track, int which, double value, int64_t frame=-1):
+        """A track's mod wheel (which 0) or aftertouch (1), 0..1."""
+        if not 0 <= track < MAX_TRACKS or which not in (0, 1):
+            raise ValueError(f"set_mod takes a track 0..{MAX_TRACKS - 1} and which 0 or 1")
+        cdef Command c = new_command(CMD_TRACK_MOD, frame)
+        c.args.mod.track = track
+        c.args.mod.which = which
+        c.args.mod.value = value
+        return self._post(&c)
 
     # --- rendering and telemetry ----------------------------------------------------------
 

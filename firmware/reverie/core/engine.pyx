@@ -34,6 +34,7 @@ cnp.import_array()
 
 
 include "audio_engine.pxi"
+include "program.pxi"
 
 
 cdef class Engine(AudioEngine):

@@ -1,0 +1,383 @@
+# Running a voice program (program.pxd): per voice and chunk, each op in order, one switch on
+# its unit and a call to the unit's render over the chunk; per voice and control tick, the
+# modulation (LFOs, the second envelope, the matrix) into the voice's control values, which
+# ops read as parameters. No Python, no allocation: the units keep their state in the voice's
+# arena, the chunk's signals in the engine's scratch buffers.
+from libc.stdint cimport int16_t, int32_t, uint32_t
+from libc.math cimport exp2f, log2f
+from libc.string cimport memcpy
+from reverie.core.defs cimport *
+from reverie.core.dsp cimport *
+from reverie.core.program cimport Program, ProgOp, ModRow
+from reverie.core.voice cimport Voice
+from reverie.core.state cimport EngineState, Track
+from reverie.core.units.common cimport clip
+from reverie.core.units.osc cimport OscState, osc_init, osc_reset, osc_render
+from reverie.core.units.noise cimport NoiseState, noise_init, noise_reset, noise_render
+from reverie.core.units.ladder cimport LadderState, ladder_init, ladder_reset, ladder_render
+from reverie.core.units.env cimport AdsrState, adsr_init, adsr_reset, adsr_release, adsr_render
+from reverie.core.units.glide cimport GlideState, glide_init, glide_reset, glide_render, GLIDE_CONSTANT_TIME
+from reverie.core.units.shaper cimport DriveState, drive_init, drive_reset, drive_render
+from reverie.core.units.fold cimport FoldState, fold_init, fold_reset, fold_render
+from reverie.core.units.lfo cimport lfo_init, lfo_reset, lfo_render
+
+# The state-variable filter as a graph unit: mono, its coefficients designed at each control
+# tick and ramped per frame to them over the tick, as in the sampler.
+ctypedef struct SvfOpState:
+    SvfCoefs cur
+    SvfCoefs step
+    SvfCoefs tgt
+    float s1
+    float s2
+    float key_cutoff        # what tgt was designed for
+    float key_res
+    int32_t key_mode
+
+ctypedef struct OutState:
+    float gl                # gains at the last tick (level x velocity x pan)
+    float gr
+    float tgl               # and at this one
+    float tgr
+
+# The size of each unit's state in a voice's arena (0: none); the compiler places states.
+cdef inline int unit_state_bytes(int kind) noexcept nogil:
+    if kind == UNIT_OSC:
+        return sizeof(OscState)
+    if kind == UNIT_NOISE:
+        return sizeof(NoiseState)
+    if kind == UNIT_SVF:
+        return sizeof(SvfOpState)
+    if kind == UNIT_LADDER:
+        return sizeof(LadderState)
+    if kind == UNIT_ADSR:
+        return sizeof(AdsrState)
+    if kind == UNIT_GLIDE:
+        return sizeof(GlideState)
+    if kind == UNIT_DRIVE:
+        return sizeof(DriveState)
+    if kind == UNIT_FOLD:
+        return sizeof(FoldState)
+    if kind == UNIT_OUT:
+        return sizeof(OutState)
+    return 0
+
+cdef inline void *op_state(Voice *v, const ProgOp *op) noexcept nogil:
+    return <void *>(<char *>v.arena + op.state)
+
+cdef inline float *buf(EngineState *st, int b) noexcept nogil:
+    return &st.scratch[b][0]
+
+# A parameter as the op reads it: the voice's control value this tick.
+cdef inline float par(const Voice *v, const ProgOp *op, int i) noexcept nogil:
+    return v.ctl[op.par[i]] if op.par[i] >= 0 else <float>0.0
+
+# --- control rate: modulation -------------------------------------------------------------
+
+cdef inline float tval(const Track *t, int p, float fallback) noexcept nogil:
+    return t.value[p] if p >= 0 else fallback
+
+# The voice's sources, then every voice parameter: the track's value plus the routes to it,
+# in the parameter's kept form (octaves for PARAM_LOG2), then in its units and clamped.
+cdef inline void graph_modulate(EngineState *st, Voice *v, Track *t, int first) noexcept nogil:
+    cdef const Program *pr = v.prog
+    cdef float acc[N_TRACK_PARAMS]
+    cdef float x, amount
+    cdef int k, p, src, dest
+    cdef const ModRow *r
+    cdef const int16_t *lf
+    cdef float tempo = st.master_value[M_TEMPO]
+    v.mod.src[SRC_ENV1] = v.env
+    if pr.env2[0] >= 0:
+        adsr_render(&v.mod.env2, t.value[pr.env2[0]], t.value[pr.env2[1]], t.value[pr.env2[2]],
+                    t.value[pr.env2[3]], 0, &v.mod.src[SRC_ENV2], 1)
+    for k in range(VOICE_LFOS):
+        lf = pr.lfo[k]
+        if lf[0] >= 0:
+            lfo_render(&v.mod.lfo[k], <int>t.value[lf[0]], tval(t, lf[1], 1.0), tval(t, lf[2], 0.0),
+                       tempo, tval(t, lf[4], 0.0), &v.mod.src[SRC_LFO1 + k], 1)
+    v.mod.src[SRC_WHEEL] = t.wheel
+    v.mod.src[SRC_PRESSURE] = t.pressure
+    for k in range(pr.n_voice):
+        acc[pr.voice_params[k]] = t.value[pr.voice_params[k]]
+    for k in range(pr.n_rows):
+        r = &pr.rows[k]
+        amount = t.value[r.amount]
+        if amount == <float>0.0:
+            continue
+        src = r.src if r.src >= 0 else <int>t.value[r.src_param]
+        if src <= SRC_NONE or src >= SRC_COUNT:
+            continue
+        if r.dest >= 0:
+            dest = r.dest
+        else:
+            p = <int>t.value[r.dest_param]
+            if p < 0 or p >= pr.n_dests:
+                continue
+            dest = pr.dests[p]
+        if r.relative:
+            amount = amount * pr.params[dest].span
+        acc[dest] += amount * v.mod.src[src]
+    for k in range(pr.n_voice):
+        p = pr.voice_params[k]
+        x = acc[p]
+        if pr.params[p].flags & PARAM_LOG2:
+            x = exp2f(clip(x, <float>-20.0, <float>20.0))
+        x = clip(x, pr.params[p].lo, pr.params[p].hi)
+        v.ctl0[p] = x if first else v.ctl[p]
+        v.ctl[p] = x
+
+# The SVF's targets for this tick: designed only when cutoff, resonance or mode moved.
+cdef inline void svf_op_tick(SvfOpState *s, int mode, float cutoff, float res, float sr,
+                             int first) noexcept nogil:
+    cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
+    s.cur = s.tgt
+    if first or cutoff != s.key_cutoff or res != s.key_res or mode != s.key_mode:
+        svf_design(&s.tgt, cutoff, svf_damping(res), mode, sr)
+        s.key_cutoff = cutoff
+        s.key_res = res
+        s.key_mode = mode
+    if first:
+        s.cur = s.tgt
+    s.step.a11 = (s.tgt.a11 - s.cur.a11) * inv
+    s.step.a12 = (s.tgt.a12 - s.cur.a12) * inv
+    s.step.b1 = (s.tgt.b1 - s.cur.b1) * inv
+    s.step.a21 = (s.tgt.a21 - s.cur.a21) * inv
+    s.step.a22 = (s.tgt.a22 - s.cur.a22) * inv
+    s.step.b2 = (s.tgt.b2 - s.cur.b2) * inv
+    s.step.c0 = (s.tgt.c0 - s.cur.c0) * inv
+    s.step.c1 = (s.tgt.c1 - s.cur.c1) * inv
+    s.step.c2 = (s.tgt.c2 - s.cur.c2) * inv
+
+cdef inline void out_op_tick(Voice *v, const ProgOp *op, OutState *s, int first) noexcept nogil:
+    cdef float gl, gr, sens = par(v, op, 2)
+    cdef float g = db_to_gain(par(v, op, 0)) * (<float>1.0 - sens + sens * v.velocity)
+    pan_gains(clip(par(v, op, 1) + v.mod.pan_off, <float>-1.0, <float>1.0), &gl, &gr)
+    s.gl = s.tgl
+    s.gr = s.tgr
+    s.tgl = g * gl
+    s.tgr = g * gr
+    if first:
+        s.gl = s.tgl
+        s.gr = s.tgr
+
+# Once per control tick (and at note on, `first`): modulation, then the ops that design
+# something at control rate.
+cdef inline void graph_tick(EngineState *st, Voice *v, int first) noexcept nogil:
+    cdef const Program *pr = v.prog
+    cdef const ProgOp *op
+    cdef int k
+    cdef float sr = <float>st.sample_rate
+    graph_modulate(st, v, &st.tracks[v.track], first)
+    for k in range(pr.n_ops):
+        op = &pr.ops[k]
+        if op.kind == UNIT_SVF:
+            svf_op_tick(<SvfOpState *>op_state(v, op), <int>par(v, op, 0), par(v, op, 1),
+                        par(v, op, 2), sr, first)
+        elif op.kind == UNIT_OUT:
+            out_op_tick(v, op, <OutState *>op_state(v, op), first)
+    v.mod.ticked += 1
+
+# --- note on and off ------------------------------------------------------------------------
+
+cdef inline void op_start(EngineState *st, Voice *v, const ProgOp *op, int k) noexcept nogil:
+    cdef void *s = op_state(v, op)
+    cdef float sr = <float>st.sample_rate
+    if op.kind == UNIT_OSC:
+        osc_init(<OscState *>s, sr)
+        osc_reset(<OscState *>s, <float>0.0)
+    elif op.kind == UNIT_NOISE:
+        noise_init(<NoiseState *>s, sr)
+        noise_reset(<NoiseState *>s, <uint32_t>(v.age * 2654435761u + <uint32_t>k))
+    elif op.kind == UNIT_LADDER:
+        ladder_init(<LadderState *>s, sr)
+    elif op.kind == UNIT_ADSR:
+        adsr_init(<AdsrState *>s, sr)
+        adsr_reset(<AdsrState *>s)
+    elif op.kind == UNIT_GLIDE:
+        glide_init(<GlideState *>s, sr)
+        glide_reset(<GlideState *>s, v.mod.pitch_hz)
+    elif op.kind == UNIT_DRIVE:
+        drive_init(<DriveState *>s, sr)
+    elif op.kind == UNIT_FOLD:
+        fold_init(<FoldState *>s, sr)
+
+# A fresh voice of a graph program: units from rest, modulation sources, control values.
+cdef inline void graph_start(EngineState *st, Voice *v, Track *t) noexcept nogil:
+    cdef const Program *pr = v.prog
+    cdef int k
+    cdef float sr = <float>st.sample_rate
+    cdef float ctl_rate = sr / <float>CONTROL_FRAMES
+    cdef uint32_t seed = <uint32_t>(v.age * 2654435761u) ^ <uint32_t>(v.note * 40503u + v.track)
+    for k in range(VOICE_LFOS):
+        lfo_init(&v.mod.lfo[k], ctl_rate, seed + <uint32_t>k)
+    adsr_init(&v.mod.env2, ctl_rate)
+    adsr_reset(&v.mod.env2)
+    v.mod.src[SRC_VELOCITY] = v.velocity
+    v.mod.src[SRC_NOTE] = (<float>v.note - <float>60.0) / <float>60.0
+    seed = seed * 1664525u + 1013904223u
+    v.mod.src[SRC_RANDOM] = <float>(<int32_t>seed) * <float>4.656612873077392578125e-10
+    v.fade = 1.0
+    v.stage = ENV_ATTACK
+    for k in range(pr.n_ops):
+        op_start(st, v, &pr.ops[k], k)
+    v.mod.op_on = 0xFFFFFFFFu
+    graph_tick(st, v, 1)
+
+# Mono and legato: the voice goes on to a new note. `retrigger` starts the envelopes again
+# (from their level, so nothing steps) and the LFOs set to retrigger.
+cdef inline void graph_renote(Voice *v, Track *t, int retrigger) noexcept nogil:
+    cdef const Program *pr = v.prog
+    cdef int k
+    if retrigger:
+        for k in range(pr.n_ops):
+            if pr.ops[k].kind == UNIT_ADSR:
+                adsr_reset(<AdsrState *>op_state(v, &pr.ops[k]))
+        adsr_reset(&v.mod.env2)
+        for k in range(VOICE_LFOS):
+            if pr.lfo[k][3] >= 0:
+                lfo_reset(&v.mod.lfo[k], <int>t.value[pr.lfo[k][3]])
+        v.stage = ENV_ATTACK
+    v.mod.src[SRC_VELOCITY] = v.velocity
+    v.mod.src[SRC_NOTE] = (<float>v.note - <float>60.0) / <float>60.0
+
+cdef inline void graph_release(Voice *v) noexcept nogil:
+    cdef const Program *pr = v.prog
+    cdef int k
+    for k in range(pr.n_ops):
+        if pr.ops[k].kind == UNIT_ADSR:
+            adsr_release(<AdsrState *>op_state(v, &pr.ops[k]))
+    adsr_release(&v.mod.env2)
+
+# --- audio rate: one chunk -----------------------------------------------------------------
+
+# Is a gated op silent over this whole tick (its level 0 at the last tick and now)?
+cdef inline bint gated_off(const Voice *v, int p) noexcept nogil:
+    return p >= 0 and v.ctl[p] == <float>0.0 and v.ctl0[p] == <float>0.0
+
+cdef inline void mix_render(EngineState *st, Voice *v, const ProgOp *op, float *out, int n,
+                            int offset) noexcept nogil:
+    cdef int i, j, first = 1
+    cdef float g0, dg
+    cdef const float *x
+    cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
+    for i in range(OP_INPUTS):
+        if op.inp[i] < 0 or gated_off(v, op.par[i]):
+            continue
+        x = buf(st, op.inp[i])
+        dg = (v.ctl[op.par[i]] - v.ctl0[op.par[i]]) * inv
+        g0 = v.ctl0[op.par[i]] + dg * <float>offset
+        if first:
+            for j in range(n):
+                out[j] = x[j] * (g0 + dg * <float>j)
+            first = 0
+        else:
+            for j in range(n):
+                out[j] += x[j] * (g0 + dg * <float>j)
+    if first:
+        for j in range(n):
+            out[j] = 0.0
+
+cdef inline void svf_op_render(SvfOpState *s, const float *x, float *y, int n) noexcept nogil:
+    cdef SvfCoefs *c = &s.cur
+    cdef const SvfCoefs *dc = &s.step
+    cdef float s1 = s.s1, s2 = s.s2, a, b, o
+    cdef int j
+    for j in range(n):
+        a = x[j]
+        o = c.c0 * a + c.c1 * s1 + c.c2 * s2
+        b = c.a11 * s1 + (c.a12 * s2 + c.b1 * a)
+        s2 = c.a21 * s1 + (c.a22 * s2 + c.b2 * a)
+        s1 = b
+        y[j] = o
+        c.a11 += dc.a11; c.a12 += dc.a12; c.b1 += dc.b1
+        c.a21 += dc.a21; c.a22 += dc.a22; c.b2 += dc.b2
+        c.c0 += dc.c0; c.c1 += dc.c1; c.c2 += dc.c2
+    s.s1 = s1
+    s.s2 = s2
+
+# Returns 0 when the voice has ended (its fade or its amp envelope).
+cdef inline int out_render(Voice *v, OutState *s, const float *x, const float *env,
+                           float *out_l, float *out_r, int n, int offset) noexcept nogil:
+    cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
+    cdef float dl = (s.tgl - s.gl) * inv, dr = (s.tgr - s.gr) * inv
+    cdef float gl = s.gl + dl * <float>offset, gr = s.gr + dr * <float>offset
+    cdef float y, fade
+    cdef int j
+    if v.stage == ENV_FADE:
+        fade = v.fade
+        for j in range(n):
+            fade = fade - v.fade_dec
+            if fade <= <float>0.0:
+                v.fade = 0.0
+                return 0
+            y = x[j] * env[j] * fade
+            out_l[j] += y * (gl + dl * <float>j)
+            out_r[j] += y * (gr + dr * <float>j)
+        v.fade = fade
+        return 1
+    for j in range(n):
+        y = x[j] * env[j]
+        out_l[j] += y * (gl + dl * <float>j)
+        out_r[j] += y * (gr + dr * <float>j)
+    return 1
+
+cdef inline float osc_ratio(const Voice *v, const ProgOp *op) noexcept nogil:
+    return exp2f((par(v, op, 1) + par(v, op, 2) * <float>0.01) * <float>(1.0 / 12.0) + op.k)
+
+# Renders one chunk of n frames (offset frames after the last tick) into the track's buffers.
+# Returns 0 when the voice has ended.
+cdef inline int graph_render(EngineState *st, Voice *v, float *out_l, float *out_r, int n,
+                             int offset) noexcept nogil:
+    cdef const Program *pr = v.prog
+    cdef const ProgOp *op
+    cdef void *s
+    cdef float *o
+    cdef AdsrState *env
+    cdef int k, alive = 1
+    cdef uint32_t on = 0
+    for k in range(pr.n_ops):
+        op = &pr.ops[k]
+        if op.when_param >= 0 and <int>v.ctl[op.when_param] != op.when_value:
+            continue
+        if gated_off(v, op.gate):
+            if op.inp[0] >= 0 and op.out >= 0 and op.inp[0] != op.out:
+                memcpy(buf(st, op.out), buf(st, op.inp[0]), n * sizeof(float))
+            continue
+        s = op_state(v, op)
+        o = buf(st, op.out) if op.out >= 0 else NULL
+        if not (v.mod.op_on >> k) & 1u:
+            # back after a pause (a filter chosen again): from rest, so nothing stale sounds
+            op_start(st, v, op, k)
+        on |= 1u << k
+        if op.kind == UNIT_OSC:
+            osc_render(<OscState *>s, <int>par(v, op, 0), osc_ratio(v, op), par(v, op, 3),
+                       buf(st, op.inp[0]), NULL, NULL, o, n)
+        elif op.kind == UNIT_SVF:
+            svf_op_render(<SvfOpState *>s, buf(st, op.inp[0]), o, n)
+        elif op.kind == UNIT_ADSR:
+            env = <AdsrState *>s
+            adsr_render(env, par(v, op, 0), par(v, op, 1), par(v, op, 2), par(v, op, 3),
+                        op.conf, o, n)
+            v.env = env.level
+            if v.stage != ENV_FADE:
+                v.stage = env.stage
+            if env.stage == ENV_IDLE:
+                alive = 0
+        elif op.kind == UNIT_GLIDE:
+            glide_render(<GlideState *>s, v.mod.pitch_hz, par(v, op, 0), GLIDE_CONSTANT_TIME, o, n)
+        elif op.kind == UNIT_MIX:
+            mix_render(st, v, op, o, n, offset)
+        elif op.kind == UNIT_LADDER:
+            ladder_render(<LadderState *>s, par(v, op, 0), par(v, op, 1), buf(st, op.inp[0]), o, n)
+        elif op.kind == UNIT_NOISE:
+            noise_render(<NoiseState *>s, <int>par(v, op, 0), o, n)
+        elif op.kind == UNIT_DRIVE:
+            drive_render(<DriveState *>s, par(v, op, 0), buf(st, op.inp[0]), o, n)
+        elif op.kind == UNIT_FOLD:
+            fold_render(<FoldState *>s, par(v, op, 0), buf(st, op.inp[0]), o, n)
+        elif op.kind == UNIT_OUT:
+            if not out_render(v, <OutState *>s, buf(st, op.inp[0]), buf(st, op.inp[1]),
+                              out_l, out_r, n, offset):
+                alive = 0
+    v.mod.op_on = on
+    return alive
