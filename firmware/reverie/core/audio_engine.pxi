@@ -25,6 +25,7 @@ cdef class AudioEngine:
     cdef list _unread
     cdef int32_t _next_token
     cdef readonly double sample_rate
+    cdef readonly list programs     # per track: the program last set (None: the engine's own)
 
     def __cinit__(self, double sample_rate=48000.0, *args, **kwargs):
         if not 8000.0 <= sample_rate <= 192000.0:
@@ -43,6 +44,7 @@ cdef class AudioEngine:
         self._buffers = {}
         self._unread = []
         self._next_token = 1
+        self.programs = [None] * MAX_TRACKS
         cdef EngineState *st = self.st
         cdef int k
         for k in range(MAX_TRACKS):
@@ -166,6 +168,7 @@ cdef class AudioEngine:
         return self._post_holding(&c, c.args.sample.token)
 
     def set_program(self, int track, program, int64_t frame=-1):
+        cdef unsigned char[::1] view
         """Gives a track its instrument: a program packed by pack_program (None: the engine's
         own sampler). The track's voices fade out; the engine reads the program in place, kept
         alive here until it reports that no voice runs it."""
@@ -174,14 +177,18 @@ cdef class AudioEngine:
         cdef Command c = new_command(CMD_PROGRAM_SET, frame)
         c.args.program.track = track
         if program is None:
-            return self._post(&c)
-        arr = np.ascontiguousarray(program, dtype=np.uint8)
-        if arr.ndim != 1 or arr.shape[0] != sizeof(Program):
-            raise ValueError(f"a program is {sizeof(Program)} bytes, not {arr.nbytes}")
-        cdef unsigned char[::1] view = arr
-        c.args.program.program = <const Program *>&view[0]
-        c.args.program.token = self._hold(arr)
-        return self._post_holding(&c, c.args.program.token)
+            ok = self._post(&c)
+        else:
+            arr = np.ascontiguousarray(program, dtype=np.uint8)
+            if arr.ndim != 1 or arr.shape[0] != sizeof(Program):
+                raise ValueError(f"a program is {sizeof(Program)} bytes, not {arr.nbytes}")
+            view = arr
+            c.args.program.program = <const Program *>&view[0]
+            c.args.program.token = self._hold(arr)
+            ok = self._post_holding(&c, c.args.program.token)
+        if ok:
+            self.programs[track] = program
+        return ok
 
     def set_mod(self, int track, int which, double value, int64_t frame=-1):
         """A track's mod wheel (which 0) or aftertouch (1), 0..1."""

@@ -73,8 +73,13 @@ cdef inline float par(const Voice *v, const ProgOp *op, int i) noexcept nogil:
 
 # --- control rate: modulation -------------------------------------------------------------
 
-cdef inline float tval(const Track *t, int p, float fallback) noexcept nogil:
-    return t.value[p] if p >= 0 else fallback
+# A track parameter in its units (a PARAM_LOG2 one is kept as log2), or `fallback` if none.
+cdef inline float tval(const Program *pr, const Track *t, int p, float fallback) noexcept nogil:
+    if p < 0:
+        return fallback
+    if pr.params[p].flags & PARAM_LOG2:
+        return exp2f(t.value[p])
+    return t.value[p]
 
 # The voice's sources, then every voice parameter: the track's value plus the routes to it,
 # in the parameter's kept form (octaves for PARAM_LOG2), then in its units and clamped.
@@ -88,13 +93,15 @@ cdef inline void graph_modulate(EngineState *st, Voice *v, Track *t, int first) 
     cdef float tempo = st.master_value[M_TEMPO]
     v.mod.src[SRC_ENV1] = v.env
     if pr.env2[0] >= 0:
-        adsr_render(&v.mod.env2, t.value[pr.env2[0]], t.value[pr.env2[1]], t.value[pr.env2[2]],
-                    t.value[pr.env2[3]], 0, &v.mod.src[SRC_ENV2], 1)
+        adsr_render(&v.mod.env2, tval(pr, t, pr.env2[0], 1.0), tval(pr, t, pr.env2[1], 1.0),
+                    tval(pr, t, pr.env2[2], 1.0), tval(pr, t, pr.env2[3], 1.0), 0,
+                    &v.mod.src[SRC_ENV2], 1)
     for k in range(VOICE_LFOS):
         lf = pr.lfo[k]
         if lf[0] >= 0:
-            lfo_render(&v.mod.lfo[k], <int>t.value[lf[0]], tval(t, lf[1], 1.0), tval(t, lf[2], 0.0),
-                       tempo, tval(t, lf[4], 0.0), &v.mod.src[SRC_LFO1 + k], 1)
+            lfo_render(&v.mod.lfo[k], <int>t.value[lf[0]], tval(pr, t, lf[1], 1.0),
+                       tval(pr, t, lf[2], 0.0), tempo, tval(pr, t, lf[4], 0.0),
+                       &v.mod.src[SRC_LFO1 + k], 1)
     v.mod.src[SRC_WHEEL] = t.wheel
     v.mod.src[SRC_PRESSURE] = t.pressure
     for k in range(pr.n_voice):
@@ -350,7 +357,8 @@ cdef inline int graph_render(EngineState *st, Voice *v, float *out_l, float *out
             op_start(st, v, op, k)
         on |= 1u << k
         if op.kind == UNIT_OSC:
-            osc_render(<OscState *>s, <int>par(v, op, 0), osc_ratio(v, op), par(v, op, 3),
+            osc_render(<OscState *>s, <int>par(v, op, 0), osc_ratio(v, op),
+                       par(v, op, 3) if op.par[3] >= 0 else <float>0.5,
                        buf(st, op.inp[0]), NULL, NULL, o, n)
         elif op.kind == UNIT_SVF:
             svf_op_render(<SvfOpState *>s, buf(st, op.inp[0]), o, n)
