@@ -64,8 +64,9 @@ cdef inline void set_track_param(EngineState *st, const ParamArgs *a) noexcept n
         t.target[a.param] = t.base[a.param]
         # Discrete parameters (sample, modes, points, times) take effect at once, so a note
         # posted right after them at the same frame already uses them.
-        if not t.prog.params[a.param].flags & PARAM_SMOOTH:
+        if t.snap or not t.prog.params[a.param].flags & PARAM_SMOOTH:
             t.value[a.param] = t.target[a.param]
+            t.epoch += 1
 
 cdef inline void set_bus_param(EngineState *st, const ParamArgs *a) noexcept nogil:
     cdef Track *t
@@ -106,6 +107,7 @@ cdef inline void set_program(EngineState *st, const ProgramArgs *a) noexcept nog
     t.prog = a.program if a.program != NULL else &st.sampler
     t.prog_token = a.token
     t.n_held = 0
+    t.snap = 1      # its parameters, posted next, start at their values: no glide from the last instrument's
 
 cdef inline void apply_command(EngineState *st, Command *c) noexcept nogil:
     cdef CommandArgs *a = &c.args

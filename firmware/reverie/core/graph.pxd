@@ -32,12 +32,16 @@ ctypedef struct SvfOpState:
     float key_cutoff        # what tgt was designed for
     float key_res
     int32_t key_mode
+    float damping           # from key_res
 
 ctypedef struct OutState:
     float gl                # gains at the last tick (level x velocity x pan)
     float gr
     float tgl               # and at this one
     float tgr
+    float key_level         # what tgl and tgr were made from
+    float key_pan
+    float key_sens
 
 # The size of each unit's state in a voice's arena (0: none); the compiler places states.
 cdef inline int unit_state_bytes(int kind) noexcept nogil:
@@ -81,6 +85,20 @@ cdef inline float tval(const Program *pr, const Track *t, int p, float fallback)
         return exp2f(t.value[p])
     return t.value[p]
 
+# A voice parameter from its kept form x: in its units (exp2 for PARAM_LOG2), clamped; ctl0
+# takes the last tick's value. Returns 1 if it moved.
+cdef inline int voice_param(Voice *v, const Program *pr, int p, float x, int first) noexcept nogil:
+    if first or x != v.kept[p]:
+        v.kept[p] = x
+        if pr.params[p].flags & PARAM_LOG2:
+            x = exp2f(clip(x, <float>-20.0, <float>20.0))
+        x = clip(x, pr.params[p].lo, pr.params[p].hi)
+        v.ctl0[p] = x if first else v.ctl[p]
+        v.ctl[p] = x
+        return not first
+    v.ctl0[p] = v.ctl[p]
+    return 0
+
 # The voice's sources, then every voice parameter: the track's value plus the routes to it,
 # in the parameter's kept form (octaves for PARAM_LOG2), then in its units and clamped.
 cdef inline void graph_modulate(EngineState *st, Voice *v, Track *t, int first) noexcept nogil:
@@ -91,21 +109,12 @@ cdef inline void graph_modulate(EngineState *st, Voice *v, Track *t, int first) 
     cdef const ModRow *r
     cdef const int16_t *lf
     cdef float tempo = st.master_value[M_TEMPO]
-    v.mod.src[SRC_ENV1] = v.env
-    if pr.env2[0] >= 0:
-        adsr_render(&v.mod.env2, tval(pr, t, pr.env2[0], 1.0), tval(pr, t, pr.env2[1], 1.0),
-                    tval(pr, t, pr.env2[2], 1.0), tval(pr, t, pr.env2[3], 1.0), 0,
-                    &v.mod.src[SRC_ENV2], 1)
-    for k in range(VOICE_LFOS):
-        lf = pr.lfo[k]
-        if lf[0] >= 0:
-            lfo_render(&v.mod.lfo[k], <int>t.value[lf[0]], tval(pr, t, lf[1], 1.0),
-                       tval(pr, t, lf[2], 0.0), tempo, tval(pr, t, lf[4], 0.0),
-                       &v.mod.src[SRC_LFO1 + k], 1)
-    v.mod.src[SRC_WHEEL] = t.wheel
-    v.mod.src[SRC_PRESSURE] = t.pressure
-    for k in range(pr.n_voice):
-        acc[pr.voice_params[k]] = t.value[pr.voice_params[k]]
+    cdef int16_t dest_of[MOD_ROWS]
+    cdef int src_of[MOD_ROWS]
+    cdef float amount_of[MOD_ROWS]
+    cdef int n_mod = 0, used = 0, full, j
+    # The routes that sound now (amount not 0, a source, a destination), and the sources
+    # they use: an LFO no route uses does not run.
     for k in range(pr.n_rows):
         r = &pr.rows[k]
         amount = t.value[r.amount]
@@ -123,23 +132,60 @@ cdef inline void graph_modulate(EngineState *st, Voice *v, Track *t, int first) 
             dest = pr.dests[p]
         if r.relative:
             amount = amount * pr.params[dest].span
-        acc[dest] += amount * v.mod.src[src]
-    for k in range(pr.n_voice):
-        p = pr.voice_params[k]
-        x = acc[p]
-        if pr.params[p].flags & PARAM_LOG2:
-            x = exp2f(clip(x, <float>-20.0, <float>20.0))
-        x = clip(x, pr.params[p].lo, pr.params[p].hi)
-        v.ctl0[p] = x if first else v.ctl[p]
-        v.ctl[p] = x
+        dest_of[n_mod] = <int16_t>dest
+        amount_of[n_mod] = amount
+        src_of[n_mod] = src
+        n_mod += 1
+        used |= 1 << src
+    v.mod.src[SRC_ENV1] = v.env
+    if pr.env2[0] >= 0:
+        adsr_render(&v.mod.env2, tval(pr, t, pr.env2[0], 1.0), tval(pr, t, pr.env2[1], 1.0),
+                    tval(pr, t, pr.env2[2], 1.0), tval(pr, t, pr.env2[3], 1.0), 0,
+                    &v.mod.src[SRC_ENV2], 1)
+    for k in range(VOICE_LFOS):
+        lf = pr.lfo[k]
+        if lf[0] >= 0 and used & (1 << (SRC_LFO1 + k)):
+            lfo_render(&v.mod.lfo[k], <int>t.value[lf[0]], tval(pr, t, lf[1], 1.0),
+                       tval(pr, t, lf[2], 0.0), tempo, tval(pr, t, lf[4], 0.0),
+                       &v.mod.src[SRC_LFO1 + k], 1)
+    v.mod.src[SRC_WHEEL] = t.wheel
+    v.mod.src[SRC_PRESSURE] = t.pressure
+    # Every parameter after a change on the track (or while one still moved); else only
+    # the routes' destinations: the others hold still, ctl0 == ctl.
+    full = first or v.mod.settle or t.epoch != v.mod.epoch
+    if full:
+        for k in range(pr.n_voice):
+            acc[pr.voice_params[k]] = t.value[pr.voice_params[k]]
+    else:
+        for j in range(n_mod):
+            acc[dest_of[j]] = t.value[dest_of[j]]
+    for j in range(n_mod):
+        acc[dest_of[j]] += amount_of[j] * v.mod.src[src_of[j]]
+    if full:
+        v.mod.epoch = t.epoch
+        v.mod.settle = 0
+        for k in range(pr.n_voice):
+            if voice_param(v, pr, pr.voice_params[k], acc[pr.voice_params[k]], first):
+                v.mod.settle = 1
+    else:
+        for j in range(n_mod):
+            p = dest_of[j]
+            if p >= 0:
+                voice_param(v, pr, p, acc[p], 0)
+                # the same destination twice: once is enough
+                for k in range(j + 1, n_mod):
+                    if dest_of[k] == p:
+                        dest_of[k] = -1
 
 # The SVF's targets for this tick: designed only when cutoff, resonance or mode moved.
 cdef inline void svf_op_tick(SvfOpState *s, int mode, float cutoff, float res, float sr,
                              int first) noexcept nogil:
     cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
     s.cur = s.tgt
+    if first or res != s.key_res:
+        s.damping = svf_damping(res)
     if first or cutoff != s.key_cutoff or res != s.key_res or mode != s.key_mode:
-        svf_design(&s.tgt, cutoff, svf_damping(res), mode, sr)
+        svf_design(&s.tgt, cutoff, s.damping, mode, sr)
         s.key_cutoff = cutoff
         s.key_res = res
         s.key_mode = mode
@@ -156,13 +202,17 @@ cdef inline void svf_op_tick(SvfOpState *s, int mode, float cutoff, float res, f
     s.step.c2 = (s.tgt.c2 - s.cur.c2) * inv
 
 cdef inline void out_op_tick(Voice *v, const ProgOp *op, OutState *s, int first) noexcept nogil:
-    cdef float gl, gr, sens = par(v, op, 2)
-    cdef float g = db_to_gain(par(v, op, 0)) * (<float>1.0 - sens + sens * v.velocity)
-    pan_gains(clip(par(v, op, 1) + v.mod.pan_off, <float>-1.0, <float>1.0), &gl, &gr)
+    cdef float gl, gr, g, sens = par(v, op, 2), level = par(v, op, 0), pan = par(v, op, 1)
     s.gl = s.tgl
     s.gr = s.tgr
-    s.tgl = g * gl
-    s.tgr = g * gr
+    if first or level != s.key_level or pan != s.key_pan or sens != s.key_sens:
+        s.key_level = level
+        s.key_pan = pan
+        s.key_sens = sens
+        g = db_to_gain(level) * (<float>1.0 - sens + sens * v.velocity)
+        pan_gains(clip(pan + v.mod.pan_off, <float>-1.0, <float>1.0), &gl, &gr)
+        s.tgl = g * gl
+        s.tgr = g * gr
     if first:
         s.gl = s.tgl
         s.gr = s.tgr
@@ -284,21 +334,27 @@ cdef inline void mix_render(EngineState *st, Voice *v, const ProgOp *op, float *
         for j in range(n):
             out[j] = 0.0
 
+# The coefficients live in locals for the loop: the output buffer is engine memory, which
+# the compiler must otherwise assume may overlap them, storing and loading all nine each frame.
 cdef inline void svf_op_render(SvfOpState *s, const float *x, float *y, int n) noexcept nogil:
-    cdef SvfCoefs *c = &s.cur
-    cdef const SvfCoefs *dc = &s.step
+    cdef float a11 = s.cur.a11, a12 = s.cur.a12, b1 = s.cur.b1, a21 = s.cur.a21
+    cdef float a22 = s.cur.a22, b2 = s.cur.b2, c0 = s.cur.c0, c1 = s.cur.c1, c2 = s.cur.c2
+    cdef float da11 = s.step.a11, da12 = s.step.a12, db1 = s.step.b1, da21 = s.step.a21
+    cdef float da22 = s.step.a22, db2 = s.step.b2, dc0 = s.step.c0, dc1 = s.step.c1, dc2 = s.step.c2
     cdef float s1 = s.s1, s2 = s.s2, a, b, o
     cdef int j
     for j in range(n):
         a = x[j]
-        o = c.c0 * a + c.c1 * s1 + c.c2 * s2
-        b = c.a11 * s1 + (c.a12 * s2 + c.b1 * a)
-        s2 = c.a21 * s1 + (c.a22 * s2 + c.b2 * a)
+        o = c0 * a + c1 * s1 + c2 * s2
+        b = a11 * s1 + (a12 * s2 + b1 * a)
+        s2 = a21 * s1 + (a22 * s2 + b2 * a)
         s1 = b
         y[j] = o
-        c.a11 += dc.a11; c.a12 += dc.a12; c.b1 += dc.b1
-        c.a21 += dc.a21; c.a22 += dc.a22; c.b2 += dc.b2
-        c.c0 += dc.c0; c.c1 += dc.c1; c.c2 += dc.c2
+        a11 += da11; a12 += da12; b1 += db1
+        a21 += da21; a22 += da22; b2 += db2
+        c0 += dc0; c1 += dc1; c2 += dc2
+    s.cur.a11 = a11; s.cur.a12 = a12; s.cur.b1 = b1; s.cur.a21 = a21; s.cur.a22 = a22
+    s.cur.b2 = b2; s.cur.c0 = c0; s.cur.c1 = c1; s.cur.c2 = c2
     s.s1 = s1
     s.s2 = s2
 
@@ -328,8 +384,15 @@ cdef inline int out_render(Voice *v, OutState *s, const float *x, const float *e
         out_r[j] += y * (gr + dr * <float>j)
     return 1
 
-cdef inline float osc_ratio(const Voice *v, const ProgOp *op) noexcept nogil:
-    return exp2f((par(v, op, 1) + par(v, op, 2) * <float>0.01) * <float>(1.0 / 12.0) + op.k)
+# An oscillator's frequency ratio (its tune, fine tune and octave), worked out again only
+# when they move.
+cdef inline float osc_ratio(Voice *v, const ProgOp *op, int k) noexcept nogil:
+    cdef float st = par(v, op, 1) + par(v, op, 2) * <float>0.01
+    if st != v.mod.ratio_key[k] or not v.mod.ratio_set & (1u << k):
+        v.mod.ratio_key[k] = st
+        v.mod.ratio[k] = exp2f(st * <float>(1.0 / 12.0) + op.k)
+        v.mod.ratio_set |= 1u << k
+    return v.mod.ratio[k]
 
 # Renders one chunk of n frames (offset frames after the last tick) into the track's buffers.
 # Returns 0 when the voice has ended.
@@ -357,7 +420,7 @@ cdef inline int graph_render(EngineState *st, Voice *v, float *out_l, float *out
             op_start(st, v, op, k)
         on |= 1u << k
         if op.kind == UNIT_OSC:
-            osc_render(<OscState *>s, <int>par(v, op, 0), osc_ratio(v, op),
+            osc_render(<OscState *>s, <int>par(v, op, 0), osc_ratio(v, op, k),
                        par(v, op, 3) if op.par[3] >= 0 else <float>0.5,
                        buf(st, op.inp[0]), NULL, NULL, o, n)
         elif op.kind == UNIT_SVF:

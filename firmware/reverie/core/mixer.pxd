@@ -39,11 +39,21 @@ cdef inline void track_tick(EngineState *st, Track *t, int any_solo) noexcept no
     cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
     cdef float gate, gain, pl, pr
     cdef int p
+    cdef float was
     for p in range(t.prog.n_params):
         if t.prog.params[p].flags & PARAM_SMOOTH:
+            was = t.value[p]
             t.value[p] = t.value[p] + (t.target[p] - t.value[p]) * a
+            # A graph's glide lands on its target (1e-5 of a unit, an octave or a dB: far
+            # below hearing) instead of creeping on through denormals: a level turned to 0
+            # reaches 0, and the op it gates stops (graph.pxd).
+            if not t.prog.derive and fabsf(t.target[p] - t.value[p]) < <float>1e-5:
+                t.value[p] = t.target[p]
+            if t.value[p] != was:
+                t.epoch += 1
         else:
             t.value[p] = t.target[p]
+    t.snap = 0
     for p in range(N_BUS_PARAMS):
         t.bus_value[p] = t.bus_value[p] + (t.bus_target[p] - t.bus_value[p]) * a
     track_derive(t)

@@ -34,8 +34,9 @@ cdef inline void control_tick(EngineState *st) noexcept nogil:
             if v.prog.fused:
                 voice_filter_env(sampler_of(v), sr)
                 voice_control(sampler_of(v), v.note, &st.tracks[v.track], sr, 1)
-            else:
-                graph_tick(st, v, 0)
+    # A graph voice takes its tick in render_chunk, right before this frame's chunk (nothing
+    # runs in between): its state is then read once per chunk instead of twice.
+    st.tick_due = 1
 
 # After a non-finite output: silence, and every voice and effect starts from rest.
 cdef inline void reset_effects(EngineState *st) noexcept nogil:
@@ -74,9 +75,12 @@ cdef inline void render_chunk(EngineState *st, float *out, int n) noexcept nogil
             if v.prog.fused:
                 alive = voice_render(v, sampler_of(v), &st.tbuf[v.track][0][0], &st.tbuf[v.track][1][0], n)
             else:
+                if st.tick_due:
+                    graph_tick(st, v, 0)
                 alive = graph_render(st, v, &st.tbuf[v.track][0][0], &st.tbuf[v.track][1][0], n, offset)
             if not alive:
                 voice_free(st, v)
+    st.tick_due = 0
     seq_render_click(&st.seq, n)
     if not mix_chunk(st, out, offset, n):
         st.stats.faults += 1

@@ -57,6 +57,7 @@ cdef inline void track_unlock(Track *t, const uint32_t *gone, uint32_t bus_gone)
             if mask_has(gone, p):
                 t.target[p] = t.base[p]
                 t.value[p] = t.base[p]
+                t.epoch += 1
     for p in range(N_BUS_PARAMS):
         if bus_gone & (1u << p):
             t.bus_target[p] = t.bus_base[p]

@@ -38,6 +38,7 @@ cdef inline void track_apply_locks(EngineState *st, int k, PendingTrig *pt) noex
             v = param_internal(t.prog, p, pt.locks[j].value)
             t.target[p] = v
             t.value[p] = v
+            t.epoch += 1
         elif LOCK_BUS <= p < LOCK_BUS + N_BUS_PARAMS:
             t.bus_target[p - LOCK_BUS] = pt.locks[j].value
         elif LOCK_CC <= p < LOCK_CC + 128 and tr.kind == KIND_MIDI:

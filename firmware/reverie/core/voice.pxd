@@ -21,7 +21,12 @@ ctypedef struct VoiceMod:
     float pan_off           # unison: this copy's place in the stereo spread, -1..1
     float pitch_hz          # the note's frequency (with detune), the glide's target
     uint32_t op_on          # bit k: op k ran in the last chunk
+    uint32_t ratio_set      # bit k: ratio[k] holds op k's oscillator ratio for ratio_key[k]
+    float ratio[PROGRAM_OPS]
+    float ratio_key[PROGRAM_OPS]
     int32_t ticked          # control ticks since note on
+    uint32_t epoch          # the track's epoch at the last full pass over the parameters
+    int32_t settle          # some parameter still moved at that pass: the next is full too
 
 ctypedef struct Voice:
     int32_t active          # 1 while it sounds
@@ -43,6 +48,7 @@ ctypedef struct Voice:
     VoiceMod mod
     float ctl0[N_TRACK_PARAMS]  # voice parameters at the last tick and now (graph.pxd)
     float ctl[N_TRACK_PARAMS]
+    float kept[N_TRACK_PARAMS]  # the kept form `ctl` was made from (skips an unchanged exp2)
     double arena[VOICE_ARENA_WORDS]
 
 # The sampler's own state, in the voice's arena.

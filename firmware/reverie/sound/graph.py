@@ -48,6 +48,10 @@ UNITS = {
     "out": UnitDef(Unit.UNIT_OUT, ("in", "env"), ("level_db", "pan", "velocity"), output=False),
 }
 
+# Units that may write over their input (each frame's output depends on that frame's input
+# and the unit's own state only).
+IN_PLACE = {"svf", "ladder", "drive", "fold"}
+
 SOURCES = {s.name.removeprefix("SRC_").lower(): int(s) for s in ModSource}
 SOURCE_NAMES = tuple(SOURCES)      # in ModSource order: a choice parameter's values
 
@@ -203,7 +207,7 @@ def _buffers(inst: Instrument, nodes: dict[str, Node], order: list[str]) -> dict
                     _fail(inst, f"alternatives {', '.join(alts)} must run on distinct values of one parameter (when)")
                 for a in alts:
                     group[a] = alts[0]
-    last = {}
+    last: dict[str, int] = {}
     for pos, name in enumerate(order):
         for i in nodes[name].inputs:
             for a in _alternatives(i):
@@ -213,7 +217,13 @@ def _buffers(inst: Instrument, nodes: dict[str, Node], order: list[str]) -> dict
         n = nodes[name]
         if UNITS[n.unit].output:
             g = group.get(name, name)
-            if g not in given:
+            src = group.get(_alternatives(n.inputs[0])[0], _alternatives(n.inputs[0])[0]) if n.inputs else None
+            if g not in given and n.unit in IN_PLACE and last.get(src) == pos:
+                # a frame-by-frame processor whose input nobody reads later works in place:
+                # one buffer less, and while gated off it simply leaves its input there
+                given[g] = given[src]
+                del last[src]
+            elif g not in given:
                 if free:
                     given[g] = free.pop(0)
                 else:
