@@ -5,7 +5,7 @@
 # arena, the chunk's signals in the engine's scratch buffers.
 from libc.stdint cimport int16_t, int32_t, uint32_t
 from libc.math cimport exp2f, log2f
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 from reverie.core.defs cimport *
 from reverie.core.dsp cimport *
 from reverie.core.program cimport Program, ProgOp, ModRow
@@ -20,6 +20,7 @@ from reverie.core.units.glide cimport GlideState, glide_init, glide_reset, glide
 from reverie.core.units.shaper cimport DriveState, drive_init, drive_reset, drive_render
 from reverie.core.units.fold cimport FoldState, fold_init, fold_reset, fold_render
 from reverie.core.units.lfo cimport lfo_init, lfo_reset, lfo_render
+from reverie.core.units.blep cimport BLEP_DELAY
 
 # The state-variable filter as a graph unit: mono, its coefficients designed at each control
 # tick and ramped per frame to them over the tick, as in the sampler.
@@ -275,6 +276,9 @@ cdef inline void graph_start(EngineState *st, Voice *v, Track *t) noexcept nogil
     v.mod.src[SRC_RANDOM] = <float>(<int32_t>seed) * <float>4.656612873077392578125e-10
     v.fade = 1.0
     v.stage = ENV_ATTACK
+    # The band-limited oscillators sound BLEP_DELAY frames after they start: the amp envelope
+    # waits as long, so it opens on their first frames, not on the silence before them.
+    v.mod.hold = BLEP_DELAY
     for k in range(pr.n_ops):
         op_start(st, v, &pr.ops[k], k)
     v.mod.op_on = 0xFFFFFFFFu
@@ -403,7 +407,7 @@ cdef inline int graph_render(EngineState *st, Voice *v, float *out_l, float *out
     cdef void *s
     cdef float *o
     cdef AdsrState *env
-    cdef int k, alive = 1
+    cdef int k, j, alive = 1
     cdef uint32_t on = 0
     for k in range(pr.n_ops):
         op = &pr.ops[k]
@@ -427,8 +431,14 @@ cdef inline int graph_render(EngineState *st, Voice *v, float *out_l, float *out
             svf_op_render(<SvfOpState *>s, buf(st, op.inp[0]), o, n)
         elif op.kind == UNIT_ADSR:
             env = <AdsrState *>s
-            adsr_render(env, par(v, op, 0), par(v, op, 1), par(v, op, 2), par(v, op, 3),
-                        op.conf, o, n)
+            j = 0
+            if v.mod.hold > 0:
+                j = v.mod.hold if v.mod.hold < n else n
+                memset(o, 0, j * sizeof(float))
+                v.mod.hold -= j
+            if j < n:
+                adsr_render(env, par(v, op, 0), par(v, op, 1), par(v, op, 2), par(v, op, 3),
+                            op.conf, o + j, n - j)
             v.env = env.level
             if v.stage != ENV_FADE:
                 v.stage = env.stage

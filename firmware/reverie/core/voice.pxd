@@ -27,6 +27,7 @@ ctypedef struct VoiceMod:
     int32_t ticked          # control ticks since note on
     uint32_t epoch          # the track's epoch at the last full pass over the parameters
     int32_t settle          # some parameter still moved at that pass: the next is full too
+    int32_t hold            # frames the amp envelope still waits at note on (the oscillators' latency)
 
 ctypedef struct Voice:
     int32_t active          # 1 while it sounds

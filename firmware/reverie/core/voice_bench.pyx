@@ -40,6 +40,7 @@ ctypedef struct Fused:
     float gl
     float gr
     float env
+    int hold
 
 # The patch's fixed values, read once (a hand-written voice knows what does not move).
 ctypedef struct Patch:
@@ -66,7 +67,13 @@ cdef inline void fused_render(Fused *f, const Patch *p, float *out_l, float *out
     cdef float y
     cdef int j
     glide_render(&f.glide, f.pitch_hz, 0.0, GLIDE_CONSTANT_TIME, hz, n)
-    adsr_render(&f.amp, p.a, p.d, p.s, p.r, 0, env, n)
+    j = 0
+    if f.hold > 0:
+        j = f.hold if f.hold < n else n
+        memset(env, 0, j * sizeof(float))
+        f.hold -= j
+    if j < n:
+        adsr_render(&f.amp, p.a, p.d, p.s, p.r, 0, env + j, n - j)
     osc_render(&f.o1, 0, p.r1, 0.5, hz, NULL, NULL, b1, n)
     osc_render(&f.o2, 0, p.r2, 0.5, hz, NULL, NULL, b2, n)
     for j in range(n):
@@ -141,6 +148,7 @@ cdef class VoiceBench:
             osc_reset(&f.o2, 0.0)
             adsr_init(&f.amp, <float>sample_rate)
             adsr_reset(&f.amp)
+            f.hold = 16
             adsr_init(&f.env2, <float>sample_rate / CONTROL_FRAMES)
             adsr_reset(&f.env2)
             lfo_init(&f.lfo, <float>sample_rate / CONTROL_FRAMES, 0)
