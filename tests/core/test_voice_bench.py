@@ -10,7 +10,8 @@ from reverie.sound.instruments.synth import SYNTH
 
 def test_the_fused_voice_renders_what_the_program_renders():
     program = compile_graph(SYNTH).program
-    graph = VoiceBench(48000.0, program, patch_values(), 64, False).render(24000)
-    fused = VoiceBench(48000.0, program, patch_values(), 64, True).render(24000)
+    ids = {s.key: s.id for s in SYNTH}
+    graph = VoiceBench(48000.0, program, patch_values(), 64, False, ids).render(24000)
+    fused = VoiceBench(48000.0, program, patch_values(), 64, True, ids).render(24000)
     assert np.sqrt(np.mean(graph ** 2)) > 0.1
     assert graph.tobytes() == fused.tobytes()

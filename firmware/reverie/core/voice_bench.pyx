@@ -95,17 +95,19 @@ cdef class VoiceBench:
     cdef bint fuse
     cdef object program
 
-    def __cinit__(self, double sample_rate, program, dict values, int voices, bint fuse):
+    def __cinit__(self, double sample_rate, program, dict values, int voices, bint fuse, dict ids=None):
         self.st = state_new(sample_rate)
         self.fused = <Fused *>calloc(voices, sizeof(Fused))
         if self.st == NULL or self.fused == NULL:
             raise MemoryError()
 
-    def __init__(self, double sample_rate, program, dict values, int voices, bint fuse):
+    def __init__(self, double sample_rate, program, dict values, int voices, bint fuse, dict ids=None):
+        """`values`: parameter id -> value; `ids`: the synth's key -> id (the fused voice
+        needs to know which is which; the core knows no instrument)."""
         cdef unsigned char[::1] view = program
         cdef Track *t = &self.st.tracks[0]
         cdef Voice *v
-        cdef int k
+        cdef int k, cutoff
         self.program = program
         self.n = voices
         self.fuse = fuse
@@ -120,15 +122,15 @@ cdef class VoiceBench:
         if not fuse:
             return
         # the same voices, hand-written: what graph_start and the program compute
-        from reverie.sound.instruments.synth import SYNTH
-        key = {s.key: float(values[s.id]) for s in SYNTH}
+        key = {name: float(values[i]) for name, i in ids.items()}
+        cutoff = ids["cutoff_hz"]
         p = &self.patch
         p.r1 = exp2f((<float>key["osc1_tune_st"] + <float>key["osc1_fine_ct"] * <float>0.01) * <float>(1.0 / 12.0))
         p.r2 = exp2f((<float>key["osc2_tune_st"] + <float>key["osc2_fine_ct"] * <float>0.01) * <float>(1.0 / 12.0))
         p.g1, p.g2, p.res = key["osc1_level"], key["osc2_level"], key["resonance"]
-        p.base = t.value[SYNTH["cutoff_hz"].id]
+        p.base = t.value[cutoff]
         p.env_oct, p.lfo_oct = key["env_amount_oct"], key["lfo1_cutoff_oct"]
-        p.lo, p.hi = SYNTH["cutoff_hz"].lo, SYNTH["cutoff_hz"].hi
+        p.lo, p.hi = t.prog.params[cutoff].lo, t.prog.params[cutoff].hi
         p.a, p.d, p.s, p.r = key["attack_ms"], key["decay_ms"], key["sustain"], key["release_ms"]
         p.e2a, p.e2d, p.e2s, p.e2r = key["env2_attack_ms"], key["env2_decay_ms"], key["env2_sustain"], key["env2_release_ms"]
         p.lfo_hz, p.mode = key["lfo1_rate_hz"], int(key["filter_mode"])

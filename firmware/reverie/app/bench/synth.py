@@ -62,7 +62,7 @@ def graph_vs_fused(seconds: float, repeats: int) -> dict:
     graph, fused = [], []
     for _ in range(repeats):
         for fuse, into in ((False, graph), (True, fused)):
-            bench = VoiceBench(SR, program, values, 64, fuse)
+            bench = VoiceBench(SR, program, values, 64, fuse, {s.key: s.id for s in SYNTH})
             into.append(bench.run(int(seconds * SR)) / (64 * seconds * SR))
     return {"graph_ns_per_voice_sample": round(min(graph), 3),
             "fused_ns_per_voice_sample": round(min(fused), 3),
