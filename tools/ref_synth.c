@@ -31,7 +31,7 @@ typedef struct {
     svf_t cur, step, tgt;
     float s1, s2, key;             /* filter state; the cutoff tgt was designed for */
     int stage;                     /* amp envelope: 1 attack, 2 decay */
-    float env, attack_inc, decay_coef, sustain;
+    float env, dec, attack_inc, decay_coef, sustain;
     float env2, env2_inc, env2_coef, env2_sus; int env2_stage;   /* control rate */
     double lfo_phase, lfo_inc;     /* control rate */
     float base_oct, env_oct, lfo_oct, k, sr;
@@ -111,7 +111,7 @@ static void render(voice_t *v, float *out_l, float *out_r, int n) {
     saw(&v->o2, v->r2, hz, v->inv_sr, x2, n);
     for (int j = 0; j < n; j++) mix[j] = x1[j] * v->g1 + x2[j] * v->g2;
     svf_t *c = &v->cur; const svf_t *dc = &v->step;
-    float s1 = v->s1, s2 = v->s2, env = v->env;
+    float s1 = v->s1, s2 = v->s2, env = v->env, dec = v->dec;
     int stage = v->stage;
     for (int j = 0; j < n; j++) {
         float x = mix[j];
@@ -124,15 +124,16 @@ static void render(voice_t *v, float *out_l, float *out_r, int n) {
         c->c0 += dc->c0; c->c1 += dc->c1; c->c2 += dc->c2;
         if (stage == 1) {
             env += v->attack_inc;
-            if (env >= 1.0f) { env = 1.0f; stage = 2; }
+            if (env >= 1.0f) { env = 1.0f; stage = 2; dec = 1.0f - v->sustain; }
         } else {
-            env = v->sustain + (env - v->sustain) * v->decay_coef;
+            dec *= v->decay_coef;
+            env = v->sustain + dec;
         }
         y *= env;
         out_l[j] += y * v->gl;
         out_r[j] += y * v->gr;
     }
-    v->s1 = s1; v->s2 = s2; v->env = env; v->stage = stage;
+    v->s1 = s1; v->s2 = s2; v->env = env; v->dec = dec; v->stage = stage;
 }
 
 static double now_s(void) {

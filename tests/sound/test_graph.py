@@ -1,7 +1,7 @@
 """The graph compiler: what it makes of the instruments, and the one-line refusals of a bad
 graph (unknown unit, cycle, missing input, too many ops, buffers or routes, state over the
 arena)."""
-import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -124,3 +124,20 @@ def test_the_sampler_graph_is_the_engines_own_program_and_sounds_the_same():
         eng.note_off(0, 60, frame=9000)
         return render(eng, 24000, 65)
     assert play(compiled).tobytes() == play(None).tobytes()
+
+
+def test_the_example_in_docs_instruments_compiles_and_plays():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "instruments.md").read_text()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    scope: dict = {}
+    exec(code, scope)
+    pluck = scope["PLUCK"]
+    eng = make_engine(48000.0)
+    eng.set_program(0, compile_graph(pluck).program)
+    for s in pluck:
+        eng.set_param(0, s.id, s.default)
+    eng.note_on(0, 60, 100)
+    out = np.zeros((24000, 2), np.float32)
+    eng.render(out)
+    assert np.isfinite(out).all() and np.abs(out).max() > 0.05
+    assert np.abs(out[-1000:]).max() < 1e-3          # plucked: it has died away

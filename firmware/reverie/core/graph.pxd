@@ -223,16 +223,33 @@ cdef inline void out_op_tick(Voice *v, const ProgOp *op, OutState *s, int first)
 cdef inline void graph_tick(EngineState *st, Voice *v, int first) noexcept nogil:
     cdef const Program *pr = v.prog
     cdef const ProgOp *op
-    cdef int k
+    cdef int k, fresh
+    cdef uint32_t run = 0, copy = 0, bit
     cdef float sr = <float>st.sample_rate
     graph_modulate(st, v, &st.tracks[v.track], first)
+    # Which ops run until the next tick (their `when` and `gate` read control values, which
+    # move only here), and which, gated off, pass their input on. An op that comes back (a
+    # filter chosen again) starts from rest, so nothing stale sounds.
     for k in range(pr.n_ops):
         op = &pr.ops[k]
+        bit = 1u << k
+        if op.when_param >= 0 and <int>v.ctl[op.when_param] != op.when_value:
+            continue
+        if gated_off(v, op.gate):
+            if op.inp[0] >= 0 and op.out >= 0 and op.inp[0] != op.out:
+                copy |= bit
+            continue
+        run |= bit
+        fresh = first or not (v.mod.run & bit)
+        if fresh and not first:
+            op_start(st, v, op, k)
         if op.kind == UNIT_SVF:
             svf_op_tick(<SvfOpState *>op_state(v, op), <int>par(v, op, 0), par(v, op, 1),
-                        par(v, op, 2), sr, first)
+                        par(v, op, 2), sr, fresh)
         elif op.kind == UNIT_OUT:
-            out_op_tick(v, op, <OutState *>op_state(v, op), first)
+            out_op_tick(v, op, <OutState *>op_state(v, op), fresh)
+    v.mod.run = run
+    v.mod.copy = copy
     v.mod.ticked += 1
 
 # --- note on and off ------------------------------------------------------------------------
@@ -248,6 +265,9 @@ cdef inline void op_start(EngineState *st, Voice *v, const ProgOp *op, int k) no
         noise_reset(<NoiseState *>s, <uint32_t>(v.age * 2654435761u + <uint32_t>k))
     elif op.kind == UNIT_LADDER:
         ladder_init(<LadderState *>s, sr)
+    elif op.kind == UNIT_SVF:
+        (<SvfOpState *>s).s1 = 0.0
+        (<SvfOpState *>s).s2 = 0.0
     elif op.kind == UNIT_ADSR:
         adsr_init(<AdsrState *>s, sr)
         adsr_reset(<AdsrState *>s)
@@ -281,7 +301,6 @@ cdef inline void graph_start(EngineState *st, Voice *v, Track *t) noexcept nogil
     v.mod.hold = BLEP_DELAY
     for k in range(pr.n_ops):
         op_start(st, v, &pr.ops[k], k)
-    v.mod.op_on = 0xFFFFFFFFu
     graph_tick(st, v, 1)
 
 # Mono and legato: the voice goes on to a new note. `retrigger` starts the envelopes again
@@ -408,21 +427,15 @@ cdef inline int graph_render(EngineState *st, Voice *v, float *out_l, float *out
     cdef float *o
     cdef AdsrState *env
     cdef int k, j, alive = 1
-    cdef uint32_t on = 0
+    cdef uint32_t run = v.mod.run, copy = v.mod.copy
     for k in range(pr.n_ops):
         op = &pr.ops[k]
-        if op.when_param >= 0 and <int>v.ctl[op.when_param] != op.when_value:
-            continue
-        if gated_off(v, op.gate):
-            if op.inp[0] >= 0 and op.out >= 0 and op.inp[0] != op.out:
+        if not (run >> k) & 1u:
+            if (copy >> k) & 1u:
                 memcpy(buf(st, op.out), buf(st, op.inp[0]), n * sizeof(float))
             continue
         s = op_state(v, op)
         o = buf(st, op.out) if op.out >= 0 else NULL
-        if not (v.mod.op_on >> k) & 1u:
-            # back after a pause (a filter chosen again): from rest, so nothing stale sounds
-            op_start(st, v, op, k)
-        on |= 1u << k
         if op.kind == UNIT_OSC:
             osc_render(<OscState *>s, <int>par(v, op, 0), osc_ratio(v, op, k),
                        par(v, op, 3) if op.par[3] >= 0 else <float>0.5,
@@ -460,5 +473,4 @@ cdef inline int graph_render(EngineState *st, Voice *v, float *out_l, float *out
             if not out_render(v, <OutState *>s, buf(st, op.inp[0]), buf(st, op.inp[1]),
                               out_l, out_r, n, offset):
                 alive = 0
-    v.mod.op_on = on
     return alive

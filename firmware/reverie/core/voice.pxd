@@ -20,7 +20,8 @@ ctypedef struct VoiceMod:
     float detune_st         # unison: this copy's detune, in semitones
     float pan_off           # unison: this copy's place in the stereo spread, -1..1
     float pitch_hz          # the note's frequency (with detune), the glide's target
-    uint32_t op_on          # bit k: op k ran in the last chunk
+    uint32_t run            # bit k: op k runs until the next tick (graph_tick)
+    uint32_t copy           # bit k: op k is gated off and passes its input on
     uint32_t ratio_set      # bit k: ratio[k] holds op k's oscillator ratio for ratio_key[k]
     float ratio[PROGRAM_OPS]
     float ratio_key[PROGRAM_OPS]
