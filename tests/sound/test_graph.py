@@ -41,12 +41,33 @@ def refusal(inst) -> str:
 def test_a_good_graph_compiles_to_one_program():
     c = compile_graph(graph(*GOOD))
     assert c.program.dtype == np.uint8 and c.program.nbytes == PROGRAM_BYTES
-    assert c.ops == ["pitch", "env", "osc", "flt", "out"] or c.ops.index("osc") > c.ops.index("pitch")
-    assert c.ops.index("flt") > c.ops.index("osc") and c.ops[-1] == "out"
-    # the filter works in place over the oscillator's buffer: 3 buffers for 4 signals
-    assert c.buffers == 3
+    # each node after what it reads; the envelope only the out reads is fused into it
+    assert c.ops == ["pitch", "osc", "flt", "out"]
+    # the filter works in place over the oscillator's buffer: 2 buffers for 3 signals
+    assert c.buffers == 2
     assert c.arena_bytes == sum((UNIT_STATE_BYTES[k] + 7) // 8 * 8 for k in
-                                (Unit.UNIT_GLIDE, Unit.UNIT_OSC, Unit.UNIT_SVF, Unit.UNIT_ADSR, Unit.UNIT_OUT))
+                                (Unit.UNIT_GLIDE, Unit.UNIT_OSC, Unit.UNIT_SVF, Unit.UNIT_AMP_OUT))
+
+
+def test_the_fused_envelope_sounds_as_the_two_ops():
+    """`adsr` -> `out` compiled as one op gives the samples the two ops give (an envelope
+    read by a second node stays an op of its own)."""
+    def play(nodes):
+        eng = make_engine(48000.0)
+        eng.set_program(0, compile_graph(graph(*nodes)).program)
+        for s in SPEC:
+            eng.set_param(0, s.id, s.default)
+        eng.render(np.zeros((256, 2), np.float32))
+        eng.note_on(0, 57, 90)
+        eng.note_off(0, 57, frame=eng.frame + 5001)
+        out = np.zeros((24000, 2), np.float32)
+        for start in range(0, 24000, 65):
+            eng.render(out[start:start + 65])
+        return out, compile_graph(graph(*nodes)).ops
+    fused, ops = play(GOOD)
+    both, ops2 = play((*GOOD[:4], Node("spy", "mix", ("env",)), GOOD[4]))
+    assert ops == ["pitch", "osc", "flt", "out"] and "env" in ops2
+    assert np.abs(fused).max() > 0.05 and fused.tobytes() == both.tobytes()
 
 
 @pytest.mark.parametrize("inst, words", [

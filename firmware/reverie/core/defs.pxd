@@ -26,7 +26,7 @@ cdef enum:
     VOICE_ARENA = 2048      # bytes of unit state a voice holds (8-byte aligned)
     VOICE_ARENA_WORDS = 256 # VOICE_ARENA / 8: the arena as doubles
     OP_INPUTS = 4           # audio inputs of one op (scratch buffers)
-    OP_PARAMS = 6           # parameters one op reads
+    OP_PARAMS = 8           # parameters one op reads
     MOD_ROWS = 16           # modulation routes of one program
     VOICE_LFOS = 2          # LFOs of a voice (control rate)
     UNISON_STACK = 8        # voices one note may stack (unison)
@@ -208,7 +208,8 @@ cdef enum:  # Unit: what an op of a program runs (docs/engine.md)
     UNIT_DRIVE = 9          # soft clip with gain (units/shaper.pxd)
     UNIT_OUT = 10           # x amp envelope x velocity x level x pan -> the track's bus
     UNIT_FOLD = 11          # sine wavefolder (units/fold.pxd)
-    UNIT_KINDS = 12
+    UNIT_AMP_OUT = 12       # an adsr read only by the out: fused by the compiler into one loop
+    UNIT_KINDS = 13
 
 cdef enum:  # ModSource
     SRC_NONE = 0

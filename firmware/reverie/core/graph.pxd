@@ -15,7 +15,8 @@ from reverie.core.units.common cimport clip
 from reverie.core.units.osc cimport OscState, osc_init, osc_reset, osc_render
 from reverie.core.units.noise cimport NoiseState, noise_init, noise_reset, noise_render
 from reverie.core.units.ladder cimport LadderState, ladder_init, ladder_reset, ladder_render
-from reverie.core.units.env cimport AdsrState, adsr_init, adsr_reset, adsr_release, adsr_render
+from reverie.core.units.env cimport (AdsrState, adsr_init, adsr_reset, adsr_release, adsr_render,
+                                     adsr_coefs, ENV_CURVE_TARGET)
 from reverie.core.units.glide cimport GlideState, glide_init, glide_reset, glide_render, GLIDE_CONSTANT_TIME
 from reverie.core.units.shaper cimport DriveState, drive_init, drive_reset, drive_render
 from reverie.core.units.fold cimport FoldState, fold_init, fold_reset, fold_render
@@ -44,6 +45,13 @@ ctypedef struct OutState:
     float key_pan
     float key_sens
 
+# The amp envelope and the output in one op, one loop: the envelope's recurrence then runs
+# beside the output's arithmetic instead of in a pass of its own (sound/graph.py fuses an
+# `adsr` that only an `out` reads). The same numbers as the two ops.
+ctypedef struct AmpOutState:
+    AdsrState env
+    OutState out
+
 # The size of each unit's state in a voice's arena (0: none); the compiler places states.
 cdef inline int unit_state_bytes(int kind) noexcept nogil:
     if kind == UNIT_OSC:
@@ -64,6 +72,8 @@ cdef inline int unit_state_bytes(int kind) noexcept nogil:
         return sizeof(FoldState)
     if kind == UNIT_OUT:
         return sizeof(OutState)
+    if kind == UNIT_AMP_OUT:
+        return sizeof(AmpOutState)
     return 0
 
 cdef inline void *op_state(Voice *v, const ProgOp *op) noexcept nogil:
@@ -248,6 +258,8 @@ cdef inline void graph_tick(EngineState *st, Voice *v, int first) noexcept nogil
                         par(v, op, 2), sr, fresh)
         elif op.kind == UNIT_OUT:
             out_op_tick(v, op, <OutState *>op_state(v, op), fresh)
+        elif op.kind == UNIT_AMP_OUT:
+            out_op_tick(v, op, &(<AmpOutState *>op_state(v, op)).out, fresh)
     v.mod.run = run
     v.mod.copy = copy
     v.mod.ticked += 1
@@ -271,6 +283,9 @@ cdef inline void op_start(EngineState *st, Voice *v, const ProgOp *op, int k) no
     elif op.kind == UNIT_ADSR:
         adsr_init(<AdsrState *>s, sr)
         adsr_reset(<AdsrState *>s)
+    elif op.kind == UNIT_AMP_OUT:
+        adsr_init(&(<AmpOutState *>s).env, sr)
+        adsr_reset(&(<AmpOutState *>s).env)
     elif op.kind == UNIT_GLIDE:
         glide_init(<GlideState *>s, sr)
         glide_reset(<GlideState *>s, v.mod.pitch_hz)
@@ -310,8 +325,8 @@ cdef inline void graph_renote(Voice *v, Track *t, int retrigger) noexcept nogil:
     cdef int k
     if retrigger:
         for k in range(pr.n_ops):
-            if pr.ops[k].kind == UNIT_ADSR:
-                adsr_reset(<AdsrState *>op_state(v, &pr.ops[k]))
+            if pr.ops[k].kind == UNIT_ADSR or pr.ops[k].kind == UNIT_AMP_OUT:
+                adsr_reset(<AdsrState *>op_state(v, &pr.ops[k]))     # env comes first
         adsr_reset(&v.mod.env2)
         for k in range(VOICE_LFOS):
             if pr.lfo[k][3] >= 0:
@@ -324,8 +339,8 @@ cdef inline void graph_release(Voice *v) noexcept nogil:
     cdef const Program *pr = v.prog
     cdef int k
     for k in range(pr.n_ops):
-        if pr.ops[k].kind == UNIT_ADSR:
-            adsr_release(<AdsrState *>op_state(v, &pr.ops[k]))
+        if pr.ops[k].kind == UNIT_ADSR or pr.ops[k].kind == UNIT_AMP_OUT:
+            adsr_release(<AdsrState *>op_state(v, &pr.ops[k]))     # env comes first
     adsr_release(&v.mod.env2)
 
 # --- audio rate: one chunk -----------------------------------------------------------------
@@ -344,8 +359,12 @@ cdef inline void mix_render(EngineState *st, Voice *v, const ProgOp *op, float *
         if op.inp[i] < 0 or gated_off(v, op.par[i]):
             continue
         x = buf(st, op.inp[i])
-        dg = (v.ctl[op.par[i]] - v.ctl0[op.par[i]]) * inv
-        g0 = v.ctl0[op.par[i]] + dg * <float>offset
+        if op.par[i] < 0:           # no level parameter: the input as it is
+            dg = 0.0
+            g0 = 1.0
+        else:
+            dg = (v.ctl[op.par[i]] - v.ctl0[op.par[i]]) * inv
+            g0 = v.ctl0[op.par[i]] + dg * <float>offset
         if first:
             for j in range(n):
                 out[j] = x[j] * (g0 + dg * <float>j)
@@ -409,6 +428,75 @@ cdef inline int out_render(Voice *v, OutState *s, const float *x, const float *e
 
 # An oscillator's frequency ratio (its tune, fine tune and octave), worked out again only
 # when they move.
+# The amp envelope (adsr_render's loop) and the output (out_render's) in one pass. Returns 0
+# when the voice has ended.
+cdef inline int amp_out_render(Voice *v, const ProgOp *op, AmpOutState *a, const float *x,
+                               float *out_l, float *out_r, int n, int offset) noexcept nogil:
+    cdef AdsrState *e = &a.env
+    cdef OutState *s = &a.out
+    cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
+    cdef float dl = (s.tgl - s.gl) * inv, dr = (s.tgr - s.gr) * inv
+    cdef float gl = s.gl + dl * <float>offset, gr = s.gr + dr * <float>offset
+    cdef float sustain, inc, ac, dc, rc, dec, level, y, fade
+    cdef int stage, j = 0, curved = op.conf, fading = v.stage == ENV_FADE
+    if v.mod.hold > 0:
+        # the oscillators' latency: silence, and the envelope waits
+        j = v.mod.hold if v.mod.hold < n else n
+        v.mod.hold -= j
+    adsr_coefs(e, par(v, op, 3), par(v, op, 4), par(v, op, 6), curved)
+    sustain = clip(par(v, op, 5), <float>0.0, <float>1.0)
+    inc = e.attack_inc
+    ac = e.attack_coef
+    dc = e.decay_coef
+    rc = e.release_coef
+    level = e.level
+    stage = e.stage
+    dec = e.dec
+    fade = v.fade
+    if stage == ENV_DECAY and sustain != e.dec_sustain:
+        dec = level - sustain
+    while j < n:
+        if stage == ENV_ATTACK:
+            if curved:
+                level = ENV_CURVE_TARGET - (ENV_CURVE_TARGET - level) * ac
+            else:
+                level = level + inc
+            if level >= <float>1.0:
+                level = 1.0
+                stage = ENV_DECAY
+                dec = <float>1.0 - sustain
+        elif stage == ENV_DECAY:
+            dec = dec * dc
+            level = sustain + dec
+            if level < REVERIE_ENV_END and sustain < REVERIE_ENV_END:
+                level = 0.0
+                stage = ENV_IDLE
+        elif stage == ENV_RELEASE:
+            level = level * rc
+            if level < REVERIE_ENV_END:
+                level = 0.0
+                stage = ENV_IDLE
+        y = x[j] * level
+        if fading:
+            fade = fade - v.fade_dec
+            if fade <= <float>0.0:
+                fade = 0.0
+                stage = ENV_IDLE
+                break
+            y = y * fade
+        out_l[j] += y * (gl + dl * <float>j)
+        out_r[j] += y * (gr + dr * <float>j)
+        j += 1
+    e.level = level
+    e.stage = stage
+    e.dec = dec
+    e.dec_sustain = sustain
+    v.fade = fade
+    v.env = level
+    if not fading:
+        v.stage = stage
+    return stage != ENV_IDLE
+
 cdef inline float osc_ratio(Voice *v, const ProgOp *op, int k) noexcept nogil:
     cdef float st = par(v, op, 1) + par(v, op, 2) * <float>0.01
     if st != v.mod.ratio_key[k] or not v.mod.ratio_set & (1u << k):
@@ -469,6 +557,9 @@ cdef inline int graph_render(EngineState *st, Voice *v, float *out_l, float *out
             drive_render(<DriveState *>s, par(v, op, 0), buf(st, op.inp[0]), o, n)
         elif op.kind == UNIT_FOLD:
             fold_render(<FoldState *>s, par(v, op, 0), buf(st, op.inp[0]), o, n)
+        elif op.kind == UNIT_AMP_OUT:
+            if not amp_out_render(v, op, <AmpOutState *>s, buf(st, op.inp[0]), out_l, out_r, n, offset):
+                alive = 0
         elif op.kind == UNIT_OUT:
             if not out_render(v, <OutState *>s, buf(st, op.inp[0]), buf(st, op.inp[1]),
                               out_l, out_r, n, offset):

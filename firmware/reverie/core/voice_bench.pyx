@@ -24,7 +24,7 @@ from reverie.core.graph cimport (SvfOpState, OutState, graph_tick, graph_render,
                                  svf_op_render)
 from reverie.core.units.common cimport clip
 from reverie.core.units.osc cimport OscState, osc_init, osc_reset, osc_render
-from reverie.core.units.env cimport AdsrState, adsr_init, adsr_reset, adsr_render
+from reverie.core.units.env cimport AdsrState, adsr_init, adsr_reset, adsr_render, adsr_coefs
 from reverie.core.units.glide cimport GlideState, glide_init, glide_reset, glide_render, GLIDE_CONSTANT_TIME
 from reverie.core.units.lfo cimport LfoState, lfo_init, lfo_render
 
@@ -63,17 +63,10 @@ cdef inline void fused_render(Fused *f, const Patch *p, float *out_l, float *out
     cdef float b1[CONTROL_FRAMES]
     cdef float b2[CONTROL_FRAMES]
     cdef float mix[CONTROL_FRAMES]
-    cdef float env[CONTROL_FRAMES]
-    cdef float y
-    cdef int j
+    cdef float y, level, dec, sustain
+    cdef int j, stage
+    cdef AdsrState *e
     glide_render(&f.glide, f.pitch_hz, 0.0, GLIDE_CONSTANT_TIME, hz, n)
-    j = 0
-    if f.hold > 0:
-        j = f.hold if f.hold < n else n
-        memset(env, 0, j * sizeof(float))
-        f.hold -= j
-    if j < n:
-        adsr_render(&f.amp, p.a, p.d, p.s, p.r, 0, env + j, n - j)
     osc_render(&f.o1, 0, p.r1, 0.5, hz, NULL, NULL, b1, n)
     osc_render(&f.o2, 0, p.r2, 0.5, hz, NULL, NULL, b2, n)
     for j in range(n):
@@ -81,10 +74,45 @@ cdef inline void fused_render(Fused *f, const Patch *p, float *out_l, float *out
     for j in range(n):
         mix[j] += b2[j] * (p.g2 + <float>0.0 * <float>j)
     svf_op_render(&f.svf, mix, mix, n)
-    for j in range(n):
-        y = mix[j] * env[j]
+    # the amp envelope inside the output loop, as one would write it by hand
+    j = 0
+    if f.hold > 0:
+        j = f.hold if f.hold < n else n
+        f.hold -= j
+    e = &f.amp
+    adsr_coefs(e, p.a, p.d, p.r, 0)
+    sustain = clip(p.s, <float>0.0, <float>1.0)
+    level = e.level
+    stage = e.stage
+    dec = e.dec
+    if stage == ENV_DECAY and sustain != e.dec_sustain:
+        dec = level - sustain
+    while j < n:
+        if stage == ENV_ATTACK:
+            level = level + e.attack_inc
+            if level >= <float>1.0:
+                level = 1.0
+                stage = ENV_DECAY
+                dec = <float>1.0 - sustain
+        elif stage == ENV_DECAY:
+            dec = dec * e.decay_coef
+            level = sustain + dec
+            if level < REVERIE_ENV_END and sustain < REVERIE_ENV_END:
+                level = 0.0
+                stage = ENV_IDLE
+        elif stage == ENV_RELEASE:
+            level = level * e.release_coef
+            if level < REVERIE_ENV_END:
+                level = 0.0
+                stage = ENV_IDLE
+        y = mix[j] * level
         out_l[j] += y * (p.gain_l + <float>0.0 * <float>j)
         out_r[j] += y * (p.gain_r + <float>0.0 * <float>j)
+        j += 1
+    e.level = level
+    e.stage = stage
+    e.dec = dec
+    e.dec_sustain = sustain
 
 
 cdef class VoiceBench:

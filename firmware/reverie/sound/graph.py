@@ -46,7 +46,11 @@ UNITS = {
     "drive": UnitDef(Unit.UNIT_DRIVE, ("in",), ("drive_db",)),
     "fold": UnitDef(Unit.UNIT_FOLD, ("in",), ("gain",)),
     "out": UnitDef(Unit.UNIT_OUT, ("in", "env"), ("level_db", "pan", "velocity"), output=False),
+    # an adsr that only an out reads, fused with it by the compiler (or declared so)
+    "amp_out": UnitDef(Unit.UNIT_AMP_OUT, ("in",), ("level_db", "pan", "velocity", "attack_ms",
+                                                    "decay_ms", "sustain", "release_ms"), output=False),
 }
+_OUTS = (Unit.UNIT_OUT, Unit.UNIT_AMP_OUT, Unit.UNIT_SAMPLER)
 
 # Units that may write over their input (each frame's output depends on that frame's input
 # and the unit's own state only).
@@ -190,7 +194,7 @@ def _check_nodes(inst: Instrument, nodes: dict[str, Node]) -> None:
         for key in (*n.params, n.gate, n.when[0] if n.when else None):
             if key is not None and key not in keys:
                 _fail(inst, f"node {n.name!r} reads parameter {key!r}, which is not in the spec")
-    if sum(UNITS[n.unit].kind in (Unit.UNIT_OUT, Unit.UNIT_SAMPLER) for n in inst.nodes) != 1:
+    if sum(UNITS[n.unit].kind in _OUTS for n in inst.nodes) != 1:
         _fail(inst, "the graph needs exactly one out (or sampler) node")
 
 
@@ -238,12 +242,29 @@ def _buffers(inst: Instrument, nodes: dict[str, Node], order: list[str]) -> dict
     return {name: given[group.get(name, name)] for name in nodes if UNITS[nodes[name].unit].output}
 
 
+def _fuse_amp(nodes: dict[str, Node]) -> dict[str, Node]:
+    """An `adsr` read only by the `out` (as its envelope), neither switched nor gated: one
+    `amp_out` op, so the envelope's per-frame recurrence runs inside the output's loop
+    instead of in a pass of its own (the same samples; docs/engine.md)."""
+    for out in [n for n in nodes.values() if n.unit == "out"]:
+        env = nodes[_alternatives(out.inputs[1])[0]] if len(_alternatives(out.inputs[1])) == 1 else None
+        readers = [n for n in nodes.values() for i in n.inputs if env is not None and env.name in _alternatives(i)]
+        if env is None or env.unit != "adsr" or len(readers) != 1 or env.when or env.gate or out.when or out.gate:
+            continue
+        pad = lambda t, k: tuple(t) + (None,) * (k - len(t))   # noqa: E731
+        nodes = {k: n for k, n in nodes.items() if k != env.name}
+        nodes[out.name] = Node(out.name, "amp_out", (out.inputs[0],), pad(out.params, 3) + pad(env.params, 4),
+                               conf=env.conf)
+    return nodes
+
+
 def compile_graph(inst: Instrument) -> Compiled:
     """The instrument's program, or a GraphError naming what is wrong in one line."""
     from reverie.core.engine import UNIT_STATE_BYTES, pack_program
 
     nodes = {n.name: n for n in inst.nodes}
     _check_nodes(inst, nodes)
+    nodes = _fuse_amp(nodes)
     order = _order(inst, nodes)
     if len(order) > SIZES["PROGRAM_OPS"]:
         _fail(inst, f"the graph has {len(order)} nodes; a program runs at most {SIZES['PROGRAM_OPS']}")
