@@ -3,7 +3,9 @@
  * units' own tables) an octave-free 7 cents apart, mixed with gain ramps, a state-variable
  * low-pass whose cutoff follows a modulation envelope and a sine LFO (both at control rate,
  * coefficients designed per control tick and ramped per frame), an ADSR amp envelope per
- * frame and gain/pan ramps into a stereo bus, in chunks of 32 frames as the engine runs.
+ * frame (its decay one multiply a frame, as the units' envelope) and gain/pan ramps into a
+ * stereo bus, all in one loop after the oscillators, in chunks of 32 frames as the engine
+ * runs.
  * Built with -O3 -ffp-contract=off by the Makefile; prints one JSON line.
  *
  * usage: ref_synth [voices=64] [seconds_of_audio=20] [sample_rate=48000]
@@ -27,7 +29,7 @@ typedef struct {
     float hz, inv_sr;
     saw_t o1, o2;
     float r1, r2;                  /* frequency ratios of the two saws */
-    float g1, g2;                  /* mix levels */
+    float g1, g2, dg1, dg2;        /* mix levels and their ramps */
     svf_t cur, step, tgt;
     float s1, s2, key;             /* filter state; the cutoff tgt was designed for */
     int stage;                     /* amp envelope: 1 attack, 2 decay */
@@ -35,7 +37,7 @@ typedef struct {
     float env2, env2_inc, env2_coef, env2_sus; int env2_stage;   /* control rate */
     double lfo_phase, lfo_inc;     /* control rate */
     float base_oct, env_oct, lfo_oct, k, sr;
-    float gl, gr, tgl, tgr;
+    float gl, gr, tgl, tgr, dgl, dgr;
 } voice_t;
 
 static float sine_of(double phase) {
@@ -101,7 +103,8 @@ static void control(voice_t *v) {
     if (fc != v->key) { svf_design(&v->tgt, fc, v->k, v->sr); v->key = fc; }
     float *c = &v->cur.a11, *t = &v->tgt.a11, *d = &v->step.a11;
     for (int i = 0; i < 9; i++) d[i] = (t[i] - c[i]) * inv;
-    v->gl = v->tgl; v->gr = v->tgr;
+    v->gl += v->dgl * CHUNK; v->gr += v->dgr * CHUNK;     /* where the last ramp ended */
+    v->dgl = (v->tgl - v->gl) * inv; v->dgr = (v->tgr - v->gr) * inv;
 }
 
 static void render(voice_t *v, float *out_l, float *out_r, int n) {
@@ -109,7 +112,8 @@ static void render(voice_t *v, float *out_l, float *out_r, int n) {
     for (int j = 0; j < n; j++) hz[j] = v->hz;          /* the glide, at rest */
     saw(&v->o1, v->r1, hz, v->inv_sr, x1, n);
     saw(&v->o2, v->r2, hz, v->inv_sr, x2, n);
-    for (int j = 0; j < n; j++) mix[j] = x1[j] * v->g1 + x2[j] * v->g2;
+    for (int j = 0; j < n; j++)     /* mix levels ramped across the tick (0 while they hold) */
+        mix[j] = x1[j] * (v->g1 + v->dg1 * j) + x2[j] * (v->g2 + v->dg2 * j);
     svf_t *c = &v->cur; const svf_t *dc = &v->step;
     float s1 = v->s1, s2 = v->s2, env = v->env, dec = v->dec;
     int stage = v->stage;
@@ -130,8 +134,8 @@ static void render(voice_t *v, float *out_l, float *out_r, int n) {
             env = v->sustain + dec;
         }
         y *= env;
-        out_l[j] += y * v->gl;
-        out_r[j] += y * v->gr;
+        out_l[j] += y * (v->gl + v->dgl * j);   /* output gains ramped across the tick */
+        out_r[j] += y * (v->gr + v->dgr * j);
     }
     v->s1 = s1; v->s2 = s2; v->env = env; v->dec = dec; v->stage = stage;
 }
