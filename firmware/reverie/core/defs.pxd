@@ -232,3 +232,4 @@ cdef enum:  # VoiceMode
 cdef enum:  # ParamFlag: how a program keeps a track parameter
     PARAM_SMOOTH = 1        # glides (10 ms one-pole at control rate) instead of jumping
     PARAM_LOG2 = 2          # kept as log2 of its value (Hz): glides and is modulated in octaves
+    PARAM_GATES = 4         # an op's `when` or `gate` reads it: which ops run may change with it

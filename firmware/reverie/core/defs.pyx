@@ -157,7 +157,8 @@ ModSource = IntEnum("ModSource", {
 VoiceMode = IntEnum("VoiceMode", {"VMODE_POLY": VMODE_POLY, "VMODE_MONO": VMODE_MONO,
                                   "VMODE_LEGATO": VMODE_LEGATO})
 
-ParamFlag = IntEnum("ParamFlag", {"PARAM_SMOOTH": PARAM_SMOOTH, "PARAM_LOG2": PARAM_LOG2})
+ParamFlag = IntEnum("ParamFlag", {"PARAM_SMOOTH": PARAM_SMOOTH, "PARAM_LOG2": PARAM_LOG2,
+                                  "PARAM_GATES": PARAM_GATES})
 
 SIZES = {
     "MAX_TRACKS": MAX_TRACKS,

@@ -86,6 +86,12 @@ cdef inline float *buf(EngineState *st, int b) noexcept nogil:
 cdef inline float par(const Voice *v, const ProgOp *op, int i) noexcept nogil:
     return v.ctl[op.par[i]] if op.par[i] >= 0 else <float>0.0
 
+cdef extern from *:
+    """
+    static inline int reverie_ctz32(unsigned int x) { return __builtin_ctz(x); }
+    """
+    int ctz32 "reverie_ctz32" (uint32_t x) nogil
+
 # --- control rate: modulation -------------------------------------------------------------
 
 # A track parameter in its units (a PARAM_LOG2 one is kept as log2), or `fallback` if none.
@@ -112,7 +118,8 @@ cdef inline int voice_param(Voice *v, const Program *pr, int p, float x, int fir
 
 # The voice's sources, then every voice parameter: the track's value plus the routes to it,
 # in the parameter's kept form (octaves for PARAM_LOG2), then in its units and clamped.
-cdef inline void graph_modulate(EngineState *st, Voice *v, Track *t, int first) noexcept nogil:
+# Returns 1 when which ops run may have changed (a full pass, or a route to a gating level).
+cdef inline int graph_modulate(EngineState *st, Voice *v, Track *t, int first) noexcept nogil:
     cdef const Program *pr = v.prog
     cdef float acc[N_TRACK_PARAMS]
     cdef float x, amount
@@ -123,7 +130,7 @@ cdef inline void graph_modulate(EngineState *st, Voice *v, Track *t, int first) 
     cdef int16_t dest_of[MOD_ROWS]
     cdef int src_of[MOD_ROWS]
     cdef float amount_of[MOD_ROWS]
-    cdef int n_mod = 0, used = 0, full, j
+    cdef int n_mod = 0, used = 0, full, j, gates = 0
     # The routes that sound now (amount not 0, a source, a destination), and the sources
     # they use: an LFO no route uses does not run.
     for k in range(pr.n_rows):
@@ -143,6 +150,8 @@ cdef inline void graph_modulate(EngineState *st, Voice *v, Track *t, int first) 
             dest = pr.dests[p]
         if r.relative:
             amount = amount * pr.params[dest].span
+        if pr.params[dest].flags & PARAM_GATES:
+            gates = 1
         dest_of[n_mod] = <int16_t>dest
         amount_of[n_mod] = amount
         src_of[n_mod] = src
@@ -187,6 +196,7 @@ cdef inline void graph_modulate(EngineState *st, Voice *v, Track *t, int first) 
                 for k in range(j + 1, n_mod):
                     if dest_of[k] == p:
                         dest_of[k] = -1
+    return full or gates
 
 # The SVF's targets for this tick: designed only when cutoff, resonance or mode moved.
 cdef inline void svf_op_tick(SvfOpState *s, int mode, float cutoff, float res, float sr,
@@ -234,9 +244,24 @@ cdef inline void graph_tick(EngineState *st, Voice *v, int first) noexcept nogil
     cdef const Program *pr = v.prog
     cdef const ProgOp *op
     cdef int k, fresh
-    cdef uint32_t run = 0, copy = 0, bit
+    cdef uint32_t run = 0, copy = 0, bit, ticking
     cdef float sr = <float>st.sample_rate
-    graph_modulate(st, v, &st.tracks[v.track], first)
+    if not graph_modulate(st, v, &st.tracks[v.track], first):
+        # the same ops run: only their work at the tick
+        ticking = v.mod.run & v.mod.ticking
+        while ticking:
+            k = ctz32(ticking)
+            ticking &= ticking - 1
+            op = &pr.ops[k]
+            if op.kind == UNIT_SVF:
+                svf_op_tick(<SvfOpState *>op_state(v, op), <int>par(v, op, 0), par(v, op, 1),
+                            par(v, op, 2), sr, 0)
+            elif op.kind == UNIT_OUT:
+                out_op_tick(v, op, <OutState *>op_state(v, op), 0)
+            else:
+                out_op_tick(v, op, &(<AmpOutState *>op_state(v, op)).out, 0)
+        v.mod.ticked += 1
+        return
     # Which ops run until the next tick (their `when` and `gate` read control values, which
     # move only here), and which, gated off, pass their input on. An op that comes back (a
     # filter chosen again) starts from rest, so nothing stale sounds.
@@ -314,8 +339,11 @@ cdef inline void graph_start(EngineState *st, Voice *v, Track *t) noexcept nogil
     # The band-limited oscillators sound BLEP_DELAY frames after they start: the amp envelope
     # waits as long, so it opens on their first frames, not on the silence before them.
     v.mod.hold = BLEP_DELAY
+    v.mod.ticking = 0
     for k in range(pr.n_ops):
         op_start(st, v, &pr.ops[k], k)
+        if pr.ops[k].kind == UNIT_SVF or pr.ops[k].kind == UNIT_OUT or pr.ops[k].kind == UNIT_AMP_OUT:
+            v.mod.ticking |= 1u << k
     graph_tick(st, v, 1)
 
 # Mono and legato: the voice goes on to a new note. `retrigger` starts the envelopes again

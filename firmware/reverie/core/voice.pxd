@@ -22,6 +22,7 @@ ctypedef struct VoiceMod:
     float pitch_hz          # the note's frequency (with detune), the glide's target
     uint32_t run            # bit k: op k runs until the next tick (graph_tick)
     uint32_t copy           # bit k: op k is gated off and passes its input on
+    uint32_t ticking        # bit k: op k has work at each tick (a filter's design, the output's gains)
     uint32_t ratio_set      # bit k: ratio[k] holds op k's oscillator ratio for ratio_key[k]
     float ratio[PROGRAM_OPS]
     float ratio_key[PROGRAM_OPS]

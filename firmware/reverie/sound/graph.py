@@ -295,10 +295,11 @@ def compile_graph(inst: Instrument) -> Compiled:
     if fused and len(order) != 1:
         _fail(inst, "the sampler unit runs alone: it is the whole voice")
     rows = _rows(inst, key_id, set(voice))
+    gating = {k for n in nodes.values() for k in (n.gate, n.when[0] if n.when else None) if k}
     v = inst.voice
     desc = {
         "ops": ops, "n_params": max(key_id.values(), default=-1) + 1, "arena_bytes": arena,
-        "params": [_param(s) for s in inst.spec],
+        "params": [_param(s, gating) for s in inst.spec],
         "rows": rows, "voice_params": sorted(set(voice)),
         "dests": [key_id[k] for k in inst.dests],
         "derive": int(fused), "fused": int(fused),
@@ -315,8 +316,9 @@ def compile_graph(inst: Instrument) -> Compiled:
     return Compiled(inst, program, order, len(set(bufs.values())), arena)
 
 
-def _param(s) -> tuple[int, int, float, float, float]:
-    flags = (ParamFlag.PARAM_SMOOTH if s.smooth else 0) | (ParamFlag.PARAM_LOG2 if s.curve == "exp" else 0)
+def _param(s, gating: set) -> tuple[int, int, float, float, float]:
+    flags = (ParamFlag.PARAM_SMOOTH if s.smooth else 0) | (ParamFlag.PARAM_LOG2 if s.curve == "exp" else 0) \
+        | (ParamFlag.PARAM_GATES if s.key in gating else 0)
     span = math.log2(s.hi / s.lo) if s.curve == "exp" else s.hi - s.lo
     return s.id, int(flags), float(s.lo), float(s.hi), float(span)
 
