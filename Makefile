@@ -48,12 +48,16 @@ $(STAMPS)/install: pyproject.toml $(STAMPS)/venv
 	@touch $@
 
 # Rebuilt whenever a .pyx/.pxd/.pxi/.h of the core or a C tool changes.
-build: $(STAMPS)/build $(TOOLS_BIN)/ref_voice $(TOOLS_BIN)/jack_ref_client $(TOOLS_BIN)/jack_midi_clock.so
+build: $(STAMPS)/build $(TOOLS_BIN)/ref_voice $(TOOLS_BIN)/ref_synth $(TOOLS_BIN)/jack_ref_client $(TOOLS_BIN)/jack_midi_clock.so
 $(STAMPS)/build: $(CORE_SRC) $(STAMPS)/install
 	$(PY) setup.py -q build_ext --inplace -j 2
 	@touch $@
 
 $(TOOLS_BIN)/ref_voice: tools/ref_voice.c
+	@mkdir -p $(TOOLS_BIN)
+	cc -O3 -ffp-contract=off -o $@ $< -lm
+
+$(TOOLS_BIN)/ref_synth: tools/ref_synth.c firmware/reverie/core/units/tables.h
 	@mkdir -p $(TOOLS_BIN)
 	cc -O3 -ffp-contract=off -o $@ $< -lm
 

@@ -4,7 +4,7 @@ from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 CORE = "firmware/reverie/core"
-MODULES = ["defs", "engine", "units_probe"]   # units_probe: the DSP units for tests and benches
+MODULES = ["defs", "engine", "units_probe", "voice_bench"]   # units_probe, voice_bench: for tests and benches
 
 extensions = [
     Extension(

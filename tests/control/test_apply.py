@@ -325,3 +325,11 @@ def test_a_setting_is_applied_kept_on_the_worker_and_refused_when_bad(rig, tmp_p
     assert load_settings(path, Config())["display.contrast"] == 63
     assert load_settings(path, Config())["pads.root"] == 0
     jobs.close()
+
+
+def test_the_mod_wheel_reaches_the_engine_as_the_tracks_modulation(rig):
+    engine, ctx, seq, applier = rig
+    before = engine.stats()["commands"]
+    applier.apply([fx.Modulate(2, 0, 0.5), fx.Modulate(2, 1, 0.25)])
+    render(engine)
+    assert engine.stats()["commands"] == before + 2

@@ -129,8 +129,21 @@ def test_while_learning_knobs_and_bindings_are_controls_but_keys_stay_keys(profi
 
 def test_system_and_other_channel_messages_are_ignored_and_counted(profile):
     out, counts = translate(profile, [0xF8], [0xFE], [0xFA], [0xF0, 0x7E, 0x01, 0xF7],
-                            [0xC0, 5], [0xD0, 40], [0xE0, 0, 64], [0xA0, 60, 10], [0xF2, 1, 2])
-    assert out == [None] * 9 and counts == {"ignored": 9}
+                            [0xC0, 5], [0xE0, 0, 64], [0xA0, 60, 10], [0xF2, 1, 2])
+    assert out == [None] * 8 and counts == {"ignored": 8}
+
+
+def test_the_mod_wheel_and_channel_pressure_are_expression(profile):
+    """CC 1 (unless the profile or MIDI learn maps it) and channel pressure, on any channel,
+    reach the focused track's instrument as 0..1."""
+    out, counts = translate(profile, [0xB0, 1, 127], [0xB5, 1, 0], [0xD0, 127], [0xD3, 0])
+    assert out == [events.Expression("wheel", 1.0, T), events.Expression("wheel", 0.0, T),
+                   events.Expression("pressure", 1.0, T), events.Expression("pressure", 0.0, T)]
+    assert counts == {"events": 4}
+    learn = LearnMap()
+    learn.bind(DEVICE, 0, 1, "cutoff_hz")
+    out, _ = translate(profile, [0xB0, 1, 127], learn=learn)
+    assert out == [events.Knob(-1, 1.0, False, "cutoff_hz", -1, T)]
 
 
 @pytest.mark.parametrize("message", [

@@ -138,12 +138,13 @@ def test_a_flood_is_bounded_and_does_not_hold_the_thread_back():
         wait_until(lambda: scheduler.stats()["polled"] == 10_000)
         assert scheduler.stats()["queued"] <= 100
         wait_until(lambda: len(port.messages) == 100)
+        added_ns = time.monotonic_ns()   # a loaded machine may reach here after the clock is due
         source.add([(SR // 10, 0, bytes([0xF8]))])               # still on time after it
         wait_until(lambda: len(port.messages) == 101)
     stats = scheduler.stats()
     assert stats["dropped"] == 9_900 and stats["sent"] == 101
     assert port.sent[:100] == [bytes([0xB0, 1, k]) for k in range(100)]   # oldest kept, in order
-    assert port.messages[-1][0] - clock.time_of(SR // 10) < 20_000_000
+    assert port.messages[-1][0] - max(clock.time_of(SR // 10), added_ns) < 20_000_000
 
 
 @pytest.mark.timing

@@ -70,6 +70,15 @@ class Knob:
 
 
 @dataclass(frozen=True, slots=True)
+class Expression:
+    """A keyboard's expression for the focused track's instrument: the mod wheel (CC 1) or
+    channel pressure (aftertouch), 0..1. Modulation routes read them (sound/graph.py)."""
+    control: str          # "wheel" or "pressure"
+    value: float          # 0..1
+    t: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Control:
     """A raw control change nobody mapped yet: what MIDI learn listens to."""
     device: str           # the controller's port name
@@ -105,4 +114,4 @@ class Typed:
     t: float = 0.0
 
 
-Event = Key | Turn | Pad | Note | Knob | Control | Grid | Device | Typed
+Event = Key | Turn | Pad | Note | Knob | Expression | Control | Grid | Device | Typed

@@ -45,7 +45,7 @@ class Applier:
             fx.ProjectEdited: self._project, fx.Transport: self._transport, fx.Tempo: self._tempo,
             fx.QueuePattern: self._queue, fx.Mute: self._mute, fx.Fill: self._fill,
             fx.Learn: lambda e: self.on_learn(e), fx.Setting: lambda e: self.on_setting(e.key, e.value),
-            fx.Shutdown: self._shutdown,
+            fx.Shutdown: self._shutdown, fx.Modulate: self._modulate,
             fx.Cue: lambda e: soft_click(self.engine, self.project(), self._state, self._moment),
         }
 
@@ -110,6 +110,10 @@ class Applier:
             self._moment(engine.note_on(e.track, e.note, float(e.velocity), frame))
         else:   # a note let go must end: kept and posted again if the ring refuses it
             self._state(("note_off", e.track, e.note), lambda: engine.note_off(e.track, e.note, frame))
+
+    def _modulate(self, e: fx.Modulate) -> None:
+        # state: only the newest position matters, and it must arrive
+        self._state(("mod", e.track, e.which), lambda: self.engine.set_mod(e.track, e.which, e.value))
 
     def _param(self, e: fx.SetParam) -> None:
         engine = self.engine

@@ -10,7 +10,8 @@ from reverie.core.dsp cimport clampf, db_to_gain
 from reverie.core.state cimport *
 from reverie.core.seq_state cimport *
 from reverie.core.command cimport *
-from reverie.core.mixer cimport master_design, param_internal, reverie_smoothed
+from reverie.core.mixer cimport master_design, param_internal
+from reverie.core.seq_track cimport mask_has
 from reverie.core.voice_alloc cimport note_on, note_off, voice_fade, voice_free
 from reverie.core.seq_time cimport REVERIE_NEVER, rv_ceildiv, seq_tick_from, seq_tempo_at, seq_set_rate
 from reverie.core.seq_track cimport track_end_notes
@@ -29,7 +30,7 @@ cdef inline void retire(EngineState *st, int32_t token) noexcept nogil:
     # No room to wait: stop the voices that read the oldest retired buffer, then reuse its place.
     cdef int k
     for k in range(VOICE_SLOTS):
-        if st.voices[k].active and st.voices[k].token == st.retired[0]:
+        if st.voices[k].active and (st.voices[k].token == st.retired[0] or st.voices[k].prog_token == st.retired[0]):
             voice_free(st, &st.voices[k])
     tel_push(st, TEL_SAMPLE_RELEASED, st.retired[0])
     st.retired[0] = token
@@ -40,7 +41,7 @@ cdef inline void release_retired(EngineState *st) noexcept nogil:
     while i < st.n_retired:
         used = 0
         for k in range(VOICE_SLOTS):
-            if st.voices[k].active and st.voices[k].token == st.retired[i]:
+            if st.voices[k].active and (st.voices[k].token == st.retired[i] or st.voices[k].prog_token == st.retired[i]):
                 used = 1
                 break
         if used:
@@ -57,15 +58,16 @@ cdef inline void set_track_param(EngineState *st, const ParamArgs *a) noexcept n
     if not (0 <= a.track < MAX_TRACKS and 0 <= a.param < N_TRACK_PARAMS):
         return
     t = &st.tracks[a.track]
-    t.base[a.param] = param_internal(a.param, a.value)
+    t.base[a.param] = param_internal(t.prog, a.param, a.value)
     # A parameter locked by the playing trig keeps its lock; the new base value returns with
     # the next trig.
-    if not st.seq.tracks[a.track].locked & (1u << a.param):
+    if not mask_has(st.seq.tracks[a.track].locked, a.param):
         t.target[a.param] = t.base[a.param]
         # Discrete parameters (sample, modes, points, times) take effect at once, so a note
         # posted right after them at the same frame already uses them.
-        if not reverie_smoothed[a.param]:
+        if t.snap or not t.prog.params[a.param].flags & PARAM_SMOOTH:
             t.value[a.param] = t.target[a.param]
+            t.epoch += 1
 
 cdef inline void set_bus_param(EngineState *st, const ParamArgs *a) noexcept nogil:
     cdef Track *t
@@ -89,6 +91,25 @@ cdef inline void set_sample(EngineState *st, const SampleArgs *a) noexcept nogil
     s.loop_end = a.loop_end
     s.token = a.token
 
+# A track's new instrument: its voices fade out (they keep the program they run until then;
+# the old program is released once none runs it), the new one plays the next notes.
+cdef inline void set_program(EngineState *st, const ProgramArgs *a) noexcept nogil:
+    cdef Track *t
+    cdef int k
+    if not 0 <= a.track < MAX_TRACKS:
+        if a.token:
+            tel_push(st, TEL_SAMPLE_RELEASED, a.token)
+        return
+    t = &st.tracks[a.track]
+    for k in range(VOICE_SLOTS):
+        if st.voices[k].active and st.voices[k].track == a.track:
+            voice_fade(st, &st.voices[k])
+    retire(st, t.prog_token)
+    t.prog = a.program if a.program != NULL else &st.sampler
+    t.prog_token = a.token
+    t.n_held = 0
+    t.snap = 1      # its parameters, posted next, start at their values: no glide from the last instrument's
+
 cdef inline void apply_command(EngineState *st, Command *c) noexcept nogil:
     cdef CommandArgs *a = &c.args
     cdef int k
@@ -109,6 +130,14 @@ cdef inline void apply_command(EngineState *st, Command *c) noexcept nogil:
             master_design(st)
     elif c.kind == CMD_SAMPLE_SET:
         set_sample(st, &a.sample)
+    elif c.kind == CMD_PROGRAM_SET:
+        set_program(st, &a.program)
+    elif c.kind == CMD_TRACK_MOD:
+        if 0 <= a.mod.track < MAX_TRACKS:
+            if a.mod.which == 0:
+                st.tracks[a.mod.track].wheel = clampf(<float>a.mod.value, 0.0, 1.0)
+            else:
+                st.tracks[a.mod.track].pressure = clampf(<float>a.mod.value, 0.0, 1.0)
     elif c.kind == CMD_ALL_OFF:
         for k in range(VOICE_SLOTS):
             if st.voices[k].active and st.voices[k].counted:

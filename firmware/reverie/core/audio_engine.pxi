@@ -26,6 +26,7 @@ cdef class AudioEngine:
     cdef int32_t _next_token
     cdef object _capture            # the capture ring's buffer, once handed in
     cdef readonly double sample_rate
+    cdef readonly list programs     # per track: the program last set (None: the engine's own)
 
     def __cinit__(self, double sample_rate=48000.0, *args, **kwargs):
         if not 8000.0 <= sample_rate <= 192000.0:
@@ -44,11 +45,12 @@ cdef class AudioEngine:
         self._buffers = {}
         self._unread = []
         self._next_token = 1
+        self.programs = [None] * MAX_TRACKS
         cdef EngineState *st = self.st
         cdef int k
         for k in range(MAX_TRACKS):
             for p, value in track_defaults or ():
-                st.tracks[k].base[p] = param_internal(p, value)
+                st.tracks[k].base[p] = param_internal(st.tracks[k].prog, p, value)
                 st.tracks[k].target[p] = st.tracks[k].base[p]
                 st.tracks[k].value[p] = st.tracks[k].base[p]
             for p, value in bus_defaults or ():
@@ -165,6 +167,39 @@ cdef class AudioEngine:
         c.args.sample.loop_end = loop_end
         c.args.sample.token = self._hold(arr)
         return self._post_holding(&c, c.args.sample.token)
+
+    def set_program(self, int track, program, int64_t frame=-1):
+        cdef unsigned char[::1] view
+        """Gives a track its instrument: a program packed by pack_program (None: the engine's
+        own sampler). The track's voices fade out; the engine reads the program in place, kept
+        alive here until it reports that no voice runs it."""
+        if not 0 <= track < MAX_TRACKS:
+            raise ValueError(f"track {track} is outside 0..{MAX_TRACKS - 1}")
+        cdef Command c = new_command(CMD_PROGRAM_SET, frame)
+        c.args.program.track = track
+        if program is None:
+            ok = self._post(&c)
+        else:
+            arr = np.ascontiguousarray(program, dtype=np.uint8)
+            if arr.ndim != 1 or arr.shape[0] != sizeof(Program):
+                raise ValueError(f"a program is {sizeof(Program)} bytes, not {arr.nbytes}")
+            view = arr
+            c.args.program.program = <const Program *>&view[0]
+            c.args.program.token = self._hold(arr)
+            ok = self._post_holding(&c, c.args.program.token)
+        if ok:
+            self.programs[track] = program
+        return ok
+
+    def set_mod(self, int track, int which, double value, int64_t frame=-1):
+        """A track's mod wheel (which 0) or aftertouch (1), 0..1."""
+        if not 0 <= track < MAX_TRACKS or which not in (0, 1):
+            raise ValueError(f"set_mod takes a track 0..{MAX_TRACKS - 1} and which 0 or 1")
+        cdef Command c = new_command(CMD_TRACK_MOD, frame)
+        c.args.mod.track = track
+        c.args.mod.which = which
+        c.args.mod.value = value
+        return self._post(&c)
 
     # --- rendering and telemetry ----------------------------------------------------------
 

@@ -3,6 +3,7 @@
 # field means one thing. Engine (engine.pyx) fills them; apply_commands.pxd applies them.
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from reverie.core.seq_state cimport SeqPattern, SeqRow
+from reverie.core.program cimport Program
 
 ctypedef struct NoteArgs:           # CMD_NOTE_ON, CMD_NOTE_OFF
     int32_t track
@@ -21,6 +22,16 @@ ctypedef struct SampleArgs:         # CMD_SAMPLE_SET, CMD_CAPTURE_SET and CMD_PR
     int64_t frames
     int64_t loop_start              # < 0: the file has no loop
     int64_t loop_end
+
+ctypedef struct ProgramArgs:        # CMD_PROGRAM_SET
+    int32_t track
+    int32_t token                   # names the buffer in TEL_SAMPLE_RELEASED (0: the engine's own)
+    const Program *program          # NULL: the engine's own sampler
+
+ctypedef struct ModArgs:            # CMD_TRACK_MOD
+    int32_t track
+    int32_t which                   # 0: mod wheel, 1: aftertouch
+    double value                    # 0..1
 
 ctypedef struct PatternArgs:        # CMD_SEQ_PATTERN
     int32_t slot
@@ -59,6 +70,8 @@ ctypedef union CommandArgs:
     NoteArgs note
     ParamArgs param
     SampleArgs sample
+    ProgramArgs program
+    ModArgs mod
     PatternArgs pattern
     RowsArgs rows
     PlayArgs play

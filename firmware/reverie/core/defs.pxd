@@ -10,13 +10,27 @@ cdef enum:
     CONTROL_FRAMES = 32     # control rate: parameters are re-read every 32 frames, ramped in between
     COMMAND_RING = 4096     # commands control -> audio (power of two)
     TELEMETRY_RING = 1024   # messages audio -> control (power of two)
-    N_TRACK_PARAMS = 32
+    N_TRACK_PARAMS = 128    # parameters of a track's instrument (ids 0..127)
+    LOCK_WORDS = 4          # 32-bit words of a track's p-lock mask: N_TRACK_PARAMS / 32
     N_BUS_PARAMS = 8
     N_MASTER_PARAMS = 16
     CB_HIST_BINS = 4000     # callback run-time histogram, 1 us per bin
     MIDI_RING = 4096        # MIDI messages sequencer -> control (power of two)
     PENDING_COMMANDS = 256  # commands due in a later block, held by the engine in frame order
     COMMAND_AHEAD_S = 10    # the control side refuses a command stamped further ahead (seconds)
+
+# Voice graphs (docs/engine.md, "Voice graphs"): a track's instrument is a program of ops.
+cdef enum:
+    PROGRAM_OPS = 24        # ops in one program
+    VOICE_BUFS = 12         # scratch buffers of CONTROL_FRAMES frames a program may use
+    VOICE_ARENA = 2048      # bytes of unit state a voice holds (8-byte aligned)
+    VOICE_ARENA_WORDS = 256 # VOICE_ARENA / 8: the arena as doubles
+    OP_INPUTS = 4           # audio inputs of one op (scratch buffers)
+    OP_PARAMS = 8           # parameters one op reads
+    MOD_ROWS = 16           # modulation routes of one program
+    VOICE_LFOS = 2          # LFOs of a voice (control rate)
+    UNISON_STACK = 8        # voices one note may stack (unison)
+    HELD_NOTES = 8          # notes a mono track remembers while they are held
 
 # The sequencer's musical time (docs/sequencer.md): every position is a whole number of ticks.
 cdef enum:
@@ -35,8 +49,8 @@ cdef enum:
     STEP_LOCKS = 32         # parameter locks on one step
     PENDING_TRIGS = 4       # trigs of a track scanned but not yet started
     PENDING_OFFS = 16       # notes of a track waiting for their gate to end
-    LOCK_BUS = 32           # lock targets: 0..31 track params, 32..39 bus params,
-    LOCK_CC = 64            #   64..191 MIDI CC 0..127 (MIDI tracks)
+    LOCK_BUS = 128          # lock targets: 0..127 track params, 128..135 bus params,
+    LOCK_CC = 192           #   192..319 MIDI CC 0..127 (MIDI tracks)
     ALL_PORTS = 255
 
 cdef enum:  # Cmd
@@ -65,6 +79,8 @@ cdef enum:  # Cmd
     CMD_STALL = 23          # a diagnostic: the audio thread hangs for a while (Engine.stall_audio)
     CMD_CAPTURE_SET = 24    # the capture ring's buffer, handed in once (capture_apply.pxd)
     CMD_PREVIEW = 25        # play a capture back for listening; no data: stop
+    CMD_PROGRAM_SET = 26    # a track's instrument program (a buffer, like a sample)
+    CMD_TRACK_MOD = 27      # a track's mod wheel or aftertouch, 0..1
 
 cdef enum:  # Telem
     TEL_SAMPLE_RELEASED = 1
@@ -181,3 +197,41 @@ cdef enum:  # VelCurve
     VEL_SOFT = 1
     VEL_HARD = 2
     VEL_FIXED = 3
+
+cdef enum:  # Unit: what an op of a program runs (docs/engine.md)
+    UNIT_SAMPLER = 1        # the sampler voice, fused: player, SVF, drive, envelope, pan
+    UNIT_OSC = 2            # band-limited oscillator (units/osc.pxd)
+    UNIT_NOISE = 3          # white or pink noise
+    UNIT_SVF = 4            # state-variable filter, coefficients ramped over a control tick
+    UNIT_LADDER = 5         # zero-delay-feedback ladder low-pass
+    UNIT_ADSR = 6           # the amp envelope, audio rate: the voice ends with it
+    UNIT_GLIDE = 7          # the voice's pitch in Hz per frame, gliding in mono and legato
+    UNIT_MIX = 8            # up to OP_INPUTS inputs, each with a level (0..1)
+    UNIT_DRIVE = 9          # soft clip with gain (units/shaper.pxd)
+    UNIT_OUT = 10           # x amp envelope x velocity x level x pan -> the track's bus
+    UNIT_FOLD = 11          # sine wavefolder (units/fold.pxd)
+    UNIT_AMP_OUT = 12       # an adsr read only by the out: fused by the compiler into one loop
+    UNIT_KINDS = 13
+
+cdef enum:  # ModSource
+    SRC_NONE = 0
+    SRC_ENV1 = 1            # the amp envelope, 0..1
+    SRC_ENV2 = 2            # the modulation envelope, 0..1
+    SRC_LFO1 = 3            # -1..1
+    SRC_LFO2 = 4
+    SRC_VELOCITY = 5        # 0..1
+    SRC_NOTE = 6            # (note - 60) / 60
+    SRC_WHEEL = 7           # mod wheel, 0..1
+    SRC_PRESSURE = 8        # aftertouch, 0..1
+    SRC_RANDOM = 9          # -1..1, new at each note
+    SRC_COUNT = 10
+
+cdef enum:  # VoiceMode
+    VMODE_POLY = 0
+    VMODE_MONO = 1          # one voice; each note retriggers the envelopes, glides when held over
+    VMODE_LEGATO = 2        # one voice; a note played over another glides without retrigger
+
+cdef enum:  # ParamFlag: how a program keeps a track parameter
+    PARAM_SMOOTH = 1        # glides (10 ms one-pole at control rate) instead of jumping
+    PARAM_LOG2 = 2          # kept as log2 of its value (Hz): glides and is modulated in octaves
+    PARAM_GATES = 4         # an op's `when` or `gate` reads it: which ops run may change with it

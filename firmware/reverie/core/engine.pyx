@@ -36,6 +36,7 @@ cnp.import_array()
 
 
 include "audio_engine.pxi"
+include "program.pxi"
 
 
 cdef class Engine(AudioEngine):

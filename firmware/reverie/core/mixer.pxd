@@ -6,28 +6,27 @@ from reverie.core.defs cimport *
 from reverie.core.dsp cimport *
 from reverie.core.fx cimport *
 from reverie.core.state cimport EngineState, Track, atomic_store_f32
+from reverie.core.program cimport Program
 
 cdef extern from *:
     """
-    /* Track parameters that glide (one-pole per control tick) instead of jumping. */
-    static const unsigned char reverie_smoothed[32] = {
-        0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-        1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0};
     static const float reverie_reverb_ms[12] = {
         29.7f, 37.1f, 41.1f, 43.7f, 53.3f, 59.9f, 67.3f, 73.1f, 4.7f, 3.6f, 5.3f, 4.1f};
     """
-    const unsigned char reverie_smoothed[32]
     const float reverie_reverb_ms[12]
 
-# A track parameter as the engine keeps it: the cutoff glides in octaves, so it is log2(Hz).
-cdef inline float param_internal(int p, double value) noexcept nogil:
-    if p == P_CUTOFF:
-        return log2f(clampf(<float>value, 10.0, 24000.0))
+# A track parameter as the engine keeps it: a frequency (the cutoff) glides in octaves, so
+# its program keeps it as log2(Hz) (PARAM_LOG2).
+cdef inline float param_internal(const Program *prog, int p, double value) noexcept nogil:
+    if prog.params[p].flags & PARAM_LOG2:
+        return log2f(clampf(<float>value, prog.params[p].lo, prog.params[p].hi))
     return <float>value
 
 # The values voices read that follow from the track's parameters. Also run at once when a
 # parameter lock changes them, so the locked trig sounds with them from its first sample.
 cdef inline void track_derive(Track *t) noexcept nogil:
+    if not t.prog.derive:
+        return
     t.level_gain = db_to_gain(t.value[P_LEVEL])
     pan_gains(t.value[P_PAN], &t.pan_l, &t.pan_r)
     t.damping = svf_damping(t.value[P_RESONANCE])
@@ -40,11 +39,21 @@ cdef inline void track_tick(EngineState *st, Track *t, int any_solo) noexcept no
     cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
     cdef float gate, gain, pl, pr
     cdef int p
-    for p in range(N_TRACK_PARAMS):
-        if reverie_smoothed[p]:
+    cdef float was
+    for p in range(t.prog.n_params):
+        if t.prog.params[p].flags & PARAM_SMOOTH:
+            was = t.value[p]
             t.value[p] = t.value[p] + (t.target[p] - t.value[p]) * a
+            # A graph's glide lands on its target (1e-5 of a unit, an octave or a dB: far
+            # below hearing) instead of creeping on through denormals: a level turned to 0
+            # reaches 0, and the op it gates stops (graph.pxd).
+            if not t.prog.derive and fabsf(t.target[p] - t.value[p]) < <float>1e-5:
+                t.value[p] = t.target[p]
+            if t.value[p] != was:
+                t.epoch += 1
         else:
             t.value[p] = t.target[p]
+    t.snap = 0
     for p in range(N_BUS_PARAMS):
         t.bus_value[p] = t.bus_value[p] + (t.bus_target[p] - t.bus_value[p]) * a
     track_derive(t)

@@ -7,7 +7,8 @@ from libc.string cimport memset
 from reverie.core.defs cimport *
 from reverie.core.fx cimport REVERB_LINES, REVERB_AP, limiter_reset
 from reverie.core.state cimport *
-from reverie.core.voice cimport Voice, voice_render
+from reverie.core.voice cimport Voice, SamplerVoice, voice_render, sampler_of
+from reverie.core.graph cimport graph_tick, graph_render
 from reverie.core.voice_alloc cimport voice_free
 from reverie.core.voice_control cimport voice_control, voice_filter_env
 from reverie.core.mixer cimport track_tick, master_tick, mix_chunk
@@ -32,8 +33,12 @@ cdef inline void control_tick(EngineState *st) noexcept nogil:
     for k in range(VOICE_SLOTS):
         v = &st.voices[k]
         if v.active:
-            voice_filter_env(v, sr)
-            voice_control(v, &st.tracks[v.track], sr, 1)
+            if v.prog.fused:
+                voice_filter_env(sampler_of(v), sr)
+                voice_control(sampler_of(v), v.note, &st.tracks[v.track], sr, 1)
+    # A graph voice takes its tick in render_chunk, right before this frame's chunk (nothing
+    # runs in between): its state is then read once per chunk instead of twice.
+    st.tick_due = 1
 
 # After a non-finite output: silence, and every voice and effect starts from rest.
 cdef inline void reset_effects(EngineState *st) noexcept nogil:
@@ -55,7 +60,7 @@ cdef inline void reset_effects(EngineState *st) noexcept nogil:
 # n frames (at most CONTROL_FRAMES, within one control tick): voices into their track
 # buffers, then the mix.
 cdef inline void render_chunk(EngineState *st, float *out, int n) noexcept nogil:
-    cdef int k, j
+    cdef int k, j, alive
     cdef Voice *v
     cdef Track *t
     cdef int offset = <int>(st.frame - (st.next_tick - CONTROL_FRAMES))
@@ -69,8 +74,15 @@ cdef inline void render_chunk(EngineState *st, float *out, int n) noexcept nogil
     for k in range(VOICE_SLOTS):
         v = &st.voices[k]
         if v.active:
-            if not voice_render(v, &st.tbuf[v.track][0][0], &st.tbuf[v.track][1][0], n):
+            if v.prog.fused:
+                alive = voice_render(v, sampler_of(v), &st.tbuf[v.track][0][0], &st.tbuf[v.track][1][0], n)
+            else:
+                if st.tick_due:
+                    graph_tick(st, v, 0)
+                alive = graph_render(st, v, &st.tbuf[v.track][0][0], &st.tbuf[v.track][1][0], n, offset)
+            if not alive:
                 voice_free(st, v)
+    st.tick_due = 0
     seq_render_click(&st.seq, n)
     preview_render(st, n)
     if not mix_chunk(st, out, offset, n):

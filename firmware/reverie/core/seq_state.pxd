@@ -86,8 +86,9 @@ ctypedef struct SeqTrack:
     int32_t rt_notes[STEP_NOTES]
     float rt_vel
     float rt_dvel
-    # parameter locks in force (bit p: track param p; bus_locked bit p: bus param p)
-    uint32_t locked
+    # parameter locks in force (bit p % 32 of word p / 32: track param p; bus_locked bit p:
+    # bus param p)
+    uint32_t locked[LOCK_WORDS]
     uint32_t bus_locked
     int64_t next            # earliest tick of anything above (cached)
 

@@ -36,23 +36,40 @@ cdef inline void track_end_notes(EngineState *st, int k) noexcept nogil:
         track_note_off(st, k, tr.offs[i].note)
     tr.n_offs = 0
 
+# Is track parameter p in the lock mask?
+cdef inline bint mask_has(const uint32_t *mask, int p) noexcept nogil:
+    return (mask[p >> 5] >> (p & 31)) & 1u
+
+cdef inline bint mask_any(const uint32_t *mask) noexcept nogil:
+    cdef int w
+    for w in range(LOCK_WORDS):
+        if mask[w]:
+            return 1
+    return 0
+
 # Parameters no longer locked go back to the value the control side set.
-cdef inline void track_unlock(Track *t, uint32_t gone, uint32_t bus_gone) noexcept nogil:
-    cdef int p
-    for p in range(N_TRACK_PARAMS):
-        if gone & (1u << p):
-            t.target[p] = t.base[p]
-            t.value[p] = t.base[p]
+cdef inline void track_unlock(Track *t, const uint32_t *gone, uint32_t bus_gone) noexcept nogil:
+    cdef int p, w
+    for w in range(LOCK_WORDS):
+        if gone[w] == 0:
+            continue
+        for p in range(32 * w, 32 * w + 32):
+            if mask_has(gone, p):
+                t.target[p] = t.base[p]
+                t.value[p] = t.base[p]
+                t.epoch += 1
     for p in range(N_BUS_PARAMS):
         if bus_gone & (1u << p):
             t.bus_target[p] = t.bus_base[p]
 
 cdef inline void track_release_locks(EngineState *st, int k) noexcept nogil:
     cdef SeqTrack *tr = &st.seq.tracks[k]
-    if tr.locked == 0 and tr.bus_locked == 0:
+    cdef int w
+    if not mask_any(tr.locked) and tr.bus_locked == 0:
         return
     track_unlock(&st.tracks[k], tr.locked, tr.bus_locked)
-    tr.locked = 0
+    for w in range(LOCK_WORDS):
+        tr.locked[w] = 0
     tr.bus_locked = 0
     track_derive(&st.tracks[k])
 

@@ -16,30 +16,38 @@ cdef inline void track_apply_locks(EngineState *st, int k, PendingTrig *pt) noex
     # The previous trig's locks end, this trig's begin; both from this sample on.
     cdef SeqTrack *tr = &st.seq.tracks[k]
     cdef Track *t = &st.tracks[k]
-    cdef uint32_t want = 0, bus_want = 0
-    cdef int j, p, cc
+    cdef uint32_t want[LOCK_WORDS]
+    cdef uint32_t gone[LOCK_WORDS]
+    cdef uint32_t bus_want = 0
+    cdef int j, p, cc, w
     cdef float v
+    for w in range(LOCK_WORDS):
+        want[w] = 0
     for j in range(pt.n_locks):
         p = pt.locks[j].target
         if 0 <= p < N_TRACK_PARAMS:
-            want |= 1u << p
+            want[p >> 5] |= 1u << (p & 31)
         elif LOCK_BUS <= p < LOCK_BUS + N_BUS_PARAMS:
             bus_want |= 1u << (p - LOCK_BUS)
-    track_unlock(t, tr.locked & ~want, tr.bus_locked & ~bus_want)
+    for w in range(LOCK_WORDS):
+        gone[w] = tr.locked[w] & ~want[w]
+    track_unlock(t, gone, tr.bus_locked & ~bus_want)
     for j in range(pt.n_locks):
         p = pt.locks[j].target
         if 0 <= p < N_TRACK_PARAMS:
-            v = param_internal(p, pt.locks[j].value)
+            v = param_internal(t.prog, p, pt.locks[j].value)
             t.target[p] = v
             t.value[p] = v
+            t.epoch += 1
         elif LOCK_BUS <= p < LOCK_BUS + N_BUS_PARAMS:
             t.bus_target[p - LOCK_BUS] = pt.locks[j].value
         elif LOCK_CC <= p < LOCK_CC + 128 and tr.kind == KIND_MIDI:
             cc = <int>clampf(pt.locks[j].value, 0.0, 127.0)
             midi_out(st, tr.port, 3, MIDI_CONTROL_CHANGE | tr.channel, p - LOCK_CC, cc)
-    if want or tr.locked:
+    if mask_any(want) or mask_any(tr.locked):
         track_derive(t)
-    tr.locked = want
+    for w in range(LOCK_WORDS):
+        tr.locked[w] = want[w]
     tr.bus_locked = bus_want
 
 cdef inline void track_note(EngineState *st, int k, int note, float velocity, int64_t tick,

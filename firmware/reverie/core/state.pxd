@@ -1,7 +1,8 @@
 # The engine's whole real-time state: one C struct, allocated once, handed to the callback.
-from libc.stdint cimport int32_t, int64_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from reverie.core.defs cimport *
 from reverie.core.voice cimport Voice
+from reverie.core.program cimport Program
 from reverie.core.fx cimport Delay, Reverb, Compressor, Limiter
 from reverie.core.seq_state cimport Seq
 from reverie.core.command cimport Waiting
@@ -72,6 +73,15 @@ ctypedef struct Track:
     float peak
     int32_t voices
     int32_t busy                    # has voices or ringing bus ramps this chunk
+    const Program *prog             # its instrument (at first the engine's own sampler)
+    int32_t snap                    # a new program: parameters jump until the next tick
+    uint32_t epoch                  # moves on whenever a value changes (graph voices notice)
+    int32_t prog_token              # the buffer holding it (0: the engine's own)
+    float wheel                     # mod wheel, 0..1
+    float pressure                  # aftertouch, 0..1
+    int32_t n_held                  # mono and legato: the notes held, the latest last
+    int32_t held[HELD_NOTES]
+    float held_vel[HELD_NOTES]
 
 ctypedef struct Stats:
     uint64_t frames
@@ -102,6 +112,7 @@ ctypedef struct EngineState:
     int64_t next_tick
     int32_t n_counted
     int32_t n_retired
+    int32_t tick_due                # a control tick ran: graph voices take theirs in the next chunk
     float ctl_smooth                # one-pole coefficient per control tick
     float master_target[N_MASTER_PARAMS]
     float master_value[N_MASTER_PARAMS]
@@ -121,6 +132,8 @@ ctypedef struct EngineState:
     SampleSlot samples[MAX_SAMPLES]
     int32_t retired[MAX_RETIRED]
     Voice voices[VOICE_SLOTS]
+    Program sampler                 # the engine's own sampler program (program.pxd)
+    float scratch[VOICE_BUFS][CONTROL_FRAMES]   # a graph voice's buffers, one voice at a time
     Track tracks[MAX_TRACKS]
     float tbuf[MAX_TRACKS][2][CONTROL_FRAMES]
     float mix[2][CONTROL_FRAMES]

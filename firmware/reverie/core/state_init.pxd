@@ -12,6 +12,8 @@ from reverie.core.seq_state cimport Seq, MidiEvent
 from reverie.core.command cimport Command
 from reverie.core.mixer cimport reverie_reverb_ms
 from reverie.core.seq_time cimport REVERIE_NEVER
+from reverie.core.program cimport program_sampler
+from reverie.core.voice cimport SamplerVoice
 
 cdef inline int64_t next_pow2(int64_t n) noexcept nogil:
     cdef int64_t p = 1
@@ -64,6 +66,7 @@ cdef inline EngineState *state_new(double sample_rate) noexcept:
     cdef EngineState *st = <EngineState *>PyMem_Calloc(1, sizeof(EngineState))
     if st == NULL:
         return NULL
+    cdef int k
     cdef int64_t delay_frames = next_pow2(<int64_t>(DELAY_MAX_SECONDS * sample_rate))
     cdef char *commands = <char *>PyMem_Calloc(COMMAND_RING, sizeof(Command))
     cdef char *telemetry = <char *>PyMem_Calloc(TELEMETRY_RING, sizeof(Telemetry))
@@ -79,6 +82,10 @@ cdef inline EngineState *state_new(double sample_rate) noexcept:
     st.sample_rate = sample_rate
     st.ctl_smooth = smooth_coef(10.0, <float>sample_rate, CONTROL_FRAMES)
     seq_init(&st.seq, sample_rate)
+    program_sampler(&st.sampler)
+    st.sampler.arena_bytes = sizeof(SamplerVoice)
+    for k in range(MAX_TRACKS):
+        st.tracks[k].prog = &st.sampler
     # delay: a power-of-two ring of DELAY_MAX_SECONDS
     st.delay.mask = delay_frames - 1
     st.delay.smooth = smooth_coef(50.0, <float>sample_rate, 1)

@@ -1,10 +1,35 @@
-# The sampler voice: sample player (cubic Hermite) -> SVF -> drive -> amp envelope -> pan.
-# voice_render() is the hot loop; control-rate updates live in voice_control.pxd, note on
-# and off in voice_alloc.pxd.
-from libc.stdint cimport int32_t, int64_t
+# Voices: the header every voice has, and the sampler's fused unit (UNIT_SAMPLER): sample
+# player (cubic Hermite) -> SVF -> drive -> amp envelope -> pan. voice_render() is its hot
+# loop; control-rate updates live in voice_control.pxd, note on and off in voice_alloc.pxd,
+# the other units' dispatch in graph.pxd.
+from libc.stdint cimport int32_t, int64_t, uint32_t
 from libc.math cimport floor
 from reverie.core.dsp cimport *
-from reverie.core.defs cimport CONTROL_FRAMES
+from reverie.core.defs cimport *
+from reverie.core.program cimport Program
+from reverie.core.units.lfo cimport LfoState
+from reverie.core.units.env cimport AdsrState
+
+# What every voice has, whatever its instrument: who it is, its amp envelope's stage and level
+# (stealing and fades read them), its program and, for a graph, its modulation and control
+# values; then the arena where its program's units keep their state.
+ctypedef struct VoiceMod:
+    LfoState lfo[VOICE_LFOS]
+    AdsrState env2          # the modulation envelope (control rate)
+    float src[SRC_COUNT]    # ModSource values at the last tick
+    float detune_st         # unison: this copy's detune, in semitones
+    float pan_off           # unison: this copy's place in the stereo spread, -1..1
+    float pitch_hz          # the note's frequency (with detune), the glide's target
+    uint32_t run            # bit k: op k runs until the next tick (graph_tick)
+    uint32_t copy           # bit k: op k is gated off and passes its input on
+    uint32_t ticking        # bit k: op k has work at each tick (a filter's design, the output's gains)
+    uint32_t ratio_set      # bit k: ratio[k] holds op k's oscillator ratio for ratio_key[k]
+    float ratio[PROGRAM_OPS]
+    float ratio_key[PROGRAM_OPS]
+    int32_t ticked          # control ticks since note on
+    uint32_t epoch          # the track's epoch at the last full pass over the parameters
+    int32_t settle          # some parameter still moved at that pass: the next is full too
+    int32_t hold            # frames the amp envelope still waits at note on (the oscillators' latency)
 
 ctypedef struct Voice:
     int32_t active          # 1 while it sounds
@@ -14,11 +39,26 @@ ctypedef struct Voice:
     int32_t choke
     int32_t gated
     int32_t releasing
+    int32_t token           # the sample buffer it reads (released only when no voice reads it)
+    int32_t prog_token      # the program it runs (likewise)
+    int32_t stage           # EnvStage of its amp envelope; ENV_FADE after a steal or choke
+    int64_t age             # frame at which it started
+    float env               # its amp envelope's level
+    float fade_dec          # the sampler's fade per frame
+    float fade              # a graph voice's fade gain, 1 until a steal or choke
+    float velocity          # 0..1
+    const Program *prog
+    VoiceMod mod
+    float ctl0[N_TRACK_PARAMS]  # voice parameters at the last tick and now (graph.pxd)
+    float ctl[N_TRACK_PARAMS]
+    float kept[N_TRACK_PARAMS]  # the kept form `ctl` was made from (skips an unchanged exp2)
+    double arena[VOICE_ARENA_WORDS]
+
+# The sampler's own state, in the voice's arena.
+ctypedef struct SamplerVoice:
     int32_t loop_mode
     int32_t in_loop         # has wrapped at the loop edge at least once
     int32_t drive_on
-    int32_t token           # the sample buffer it reads (released only when no voice reads it)
-    int64_t age             # frame at which it started
     const float *data       # interleaved stereo frames
     int64_t start
     int64_t end
@@ -30,15 +70,12 @@ ctypedef struct Voice:
     double inc              # frames per output frame, signed: negative plays in reverse
     double rate             # |inc|
     float pitch             # semitones from the sample's root, for the rate cache
-    int32_t stage
-    float env
     float dec               # env - sustain while decaying: one multiply per frame
     int32_t ramping         # filter coefficients move during this control period
     float attack_inc
     float decay_coef
     float sustain
     float release_coef
-    float fade_dec
     int32_t fstage          # filter envelope, advanced once per control tick
     float fenv
     float fattack_inc
@@ -65,7 +102,7 @@ ctypedef struct Voice:
     float drive_post
     float vel_gain
 
-cdef inline void voice_safe_bounds(Voice *v) noexcept nogil:
+cdef inline void voice_safe_bounds(SamplerVoice *v) noexcept nogil:
     if v.inc > 0:
         v.safe_lo = v.loop_start if v.in_loop else v.start
         v.safe_hi = v.loop_end if v.loop_mode != 0 else v.end
@@ -74,7 +111,7 @@ cdef inline void voice_safe_bounds(Voice *v) noexcept nogil:
         v.safe_hi = v.loop_end if v.in_loop else v.end
 
 # Positions past which voice_wrap() must run, for the current direction of play.
-cdef inline void voice_limits(const Voice *v, double *lim_lo, double *lim_hi) noexcept nogil:
+cdef inline void voice_limits(const SamplerVoice *v, double *lim_lo, double *lim_hi) noexcept nogil:
     if v.inc > 0:
         lim_lo[0] = -<double>1.0e300
         if v.loop_mode == 0:
@@ -94,7 +131,7 @@ cdef inline void voice_limits(const Voice *v, double *lim_lo, double *lim_hi) no
 
 # Reads frame i as the voice will actually play it: through the loop (wrapped or mirrored),
 # and silence outside [start, end).
-cdef inline void voice_tap(const Voice *v, int64_t i, float *l, float *r) noexcept nogil:
+cdef inline void voice_tap(const SamplerVoice *v, int64_t i, float *l, float *r) noexcept nogil:
     cdef int64_t n = v.loop_end - v.loop_start
     if v.loop_mode != 0:
         if i >= v.loop_end and (v.inc > 0 or v.in_loop):
@@ -119,7 +156,7 @@ cdef inline void voice_tap(const Voice *v, int64_t i, float *l, float *r) noexce
         r[0] = v.data[2 * i + 1]
 
 # Moves the play position past a loop edge or the end. Returns 0 when the sample has ended.
-cdef inline int voice_wrap(Voice *v) noexcept nogil:
+cdef inline int voice_wrap(SamplerVoice *v) noexcept nogil:
     cdef int guard = 0
     cdef double n = <double>(v.loop_end - v.loop_start)
     while guard < 64:
@@ -159,9 +196,9 @@ cdef inline int voice_wrap(Voice *v) noexcept nogil:
 # The amp envelope for the next n frames into `env_out`. Returns how many frames the voice
 # still sounds (n, or fewer when the envelope ends). A pass of its own keeps the main loop's
 # registers for the filter and the play position.
-cdef inline int voice_envelope(Voice *v, float *env_out, int n) noexcept nogil:
-    cdef float env = v.env, dec = v.dec, sustain = v.sustain
-    cdef int stage = v.stage
+cdef inline int voice_envelope(Voice *h, SamplerVoice *v, float *env_out, int n) noexcept nogil:
+    cdef float env = h.env, dec = v.dec, sustain = v.sustain
+    cdef int stage = h.stage
     cdef int j = 0
     cdef int m = n
     while j < n:
@@ -183,21 +220,21 @@ cdef inline int voice_envelope(Voice *v, float *env_out, int n) noexcept nogil:
                 m = j
                 break
         else:
-            env = env - v.fade_dec
+            env = env - h.fade_dec
             if env <= <float>0.0:
                 m = j
                 break
         env_out[j] = env
         j += 1
-    v.env = env
+    h.env = env
     v.dec = dec
-    v.stage = stage
+    h.stage = stage
     return m
 
 # Renders n frames added into out_l/out_r. Returns 0 when the voice has ended.
 # `ramp` is a compile-time constant at each call site, so the loop without coefficient
 # ramps carries no dead additions.
-cdef inline int voice_loop(Voice *v, float *out_l, float *out_r, int n, const int ramp,
+cdef inline int voice_loop(Voice *h, SamplerVoice *v, float *out_l, float *out_r, int n, const int ramp,
                            const int drive_on) noexcept nogil:
     cdef const float *d = v.data
     cdef double pos = v.pos
@@ -214,7 +251,7 @@ cdef inline int voice_loop(Voice *v, float *out_l, float *out_r, int n, const in
     cdef float gl = v.gl, gr = v.gr, dgl = v.dgl, dgr = v.dgr
     cdef float drive_pre = v.drive_pre, drive_post = v.drive_post
     cdef float env_buf[CONTROL_FRAMES]
-    cdef int m = voice_envelope(v, env_buf, n)
+    cdef int m = voice_envelope(h, v, env_buf, n)
     cdef int alive = m == n
     cdef int j
     voice_limits(v, &lim_lo, &lim_hi)
@@ -275,11 +312,14 @@ cdef inline int voice_loop(Voice *v, float *out_l, float *out_r, int n, const in
     v.gr = gr
     return alive
 
-cdef inline int voice_render(Voice *v, float *out_l, float *out_r, int n) noexcept nogil:
+cdef inline int voice_render(Voice *h, SamplerVoice *v, float *out_l, float *out_r, int n) noexcept nogil:
     if v.drive_on:
         if v.ramping:
-            return voice_loop(v, out_l, out_r, n, 1, 1)
-        return voice_loop(v, out_l, out_r, n, 0, 1)
+            return voice_loop(h, v, out_l, out_r, n, 1, 1)
+        return voice_loop(h, v, out_l, out_r, n, 0, 1)
     if v.ramping:
-        return voice_loop(v, out_l, out_r, n, 1, 0)
-    return voice_loop(v, out_l, out_r, n, 0, 0)
+        return voice_loop(h, v, out_l, out_r, n, 1, 0)
+    return voice_loop(h, v, out_l, out_r, n, 0, 0)
+
+cdef inline SamplerVoice *sampler_of(Voice *h) noexcept nogil:
+    return <SamplerVoice *>(<char *>h.arena + h.prog.ops[0].state)

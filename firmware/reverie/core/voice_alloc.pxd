@@ -1,13 +1,15 @@
 # Voice allocation: note on and off, stealing (the quietest releasing voice, else the oldest),
 # choke groups and the fade of a voice that must make room.
-from libc.math cimport lrint
+from libc.math cimport lrint, exp2f
 from libc.string cimport memset
 from libc.stdint cimport int64_t
 from reverie.core.defs cimport *
 from reverie.core.dsp cimport *
-from reverie.core.voice cimport Voice, voice_safe_bounds
+from reverie.core.program cimport Program
+from reverie.core.voice cimport Voice, SamplerVoice, voice_safe_bounds
 from reverie.core.voice_control cimport voice_control, tick_coef
 from reverie.core.state cimport EngineState, Track, SampleSlot
+from reverie.core.graph cimport graph_start, graph_renote, graph_release, graph_tick
 
 cdef extern from *:
     """
@@ -23,7 +25,10 @@ cdef inline void voice_fade(EngineState *st, Voice *v) noexcept nogil:
         st.n_counted -= 1
     if v.stage != ENV_FADE:
         v.stage = ENV_FADE
-        v.fade_dec = v.env / frames if v.env > 0.0 else 1.0
+        if v.prog.fused:
+            v.fade_dec = v.env / frames if v.env > 0.0 else 1.0
+        else:
+            v.fade_dec = <float>1.0 / frames if frames >= 1.0 else 1.0
 
 cdef inline void voice_free(EngineState *st, Voice *v) noexcept nogil:
     if v.counted:
@@ -78,11 +83,54 @@ cdef inline int64_t sample_point(float frac, int64_t own, int64_t fallback, int6
         return frac_to_frame(frac, n)
     return own if own >= 0 else fallback
 
+# A voice of the track's program, cleared: its header and the part of the arena it uses.
+cdef inline Voice *voice_new(EngineState *st, Track *t, int track, int note) noexcept nogil:
+    cdef Voice *v = free_slot(st)
+    memset(v, 0, <size_t>(<char *>v.arena - <char *>v) + <size_t>t.prog.arena_bytes)
+    v.prog = t.prog
+    v.prog_token = t.prog_token
+    v.track = track
+    v.note = note
+    v.age = st.frame
+    return v
+
+cdef inline void choke_group(EngineState *st, int choke) noexcept nogil:
+    cdef int k
+    if choke > 0:
+        for k in range(VOICE_SLOTS):
+            if st.voices[k].active and st.voices[k].counted and st.voices[k].choke == choke:
+                voice_fade(st, &st.voices[k])
+
+cdef inline void make_room(EngineState *st) noexcept nogil:
+    cdef int k = 0
+    while st.n_counted >= POLYPHONY and k < POLYPHONY:
+        steal_one(st)
+        k += 1
+
+cdef inline void voice_sounds(EngineState *st, Voice *v, Track *t) noexcept nogil:
+    v.active = 1
+    v.counted = 1
+    st.n_counted += 1
+    t.voices += 1
+
 cdef inline void note_on(EngineState *st, int track, int note, float velocity) noexcept nogil:
+    if st.tracks[track].prog.fused:
+        sampler_note_on(st, track, note, velocity)
+    else:
+        graph_note_on(st, track, note, velocity)
+
+cdef inline void note_off(EngineState *st, int track, int note) noexcept nogil:
+    if st.tracks[track].prog.fused:
+        sampler_note_off(st, track, note)
+    else:
+        graph_note_off(st, track, note)
+
+cdef inline void sampler_note_on(EngineState *st, int track, int note, float velocity) noexcept nogil:
     cdef Track *t = &st.tracks[track]
     cdef int slot = <int>t.value[P_SAMPLE]
     cdef SampleSlot *s
-    cdef Voice *v
+    cdef Voice *h
+    cdef SamplerVoice *v
     cdef int k, choke
     cdef int64_t n, start, end, ls, le
     cdef float sr = <float>st.sample_rate
@@ -91,16 +139,10 @@ cdef inline void note_on(EngineState *st, int track, int note, float velocity) n
         return
     s = &st.samples[slot]
     choke = <int>t.value[P_CHOKE]
-    if choke > 0:
-        for k in range(VOICE_SLOTS):
-            if st.voices[k].active and st.voices[k].counted and st.voices[k].choke == choke:
-                voice_fade(st, &st.voices[k])
-    k = 0
-    while st.n_counted >= POLYPHONY and k < POLYPHONY:
-        steal_one(st)
-        k += 1
-    v = free_slot(st)
-    memset(v, 0, sizeof(Voice))
+    choke_group(st, choke)
+    make_room(st)
+    h = voice_new(st, t, track, note)
+    v = <SamplerVoice *>(<char *>h.arena + t.prog.ops[0].state)
     n = s.frames
     start = frac_to_frame(t.value[P_START], n)
     end = frac_to_frame(t.value[P_END], n)
@@ -119,17 +161,14 @@ cdef inline void note_on(EngineState *st, int track, int note, float velocity) n
         v.loop_mode = 0
         ls = start
         le = end
-    v.track = track
-    v.note = note
-    v.token = s.token
+    h.token = s.token
     v.data = s.data
     v.start = start
     v.end = end
     v.loop_start = ls
     v.loop_end = le
-    v.age = st.frame
-    v.choke = choke
-    v.gated = <int>t.value[P_TRIG_MODE] == TRIG_GATED
+    h.choke = choke
+    h.gated = <int>t.value[P_TRIG_MODE] == TRIG_GATED
     if t.value[P_REVERSE] > 0.5:
         v.inc = -1.0
         v.pos = <double>(end - 1)
@@ -138,8 +177,8 @@ cdef inline void note_on(EngineState *st, int track, int note, float velocity) n
         v.pos = <double>start
     v.pitch = 1.0e9
     voice_safe_bounds(v)
-    v.stage = ENV_ATTACK
-    v.env = 0.0
+    h.stage = ENV_ATTACK
+    h.env = 0.0
     v.attack_inc = 1.0 / ms_to_frames(t.value[P_ATTACK], sr) if ms_to_frames(t.value[P_ATTACK], sr) >= 1.0 else 2.0
     v.decay_coef = exp_coef(t.value[P_DECAY], sr)
     v.sustain = clampf(t.value[P_SUSTAIN], 0.0, 1.0)
@@ -152,23 +191,123 @@ cdef inline void note_on(EngineState *st, int track, int note, float velocity) n
     v.frelease_coef = tick_coef(t.value[P_FENV_RELEASE], sr)
     v.vel_gain = velocity_gain(<int>t.value[P_VEL_CURVE], velocity)
     v.cutoff = -1.0e9
-    voice_control(v, t, sr, 0)
-    v.active = 1
-    v.counted = 1
-    st.n_counted += 1
-    t.voices += 1
+    voice_control(v, note, t, sr, 0)
+    voice_sounds(st, h, t)
 
-cdef inline void note_off(EngineState *st, int track, int note) noexcept nogil:
+cdef inline void sampler_note_off(EngineState *st, int track, int note) noexcept nogil:
     cdef int k
-    cdef Voice *v
+    cdef Voice *h
+    cdef SamplerVoice *v
     cdef float sr = <float>st.sample_rate
     cdef Track *t = &st.tracks[track]
     for k in range(VOICE_SLOTS):
-        v = &st.voices[k]
-        if v.active and v.counted and v.track == track and v.note == note and v.gated and not v.releasing:
-            v.releasing = 1
+        h = &st.voices[k]
+        if h.active and h.counted and h.track == track and h.note == note and h.gated and not h.releasing:
+            v = <SamplerVoice *>(<char *>h.arena + h.prog.ops[0].state)
+            h.releasing = 1
             v.release_coef = exp_coef(t.value[P_RELEASE], sr)
             v.frelease_coef = tick_coef(t.value[P_FENV_RELEASE], sr)
-            if v.stage != ENV_FADE:
-                v.stage = ENV_RELEASE
+            if h.stage != ENV_FADE:
+                h.stage = ENV_RELEASE
             v.fstage = ENV_RELEASE
+
+# --- graph programs: poly, mono, legato; unison stacks ----------------------------------------
+
+cdef inline int track_mode(const Track *t) noexcept nogil:
+    cdef int m = <int>t.value[t.prog.vmode] if t.prog.vmode >= 0 else VMODE_POLY
+    return m if VMODE_POLY <= m <= VMODE_LEGATO else VMODE_POLY
+
+cdef inline float note_hz(int note, float detune_st) noexcept nogil:
+    return <float>440.0 * exp2f((<float>note - <float>69.0 + detune_st) * <float>(1.0 / 12.0))
+
+cdef inline void held_remove(Track *t, int note) noexcept nogil:
+    cdef int i = 0, j
+    while i < t.n_held:
+        if t.held[i] == note:
+            for j in range(i, t.n_held - 1):
+                t.held[j] = t.held[j + 1]
+                t.held_vel[j] = t.held_vel[j + 1]
+            t.n_held -= 1
+        else:
+            i += 1
+
+cdef inline void held_push(Track *t, int note, float velocity) noexcept nogil:
+    cdef int j
+    held_remove(t, note)
+    if t.n_held == HELD_NOTES:
+        for j in range(HELD_NOTES - 1):
+            t.held[j] = t.held[j + 1]
+            t.held_vel[j] = t.held_vel[j + 1]
+        t.n_held -= 1
+    t.held[t.n_held] = note
+    t.held_vel[t.n_held] = velocity
+    t.n_held += 1
+
+# Mono and legato: the track's sounding voices (a unison stack) move to `note`. Returns how
+# many moved (0: none sounds, a new stack starts).
+cdef inline int graph_move(EngineState *st, int track, int note, float velocity, int retrigger) noexcept nogil:
+    cdef Track *t = &st.tracks[track]
+    cdef Voice *v
+    cdef int k, moved = 0
+    for k in range(VOICE_SLOTS):
+        v = &st.voices[k]
+        if v.active and v.counted and v.track == track and v.prog == t.prog and (retrigger or not v.releasing):
+            v.note = note
+            v.mod.pitch_hz = note_hz(note, v.mod.detune_st)
+            if retrigger:
+                v.velocity = velocity
+                v.releasing = 0
+            graph_renote(v, t, retrigger)
+            moved += 1
+    return moved
+
+cdef inline void graph_note_on(EngineState *st, int track, int note, float velocity) noexcept nogil:
+    cdef Track *t = &st.tracks[track]
+    cdef const Program *pr = t.prog
+    cdef int mode = track_mode(t)
+    cdef int n, u, choke
+    cdef float detune, spread, x
+    cdef Voice *v
+    velocity = clampf(velocity * <float>(1.0 / 127.0), 0.0, 1.0)
+    if mode != VMODE_POLY:
+        held_push(t, note, velocity)
+        if graph_move(st, track, note, velocity, mode == VMODE_MONO):
+            return
+    choke = <int>t.value[pr.choke] if pr.choke >= 0 else 0
+    choke_group(st, choke)
+    n = <int>t.value[pr.unison] if pr.unison >= 0 else 1
+    n = 1 if n < 1 else (UNISON_STACK if n > UNISON_STACK else n)
+    detune = clampf(t.value[pr.detune], 0.0, 100.0) * <float>0.01 if pr.detune >= 0 else <float>0.0
+    spread = clampf(t.value[pr.spread], 0.0, 1.0) if pr.spread >= 0 else <float>0.0
+    for u in range(n):
+        make_room(st)
+        v = voice_new(st, t, track, note)
+        x = <float>0.0 if n == 1 else <float>u / <float>(n - 1) - <float>0.5
+        v.mod.detune_st = detune * x
+        v.mod.pan_off = spread * <float>2.0 * x
+        v.mod.pitch_hz = note_hz(note, v.mod.detune_st)
+        v.velocity = velocity
+        v.choke = choke
+        v.gated = 1
+        graph_start(st, v, t)
+        voice_sounds(st, v, t)
+
+cdef inline void graph_note_off(EngineState *st, int track, int note) noexcept nogil:
+    cdef Track *t = &st.tracks[track]
+    cdef int k, mode = track_mode(t)
+    cdef Voice *v
+    if mode != VMODE_POLY:
+        held_remove(t, note)
+        if t.n_held > 0:
+            # back to the latest note still held, gliding, without a new attack
+            for k in range(VOICE_SLOTS):
+                v = &st.voices[k]
+                if v.active and v.counted and v.track == track and v.note == note and not v.releasing:
+                    graph_move(st, track, t.held[t.n_held - 1], t.held_vel[t.n_held - 1], 0)
+                    return
+            return
+    for k in range(VOICE_SLOTS):
+        v = &st.voices[k]
+        if v.active and v.counted and v.track == track and v.note == note and not v.releasing:
+            v.releasing = 1
+            graph_release(v)

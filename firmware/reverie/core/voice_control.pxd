@@ -3,18 +3,18 @@
 from libc.math cimport exp2f, expf
 from reverie.core.defs cimport *
 from reverie.core.dsp cimport *
-from reverie.core.voice cimport Voice
+from reverie.core.voice cimport Voice, SamplerVoice
 from reverie.core.state cimport Track
 
-cdef inline void voice_pitch(Voice *v, Track *t) noexcept nogil:
-    cdef float semis = <float>(v.note) - t.value[P_ROOT] + t.value[P_TUNE] + t.value[P_FINE] * 0.01
+cdef inline void voice_pitch(SamplerVoice *v, int note, Track *t) noexcept nogil:
+    cdef float semis = <float>(note) - t.value[P_ROOT] + t.value[P_TUNE] + t.value[P_FINE] * 0.01
     cdef double sign = 1.0 if v.inc >= 0.0 else -1.0
     if semis != v.pitch:
         v.pitch = semis
         v.rate = exp2f(clampf(semis, -60.0, 60.0) / 12.0)
         v.inc = sign * v.rate
 
-cdef inline void voice_filter_env(Voice *v, float sample_rate) noexcept nogil:
+cdef inline void voice_filter_env(SamplerVoice *v, float sample_rate) noexcept nogil:
     # Advanced once per control tick: CONTROL_FRAMES frames at a time.
     if v.fstage == ENV_ATTACK:
         v.fenv = v.fenv + v.fattack_inc
@@ -48,11 +48,11 @@ cdef inline void svf_step(SvfCoefs *step, const SvfCoefs *a, const SvfCoefs *b, 
     step.c2 = (b.c2 - a.c2) * inv
 
 # Sets the voice's targets for the next CONTROL_FRAMES frames; `ramp` 0 jumps straight there.
-cdef inline void voice_control(Voice *v, Track *t, float sample_rate, int ramp) noexcept nogil:
+cdef inline void voice_control(SamplerVoice *v, int note, Track *t, float sample_rate, int ramp) noexcept nogil:
     cdef float inv = 1.0 / <float>CONTROL_FRAMES
     cdef int mode = <int>t.value[P_FILTER_MODE]
     cdef float cutoff_log2 = t.value[P_CUTOFF] + t.value[P_FENV_AMOUNT] * v.fenv
-    voice_pitch(v, t)
+    voice_pitch(v, note, t)
     v.cur = v.tgt
     v.gl = v.tgl
     v.gr = v.tgr

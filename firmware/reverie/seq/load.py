@@ -12,7 +12,7 @@ import numpy as np
 from reverie.project.model import MAX_TRACKS, Project, Track
 from reverie.seq.backlog import Backlog
 from reverie.sound.buses import BUS, MASTER
-from reverie.sound.instruments import INSTRUMENTS
+from reverie.sound.instruments import INSTRUMENTS, program_for
 
 SETTLE_SECONDS = 0.2   # 20 time constants of the parameter glide: within 2e-9 of the target
 _SILENCE = np.zeros((1, 2), dtype=np.float32)
@@ -34,6 +34,10 @@ def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, f
             (sound.data, _or(sound.loop_start), _or(sound.loop_end))
         state(("sample", slot), lambda slot=slot, data=data, start=start, end=end:
               e.set_sample(slot, data, start, end, frame))
+        program = program_for(track.instrument)
+        if program is not (getattr(e, "programs", None) or [None] * MAX_TRACKS)[k]:
+            # before its parameters: the program says how the engine keeps them
+            state(("program", k), lambda k=k, program=program: e.set_program(k, program, frame))
         for pid, value in track_values(track, sound, slot):
             state(("param", k, pid), lambda k=k, pid=pid, value=value: e.set_param(k, pid, value, frame))
         for spec in BUS:

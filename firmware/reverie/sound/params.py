@@ -26,6 +26,7 @@ class ParamSpec:
     unit: str = ""
     page: str = "main"
     choices: tuple[str, ...] = field(default=())
+    smooth: bool = False     # the engine glides to a new value (10 ms) instead of jumping
 
     def check(self, value, where: str = "") -> float:
         """The value as a float if it is allowed, else a UserError naming the place (`where`

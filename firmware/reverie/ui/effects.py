@@ -19,6 +19,14 @@ class PlayNote:
 
 
 @dataclass(frozen=True, slots=True)
+class Modulate:
+    """A track's mod wheel (`which` 0) or aftertouch (1), 0..1, for its instrument's routes."""
+    track: int
+    which: int
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
 class SetParam:
     """A live parameter change. `scope` is "track" (the instrument), "bus" or "master"."""
     scope: str

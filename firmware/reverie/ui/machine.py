@@ -22,6 +22,7 @@ from reverie.project.model import Project
 from reverie.ui.context import Caps, Context
 from reverie.ui import effects as fx
 from reverie.ui import capture, flow, grid, learn
+from reverie.ui.expression import Expression, expression
 from reverie.ui import selection
 from reverie.ui.cursor import Cursor
 from reverie.ui.global_input import PAGE_KEYS, GlobalInput
@@ -209,6 +210,8 @@ class UI:
             return []
         if isinstance(ev, Control):
             return learn.learn(self, ev)
+        if isinstance(ev, Expression):
+            return expression(self._ctx.track, ev)
         if isinstance(ev, Grid):
             if not all(isinstance(v, int) and 0 <= v < grid.SIZE for v in (ev.x, ev.y)):
                 raise UserError(f"grid button {ev.x!r},{ev.y!r}: not on an 8 x 8 grid")

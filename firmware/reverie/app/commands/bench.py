@@ -12,6 +12,11 @@ def _voices_64(args):
     return voices_64(seconds=args.seconds or 5.0)
 
 
+def _synth_64(args):
+    from reverie.app.bench.synth import synth_64
+    return synth_64(seconds=args.seconds or 5.0)
+
+
 def _stage(args):
     from reverie.app.bench.engine import stage
     return stage(seconds=args.seconds or 10.0)
@@ -88,6 +93,8 @@ def _capture(args):
 
 SCENARIOS = {
     "voices-64": (_voices_64, "64 looping stereo voices: ns per voice-sample vs a plain C loop"),
+    "synth-64": (_synth_64, "64 synth voices: ns per voice-sample vs a plain C loop, and the declared "
+                 "graph vs the same voice hand-written in Cython"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
     "callback": (_callback, "the C callback on a JACK dummy server while Python holds the GIL"),
     "seq-onsets": (_seq_onsets, "sequencer onsets against their ideal frames, offline and in the live callback"),

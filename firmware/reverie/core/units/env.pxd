@@ -36,6 +36,8 @@ ctypedef struct AdsrState:
     float attack_coef       # curved attack: distance to ENV_CURVE_TARGET kept per frame
     float decay_coef
     float release_coef
+    float dec               # in the decay: the level's distance to the sustain
+    float dec_sustain       # the sustain `dec` is measured from
 
 cdef inline void adsr_init(AdsrState *s, float sample_rate) noexcept nogil:
     s.sample_rate = sample_rate
@@ -45,6 +47,8 @@ cdef inline void adsr_init(AdsrState *s, float sample_rate) noexcept nogil:
     s.decay_ms = -1.0
     s.release_ms = -1.0
     s.curved = -1
+    s.dec = 0.0
+    s.dec_sustain = -1.0
 
 # Note on: the attack starts from wherever the envelope is.
 cdef inline void adsr_reset(AdsrState *s) noexcept nogil:
@@ -86,7 +90,7 @@ cdef inline void adsr_render(AdsrState *s, float attack_ms, float decay_ms, floa
                              float release_ms, int32_t curved, float *out, int n) noexcept nogil:
     cdef float level = s.level
     cdef int32_t stage = s.stage
-    cdef float inc, ac, dc, rc
+    cdef float inc, ac, dc, rc, dec
     cdef int i
     adsr_coefs(s, attack_ms, decay_ms, release_ms, curved)
     sustain = clip(sustain, <float>0.0, <float>1.0)
@@ -94,6 +98,12 @@ cdef inline void adsr_render(AdsrState *s, float attack_ms, float decay_ms, floa
     ac = s.attack_coef
     dc = s.decay_coef
     rc = s.release_coef
+    # The decay keeps the distance to the sustain and shrinks it by one multiply a frame: a
+    # chain of one multiply per frame, not a subtraction, multiply and addition. A new
+    # sustain (between blocks) measures the distance again from where the level is.
+    dec = s.dec
+    if stage == ENV_DECAY and sustain != s.dec_sustain:
+        dec = level - sustain
     for i in range(n):
         if stage == ENV_ATTACK:
             if curved:
@@ -103,8 +113,10 @@ cdef inline void adsr_render(AdsrState *s, float attack_ms, float decay_ms, floa
             if level >= <float>1.0:
                 level = 1.0
                 stage = ENV_DECAY
+                dec = <float>1.0 - sustain
         elif stage == ENV_DECAY:
-            level = sustain + (level - sustain) * dc
+            dec = dec * dc
+            level = sustain + dec
             if level < REVERIE_ENV_END and sustain < REVERIE_ENV_END:
                 level = 0.0
                 stage = ENV_IDLE
@@ -116,6 +128,8 @@ cdef inline void adsr_render(AdsrState *s, float attack_ms, float decay_ms, floa
         out[i] = level
     s.level = level
     s.stage = stage
+    s.dec = dec
+    s.dec_sustain = sustain
 
 # AD: attack, then an exponential decay to 0 without waiting for a note off (drums, plucks).
 ctypedef AdsrState AdState

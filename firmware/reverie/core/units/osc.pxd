@@ -151,8 +151,11 @@ cdef inline void osc_render(OscState *s, int32_t shape, float freq_hz, float pul
                             float *out, int n) noexcept nogil:
     cdef float max_hz = OSC_MAX_INC * s.sample_rate
     cdef double ph = s.phase
-    cdef double inc
-    cdef float f, pw, v0, slope0, ts, wrap
+    cdef double inc, finc
+    cdef float *acc
+    cdef float y
+    cdef int32_t pos
+    cdef float f, pw, v0, slope0, ts, wrap, fstep, ftarget, pstep, ptarget, inv_sr
     cdef int32_t fleft, pleft, i
     shape = shape if OSC_SAW <= shape <= OSC_SINE else OSC_SAW
     ramp_to(&s.freq, clip(freq_hz, <float>0.0, max_hz), s.ramp_frames)
@@ -176,6 +179,48 @@ cdef inline void osc_render(OscState *s, int32_t shape, float freq_hz, float pul
         s.pending = 0
         s.started = 1
         s.shape = shape
+    if shape == OSC_SAW and sync_in == NULL and sync_out == NULL:
+        # The saw without sync, the commonest case, in its own loop: the same arithmetic as
+        # the general loop below (osc_advance for a saw), without its branches per frame.
+        # The ramps' steps and targets are read into locals: `out` may be memory the compiler
+        # cannot tell from the state's.
+        fstep = s.freq.step
+        ftarget = s.freq.target
+        pstep = s.pw.step
+        ptarget = s.pw.target
+        inv_sr = s.inv_sr
+        if fleft == 0 and pleft == 0 and fm != NULL:
+            # Steady parameters and a frequency per frame from `fm` (a voice's pitch): no
+            # ramps, and blep_out's slot in a register, not reloaded after each store to `out`.
+            finc = f * inv_sr
+            acc = s.blep.acc
+            pos = s.blep.pos
+            for i in range(n):
+                inc = clipd(finc * fm[i], 0.0, OSC_MAX_INC)
+                ph = ph + inc
+                if ph >= 1.0:
+                    ph -= 1.0
+                    s.blep.pos = pos
+                    blep_step(&s.blep, osc_since(ph, inc), -<float>2.0)
+                acc[(pos + BLEP_DELAY) & BLEP_MASK] += <float>(2.0 * ph - 1.0)
+                y = acc[pos]
+                acc[pos] = 0.0
+                out[i] = y
+                pos = (pos + 1) & BLEP_MASK
+            s.blep.pos = pos
+            n = 0
+        for i in range(n):
+            f = ramp_tick(f, fstep, ftarget, &fleft)
+            pw = ramp_tick(pw, pstep, ptarget, &pleft)
+            inc = f * inv_sr
+            if fm != NULL:
+                inc = clipd(inc * fm[i], 0.0, OSC_MAX_INC)
+            ph = ph + inc
+            if ph >= 1.0:
+                ph -= 1.0
+                blep_step(&s.blep, osc_since(ph, inc), -<float>2.0)
+            out[i] = blep_out(&s.blep, <float>(2.0 * ph - 1.0))
+        n = 0
     for i in range(n):
         f = ramp_tick(f, s.freq.step, s.freq.target, &fleft)
         pw = ramp_tick(pw, s.pw.step, s.pw.target, &pleft)

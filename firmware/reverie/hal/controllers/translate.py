@@ -11,6 +11,7 @@ from reverie.base import events
 from reverie.hal.controllers.learn import LearnMap
 from reverie.hal.controllers.profiles import Profile
 
+MOD_WHEEL_CC = 1       # unless the profile or MIDI learn maps it: the instrument's mod wheel
 _LENGTHS = {0x80: 3, 0x90: 3, 0xA0: 3, 0xB0: 3, 0xC0: 2, 0xD0: 2, 0xE0: 3,
             0xF1: 2, 0xF2: 3, 0xF3: 2, 0xF6: 1, 0xF8: 1, 0xFA: 1, 0xFB: 1, 0xFC: 1, 0xFE: 1, 0xFF: 1}
 
@@ -42,7 +43,7 @@ def _on(channel_filter: int | None, channel: int) -> bool:
 class Translator:
     """One connected controller's raw messages -> input events, per its profile and the MIDI
     learn bindings. Pure but for `counts`: events, ignored (system messages, program change,
-    pressure, pitch bend), unmapped (notes no section takes), malformed."""
+    polyphonic pressure, pitch bend), unmapped (notes no section takes), malformed."""
 
     def __init__(self, profile: Profile, device: str, learn: LearnMap | None = None):
         self.profile = profile
@@ -59,6 +60,8 @@ class Translator:
             event = self._control(channel, data[1], data[2], t, learning)
         elif kind in (0x80, 0x90):
             event = self._note(channel, data[1], data[2] if kind == 0x90 else 0, t)
+        elif kind == 0xD0:
+            event = events.Expression("pressure", data[1] / 127.0, t)
         else:
             self.counts["ignored"] += 1
             return None
@@ -75,6 +78,8 @@ class Translator:
             return events.Key(p.key_ccs[cc], events.PRESS if value >= 64 else events.RELEASE, t)
         if knob is not None and not learning:
             return self._knob(knob[0], knob[1], value, t)
+        if cc == MOD_WHEEL_CC and not learning:
+            return events.Expression("wheel", value / 127.0, t)
         return events.Control(self.device, channel, cc, value, t)
 
     @staticmethod
