@@ -5,6 +5,7 @@ file's root, transpose, tune and its own rate against the engine's), loops sampl
 sustain, block-size invariance, no NaN, no clicks at note-on, note-off and steal, no zipper
 noise when the level moves."""
 import sys
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from enginekit import neutral_engine, render  # noqa: E402
 from reverie.core.defs import SIZES  # noqa: E402
 from reverie.sound.instruments import INSTRUMENTS  # noqa: E402
 from reverie.sound.multisample import import_multisample, load_zone_map  # noqa: E402
-from reverie.sound.multisample.play import load_set  # noqa: E402
+from reverie.sound.multisample.play import FACTORY_SETS, factory_sets, load_set  # noqa: E402
 
 SR = 48000
 SPEC = INSTRUMENTS["multisample"]
@@ -297,3 +298,56 @@ def test_a_bad_buffer_is_refused_in_one_line(tmp_path):
 def test_the_zone_map_read_back_is_what_plays(tmp_path):
     loaded, lib = imported(tmp_path, SPLIT, {k: np.full(8192, v) for k, v in LEVELS.items()})
     assert load_zone_map(lib / "set") == loaded.zone_map
+
+
+# --- factory sets and presets -------------------------------------------------------------------
+
+PRESETS = Path(__file__).resolve().parents[2] / "firmware" / "reverie" / "sound" / "presets" / "multisample"
+
+
+def track_peak(eng, frames, block=256):
+    """The track's own peak (before the master's limiter could hide an overshoot), and the output."""
+    out, peak = np.zeros((frames, 2), np.float32), 0.0
+    for start in range(0, frames, block):
+        eng.render(out[start:start + block])
+        peak = max(peak, eng.track_peak(0))
+    return peak, out
+
+
+@pytest.mark.parametrize("ref", factory_sets())
+def test_each_factory_set_plays_below_0_dbfs_at_default_settings(ref):
+    """Loudest case: velocity 127, a four-note chord on each of its zones' keys."""
+    loaded = load_set(ref)
+    eng = engine(loaded)
+    for root in (36, 48, 60, 72, 84):
+        for n in (0, 4, 7, 12):
+            eng.note_on(0, root + n, 127)
+        peak, out = track_peak(eng, SR // 2)
+        for n in (0, 4, 7, 12):
+            eng.note_off(0, root + n)
+        tail_peak, tail = track_peak(eng, SR)
+        assert np.isfinite(out).all() and np.isfinite(tail).all()
+        assert 0.05 < max(peak, tail_peak) < 1.0, (root, peak)
+    assert len(factory_sets()) >= 2 and sum(p.stat().st_size for p in FACTORY_SETS.rglob("*")) < 300_000
+
+
+@pytest.mark.parametrize("path", sorted(PRESETS.glob("*.toml")), ids=lambda p: p.stem)
+def test_each_preset_renders_not_silent_below_0_dbfs(path):
+    preset = tomllib.loads(path.read_text())
+    assert preset["instrument"] == "multisample" and 1 <= len(preset["name"]) <= 12
+    loaded = load_set(preset["multisample"])
+    eng = engine(loaded, preset.get("params", {}))
+    note = preset.get("note", 60)
+    for vel in (40, 127):
+        eng.note_on(0, note, vel)
+        peak, out = track_peak(eng, SR)
+        eng.note_off(0, note)
+        tail_peak, tail = track_peak(eng, 2 * SR)
+        assert np.isfinite(out).all() and np.isfinite(tail).all()
+        assert 0.01 < peak < 1.0 and tail_peak < 1.0
+        assert np.max(np.abs(tail[-480:])) < 1e-4          # it ends
+
+
+def test_at_least_four_presets_name_factory_sets():
+    refs = [tomllib.loads(p.read_text())["multisample"] for p in PRESETS.glob("*.toml")]
+    assert len(refs) >= 4 and all(r in factory_sets() for r in refs)
