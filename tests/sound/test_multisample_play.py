@@ -351,3 +351,22 @@ def test_each_preset_renders_not_silent_below_0_dbfs(path):
 def test_at_least_four_presets_name_factory_sets():
     refs = [tomllib.loads(p.read_text())["multisample"] for p in PRESETS.glob("*.toml")]
     assert len(refs) >= 4 and all(r in factory_sets() for r in refs)
+
+
+def test_one_shot_ignores_the_note_off_and_a_zone_pans_as_a_balance(tmp_path):
+    sfz = ("<region> sample=a.wav key=60 amp_veltrack=0 loop_mode=one_shot pan=-50\n"
+           "<region> sample=a.wav key=61 amp_veltrack=0\n")
+    loaded, _ = imported(tmp_path, sfz, {"a.wav": np.full(4800, 0.4)})
+    eng = engine(loaded)
+    eng.note_on(0, 61, 100)
+    centre = render(eng, 2400)[1200]
+    eng.note_off(0, 61)
+    render(eng, 4800)
+    eng.note_on(0, 60, 100)
+    played = render(eng, 1200)
+    eng.note_off(0, 60)
+    after = render(eng, 6000)
+    left, right = played[1000]
+    assert left == pytest.approx(centre[0], rel=1e-5) and right == pytest.approx(0.5 * centre[1], rel=1e-5)
+    assert after[1000, 0] == pytest.approx(left, rel=1e-5)        # still playing after the note-off
+    assert np.max(np.abs(after[-200:])) < 1e-6                    # ends with the sample (4800 frames)
