@@ -109,7 +109,8 @@ class Disk:
             self.rig.replace_project(opened.project, opened.sounds, opened.folder)
             if opened.reason:
                 log.warning("%s; %s", opened.reason, opened.notice)
-            notify(self.rig, opened.notice or f"loaded {opened.project.name}")
+            sets = getattr(opened.sounds, "notices", ())      # a multisample set that did not load
+            notify(self.rig, opened.notice or (sets[0] if sets else f"loaded {opened.project.name}"))
         return f"loading {folder.name}", work, finish
 
     def saves(self, e: fx.ListSaves):

@@ -2,7 +2,7 @@
 # of each chunk that engine_render() renders. Also the life of the sample buffers commands
 # hand in: a replaced buffer is retired and reported released once no voice reads it.
 from libc.stdint cimport int32_t, int64_t, uint32_t
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 from libc.math cimport llround
 from reverie.core.defs cimport *
@@ -108,6 +108,7 @@ cdef inline void set_program(EngineState *st, const ProgramArgs *a) noexcept nog
     t.prog = a.program if a.program != NULL else &st.sampler
     t.prog_token = a.token
     t.n_held = 0
+    memset(t.rr, 0, sizeof(t.rr))   # a new set's round robins start at their first turn
     t.snap = 1      # its parameters, posted next, start at their values: no glide from the last instrument's
 
 cdef inline void apply_command(EngineState *st, Command *c) noexcept nogil:

@@ -182,7 +182,7 @@ cdef class AudioEngine:
         else:
             arr = np.ascontiguousarray(program, dtype=np.uint8)
             if arr.ndim != 1 or arr.shape[0] != sizeof(Program):
-                raise ValueError(f"a program is {sizeof(Program)} bytes, not {arr.nbytes}")
+                multi_check(arr)    # a multisample program carries its zones after it (multi.pxi)
             view = arr
             c.args.program.program = <const Program *>&view[0]
             c.args.program.token = self._hold(arr)

@@ -211,7 +211,18 @@ cdef enum:  # Unit: what an op of a program runs (docs/engine.md)
     UNIT_OUT = 10           # x amp envelope x velocity x level x pan -> the track's bus
     UNIT_FOLD = 11          # sine wavefolder (units/fold.pxd)
     UNIT_AMP_OUT = 12       # an adsr read only by the out: fused by the compiler into one loop
-    UNIT_KINDS = 13
+    UNIT_MULTI = 18         # the sampler voice playing a multisample's zones (multi.pxd)
+    UNIT_KINDS = 19
+
+cdef enum:  # the multisample instrument's own parameters, after the sampler's (multi.pxd)
+    P_ROUND_ROBIN = 28      # RoundRobin
+    P_VEL_SENS = 29         # 0..1, times each zone's velocity tracking
+    RR_IN_TURN = 0          # RoundRobin: a note's zones take turns in order
+    RR_RANDOM = 1           #   or at random
+    ZONE_NO_LOOP = 0        # ZoneMode: plays to its end or the release's end
+    ZONE_ONE_SHOT = 1       #   to its end, note-off ignored
+    ZONE_LOOP = 2           #   loops until the release has faded
+    ZONE_LOOP_SUSTAIN = 3   #   loops while the key is held, then plays on to its end
 
 cdef enum:  # ModSource
     SRC_NONE = 0

@@ -37,6 +37,7 @@ cnp.import_array()
 
 include "audio_engine.pxi"
 include "program.pxi"
+include "multi.pxi"
 
 
 cdef class Engine(AudioEngine):

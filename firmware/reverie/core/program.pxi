@@ -8,6 +8,7 @@ from reverie.core.voice cimport SamplerVoice
 # Bytes of each unit's state in a voice's arena (the compiler places states with them).
 UNIT_STATE_BYTES = {kind: int(unit_state_bytes(kind)) for kind in range(1, UNIT_KINDS)}
 UNIT_STATE_BYTES[UNIT_SAMPLER] = int(sizeof(SamplerVoice))
+UNIT_STATE_BYTES[UNIT_MULTI] = int(sizeof(SamplerVoice))
 PROGRAM_BYTES = int(sizeof(Program))
 
 

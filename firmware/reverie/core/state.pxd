@@ -82,6 +82,8 @@ ctypedef struct Track:
     int32_t n_held                  # mono and legato: the notes held, the latest last
     int32_t held[HELD_NOTES]
     float held_vel[HELD_NOTES]
+    int32_t rr[128]                 # a multisample's round robin: note-ons of each note so far
+    uint32_t rng                    # its random turns (xorshift32)
 
 ctypedef struct Stats:
     uint64_t frames

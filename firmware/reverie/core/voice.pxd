@@ -101,6 +101,11 @@ ctypedef struct SamplerVoice:
     float drive_pre
     float drive_post
     float vel_gain
+    int32_t zoned           # 1: plays a multisample zone (multi.pxd), pitch and pan from it
+    int32_t zone            # its index in the program's zone table
+    float pitch_off         # semitones added to the note: -root + transpose + tune + the rate ratio
+    float zl                # the zone's volume and pan, per channel
+    float zr
 
 cdef inline void voice_safe_bounds(SamplerVoice *v) noexcept nogil:
     if v.inc > 0:

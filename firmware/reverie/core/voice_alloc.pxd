@@ -1,6 +1,6 @@
 # Voice allocation: note on and off, stealing (the quietest releasing voice, else the oldest),
 # choke groups and the fade of a voice that must make room.
-from libc.math cimport lrint, exp2f
+from libc.math cimport lrint, exp2f, log2f, fmaxf
 from libc.string cimport memset
 from libc.stdint cimport int64_t
 from reverie.core.defs cimport *
@@ -10,6 +10,7 @@ from reverie.core.voice cimport Voice, SamplerVoice, voice_safe_bounds
 from reverie.core.voice_control cimport voice_control, tick_coef
 from reverie.core.state cimport EngineState, Track, SampleSlot
 from reverie.core.graph cimport graph_start, graph_renote, graph_release, graph_tick
+from reverie.core.multi cimport *
 
 cdef extern from *:
     """
@@ -114,13 +115,17 @@ cdef inline void voice_sounds(EngineState *st, Voice *v, Track *t) noexcept nogi
     t.voices += 1
 
 cdef inline void note_on(EngineState *st, int track, int note, float velocity) noexcept nogil:
-    if st.tracks[track].prog.fused:
+    if st.tracks[track].prog.ops[0].kind == UNIT_MULTI:
+        multi_note_on(st, track, note, velocity)
+    elif st.tracks[track].prog.fused:
         sampler_note_on(st, track, note, velocity)
     else:
         graph_note_on(st, track, note, velocity)
 
 cdef inline void note_off(EngineState *st, int track, int note) noexcept nogil:
-    if st.tracks[track].prog.fused:
+    if st.tracks[track].prog.ops[0].kind == UNIT_MULTI:
+        multi_note_off(st, track, note)
+    elif st.tracks[track].prog.fused:
         sampler_note_off(st, track, note)
     else:
         graph_note_off(st, track, note)
@@ -210,6 +215,103 @@ cdef inline void sampler_note_off(EngineState *st, int track, int note) noexcept
             if h.stage != ENV_FADE:
                 h.stage = ENV_RELEASE
             v.fstage = ENV_RELEASE
+
+# --- multisample: the sampler's voice playing the zones a note-on picks (multi.pxd) -------------
+
+cdef inline void multi_start(EngineState *st, Track *t, Voice *h, const MultiZone *z, int zone,
+                             float velocity) noexcept nogil:
+    cdef SamplerVoice *v = <SamplerVoice *>(<char *>h.arena + t.prog.ops[0].state)
+    cdef float sr = <float>st.sample_rate
+    cdef float frames = ms_to_frames(z.attack_ms + t.value[P_ATTACK], sr)
+    cdef float vt = z.vel_track * clampf(t.value[P_VEL_SENS], 0.0, 1.0)
+    v.data = <const float *>(<const char *>t.prog + z.data)
+    v.start = z.start
+    v.end = z.end
+    v.loop_mode = LOOP_FORWARD if z.mode == ZONE_LOOP or z.mode == ZONE_LOOP_SUSTAIN else LOOP_OFF
+    v.loop_start = z.loop_start if v.loop_mode else z.start
+    v.loop_end = z.loop_end if v.loop_mode else z.end
+    h.gated = z.mode != ZONE_ONE_SHOT
+    v.inc = 1.0
+    v.pos = <double>z.start
+    v.pitch = 1.0e9
+    voice_safe_bounds(v)
+    h.stage = ENV_ATTACK
+    h.env = 0.0
+    v.attack_inc = 1.0 / frames if frames >= 1.0 else 2.0
+    v.decay_coef = exp_coef(z.decay_ms + t.value[P_DECAY], sr)
+    v.sustain = clampf(z.sustain * t.value[P_SUSTAIN], 0.0, 1.0)
+    v.release_coef = exp_coef(fmaxf(z.release_ms + t.value[P_RELEASE], REVERIE_MULTI_MIN_RELEASE_MS), sr)
+    v.fstage = ENV_ATTACK
+    v.fenv = 0.0
+    v.fattack_inc = <float>CONTROL_FRAMES / ms_to_frames(t.value[P_FENV_ATTACK], sr) if ms_to_frames(t.value[P_FENV_ATTACK], sr) >= 1.0 else 2.0
+    v.fdecay_coef = tick_coef(t.value[P_FENV_DECAY], sr)
+    v.fsustain = clampf(t.value[P_FENV_SUSTAIN], 0.0, 1.0)
+    v.frelease_coef = tick_coef(t.value[P_FENV_RELEASE], sr)
+    v.vel_gain = multi_vel_gain(velocity_gain(<int>t.value[P_VEL_CURVE], velocity), vt)
+    v.zoned = 1
+    v.zone = zone
+    v.pitch_off = z.pitch_off + <float>12.0 * log2f(z.rate / sr)
+    v.zl = z.gain_l
+    v.zr = z.gain_r
+    v.cutoff = -1.0e9
+    voice_control(v, h.note, t, sr, 0)
+
+# Every zone the key, velocity and turn pick sounds (layers are legal), each as one voice.
+cdef inline void multi_note_on(EngineState *st, int track, int note, float velocity) noexcept nogil:
+    cdef Track *t = &st.tracks[track]
+    cdef const MultiTable *mt = multi_table(t.prog)
+    cdef const MultiZone *zones
+    cdef const int32_t *index
+    cdef const MultiZone *z
+    cdef Voice *h
+    cdef int i, zi, vel, found = 0
+    cdef int choke = <int>t.value[P_CHOKE]
+    cdef int32_t turn
+    if mt == NULL or not 0 <= note < 128:
+        st.stats.silent_trigs += 1
+        return
+    zones = multi_zones(t.prog, mt)
+    index = multi_index(t.prog, mt)
+    vel = <int>lrint(clampf(velocity, 0.0, 127.0))
+    turn = multi_turn(t.rr, &t.rng, note, <int>t.value[P_ROUND_ROBIN] == RR_RANDOM)
+    for i in range(mt.count[note]):
+        zi = index[mt.first[note] + i]
+        z = &zones[zi]
+        if vel < z.vel_lo or vel > z.vel_hi or turn % z.seq_length != z.seq_position - 1:
+            continue
+        if not found:
+            choke_group(st, choke)
+        found += 1
+        make_room(st)
+        h = voice_new(st, t, track, note)
+        h.choke = choke
+        multi_start(st, t, h, z, zi, velocity)
+        voice_sounds(st, h, t)
+    if not found:
+        st.stats.silent_trigs += 1
+
+cdef inline void multi_note_off(EngineState *st, int track, int note) noexcept nogil:
+    cdef int k
+    cdef Voice *h
+    cdef SamplerVoice *v
+    cdef const MultiZone *z
+    cdef float sr = <float>st.sample_rate
+    cdef Track *t = &st.tracks[track]
+    for k in range(VOICE_SLOTS):
+        h = &st.voices[k]
+        if h.active and h.counted and h.track == track and h.note == note and h.gated and not h.releasing \
+                and multi_table(h.prog) != NULL:
+            v = <SamplerVoice *>(<char *>h.arena + h.prog.ops[0].state)
+            z = &multi_zones(h.prog, multi_table(h.prog))[v.zone]
+            h.releasing = 1
+            v.release_coef = exp_coef(fmaxf(z.release_ms + t.value[P_RELEASE], REVERIE_MULTI_MIN_RELEASE_MS), sr)
+            v.frelease_coef = tick_coef(t.value[P_FENV_RELEASE], sr)
+            if h.stage != ENV_FADE:
+                h.stage = ENV_RELEASE
+            v.fstage = ENV_RELEASE
+            if z.mode == ZONE_LOOP_SUSTAIN and v.loop_mode != LOOP_OFF:
+                v.loop_mode = LOOP_OFF      # plays on from where it is to the zone's end
+                voice_safe_bounds(v)
 
 # --- graph programs: poly, mono, legato; unison stacks ----------------------------------------
 

@@ -7,7 +7,11 @@ from reverie.core.voice cimport Voice, SamplerVoice
 from reverie.core.state cimport Track
 
 cdef inline void voice_pitch(SamplerVoice *v, int note, Track *t) noexcept nogil:
-    cdef float semis = <float>(note) - t.value[P_ROOT] + t.value[P_TUNE] + t.value[P_FINE] * 0.01
+    cdef float semis
+    if v.zoned:
+        semis = <float>(note) + v.pitch_off + t.value[P_TUNE] + t.value[P_FINE] * 0.01
+    else:
+        semis = <float>(note) - t.value[P_ROOT] + t.value[P_TUNE] + t.value[P_FINE] * 0.01
     cdef double sign = 1.0 if v.inc >= 0.0 else -1.0
     if semis != v.pitch:
         v.pitch = semis
@@ -63,6 +67,9 @@ cdef inline void voice_control(SamplerVoice *v, int note, Track *t, float sample
         v.mode = mode
     v.tgl = t.pan_l * t.level_gain * v.vel_gain
     v.tgr = t.pan_r * t.level_gain * v.vel_gain
+    if v.zoned:
+        v.tgl = v.tgl * v.zl
+        v.tgr = v.tgr * v.zr
     v.drive_on = t.drive_on
     v.drive_pre = t.drive_pre
     v.drive_post = t.drive_post

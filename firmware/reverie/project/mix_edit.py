@@ -70,6 +70,14 @@ def set_track_sample(project: Project, track: int, sample: str | None) -> Projec
     return project if t.sample == sample else _put(project, track, replace(t, sample=sample))
 
 
+def set_track_multisample(project: Project, track: int, ref: str | None) -> Project:
+    """The set a multisample track plays (docs/multisample.md, "Playing a set")."""
+    t = _track(project, track)
+    if t.instrument != "multisample":
+        raise UserError(f"T{track + 1} plays {t.instrument}, not multisample")
+    return project if t.multisample == ref else _put(project, track, replace(t, multisample=ref))
+
+
 def set_mode(project: Project, mode: str) -> Project:
     if mode not in MODES:
         raise UserError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")

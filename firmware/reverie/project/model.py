@@ -103,12 +103,13 @@ class Track:
     bus: dict[str, float] = field(default_factory=dict)
     midi_channel: int = 1               # 1..16, for a MIDI track
     midi_port: str | None = None        # an output port's name; None sends to every port
+    multisample: str | None = None      # the set a multisample track plays: "factory:NAME" or an imported NAME
 
     @classmethod
     def from_dict(cls, d, index: int) -> Track:
         where = f"tracks[{index}]"
         check.table(d, where, ("name", "kind", "instrument", "sample", "params", "bus", "midi_channel",
-                               "midi_port"))
+                               "midi_port", "multisample"))
         kind = check.choice(d.get("kind", "audio"), f"{where}.kind", KINDS)
         instrument = check.choice(d.get("instrument", "sampler"), f"{where}.instrument", tuple(INSTRUMENTS))
         port = d.get("midi_port")
@@ -122,6 +123,8 @@ class Track:
             bus=_table(d.get("bus", {}), f"{where}.bus", BUS_KEYS, BUS),
             midi_channel=check.number(d.get("midi_channel", 1), f"{where}.midi_channel", 1, 16, whole=True),
             midi_port=None if port is None else check.text(port, f"{where}.midi_port", 1, 128),
+            multisample=None if d.get("multisample") is None else
+            check.text(d["multisample"], f"{where}.multisample", 1, 72),
         )
 
     def to_dict(self) -> dict:
@@ -131,6 +134,8 @@ class Track:
             d["midi_channel"] = self.midi_channel
         if self.midi_port is not None:
             d["midi_port"] = self.midi_port
+        if self.multisample is not None:
+            d["multisample"] = self.multisample
         return d
 
 

@@ -60,7 +60,39 @@ def load_sounds(project: Project, folder, engine_rate: int, factory_dir=None,
             loaded[ref] = factory[ref[len(FACTORY_PREFIX):]]
         else:
             loaded[ref] = load_sample(samples_dir / ref, engine_rate=engine_rate, limits=limits)
-    return [loaded.get(ref) for ref in refs]
+    sounds = Sounds(loaded.get(ref) for ref in refs)
+    sounds.multisets, sounds.notices = load_multisets(project, samples_dir, library_of(factory_dir), limits)
+    return sounds
+
+
+class Sounds(list):
+    """load_sounds' answer: a sound per slot, and the multisample tracks' sets: `multisets`
+    (track index -> the engine's buffer) and `notices` (one line per set that could not load:
+    that track stays silent, nothing else changes)."""
+    multisets: dict = {}
+    notices: list = []
+
+
+def library_of(factory_dir) -> Path | None:
+    """The data directory's imported sets, beside its factory cache (app/paths.py DataDir:
+    cache/factory and instruments/multisamples share the root; tests/app/test_paths.py)."""
+    return None if factory_dir is None else Path(factory_dir).parent.parent / "instruments" / "multisamples"
+
+
+def load_multisets(project: Project, samples_dir: Path, library, limits) -> tuple[dict, list]:
+    from reverie.sound.multisample.play import load_set
+
+    sets, notices, done = {}, [], {}
+    for k, t in enumerate(project.tracks[:MAX_TRACKS]):
+        if t.instrument != "multisample" or t.multisample is None:
+            continue
+        try:
+            if t.multisample not in done:
+                done[t.multisample] = load_set(t.multisample, samples_dir, library, limits).program
+            sets[k] = done[t.multisample]
+        except (UserError, OSError) as e:
+            notices.append(f"T{k + 1} plays nothing: {e}")
+    return sets, notices
 
 
 def _factory_sounds(engine_rate: int, factory_dir, limits: SampleLimits) -> dict:

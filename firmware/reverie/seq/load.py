@@ -7,6 +7,8 @@ constant), so start the pattern SETTLE_SECONDS after applying.
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from reverie.project.model import MAX_TRACKS, Project, Track
@@ -16,6 +18,7 @@ from reverie.sound.instruments import INSTRUMENTS, program_for
 
 SETTLE_SECONDS = 0.2   # 20 time constants of the parameter glide: within 2e-9 of the target
 _SILENCE = np.zeros((1, 2), dtype=np.float32)
+log = logging.getLogger(__name__)
 
 
 def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, frame: int = -1,
@@ -24,6 +27,8 @@ def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, f
     parameter, all at `frame`. What a full command ring refuses waits in `backlog` (posted
     again by its retry()); returns how many posts were refused."""
     backlog = backlog if backlog is not None else Backlog()
+    for line in getattr(sounds, "notices", ()):
+        log.warning("%s", line)
     refused, state, e = backlog.refused, backlog.state, engine
     for k in range(MAX_TRACKS):
         track = project.tracks[k] if k < len(project.tracks) else Track(name=f"Track {k + 1}")
@@ -34,7 +39,8 @@ def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, f
             (sound.data, _or(sound.loop_start), _or(sound.loop_end))
         state(("sample", slot), lambda slot=slot, data=data, start=start, end=end:
               e.set_sample(slot, data, start, end, frame))
-        program = program_for(track.instrument)
+        program = getattr(sounds, "multisets", {}).get(k)     # a multisample track's set (project/sounds.py)
+        program = program_for(track.instrument) if program is None else program
         if program is not (getattr(e, "programs", None) or [None] * MAX_TRACKS)[k]:
             # before its parameters: the program says how the engine keeps them
             state(("program", k), lambda k=k, program=program: e.set_program(k, program, frame))

@@ -36,6 +36,7 @@ class UnitDef:
 # (core/graph.pxd); units/ holds their DSP (docs/units.md).
 UNITS = {
     "sampler": UnitDef(Unit.UNIT_SAMPLER, (), (), output=False),
+    "multisample": UnitDef(Unit.UNIT_MULTI, (), (), output=False),   # the sampler's voice on zones
     "osc": UnitDef(Unit.UNIT_OSC, ("pitch",), ("shape", "tune_st", "fine_ct", "pulse_width")),
     "noise": UnitDef(Unit.UNIT_NOISE, (), ("color",)),
     "svf": UnitDef(Unit.UNIT_SVF, ("in",), ("mode", "cutoff_hz", "resonance")),
@@ -50,7 +51,7 @@ UNITS = {
     "amp_out": UnitDef(Unit.UNIT_AMP_OUT, ("in",), ("level_db", "pan", "velocity", "attack_ms",
                                                     "decay_ms", "sustain", "release_ms"), output=False),
 }
-_OUTS = (Unit.UNIT_OUT, Unit.UNIT_AMP_OUT, Unit.UNIT_SAMPLER)
+_OUTS = (Unit.UNIT_OUT, Unit.UNIT_AMP_OUT, Unit.UNIT_SAMPLER, Unit.UNIT_MULTI)
 
 # Units that may write over their input (each frame's output depends on that frame's input
 # and the unit's own state only).
@@ -291,7 +292,7 @@ def compile_graph(inst: Instrument) -> Compiled:
                     "gate": pid(n.gate)})
     if arena > SIZES["VOICE_ARENA"]:
         _fail(inst, f"the graph's unit state takes {arena} bytes; a voice has {SIZES['VOICE_ARENA']}")
-    fused = any(nodes[n].unit == "sampler" for n in order)
+    fused = any(nodes[n].unit in ("sampler", "multisample") for n in order)
     if fused and len(order) != 1:
         _fail(inst, "the sampler unit runs alone: it is the whole voice")
     rows = _rows(inst, key_id, set(voice))

@@ -12,6 +12,7 @@ from reverie.project.history import History
 from reverie.project.model import Project
 from reverie.ui import effects as fx
 from reverie.ui.flow import SessionTimer
+from reverie.ui.imports import LoadMultisample
 from reverie.ui.status import Status
 
 
@@ -36,6 +37,7 @@ class Context:
     last_encoder: int = 0                # the encoder turned last (what MIDI learn binds)
     settings: dict = field(default_factory=dict)
     overviews: dict = field(default_factory=dict)   # sample reference -> waveform.Overview
+    multisets: tuple = ()       # the multisample sets there are (ListMultisamples), "factory:" ones first
     saves: tuple | None = None           # the loaded project's kept saves, (file, when); None: not read
     focus: int = 0                       # fewer than 4 encoders: the field ENC1 edits (0 = ENC1's)
     goto: str = ""                       # a page asks to open another page (its name) after this event
@@ -102,6 +104,8 @@ def changes(before: Project, after: Project) -> list:
         if a.sample != b.sample:
             # the engine's slot for the track gets the new sound (or, undone, the old one back)
             out.append(fx.LoadSample(i, b.sample))
+        if b.instrument == "multisample" and (a.instrument, a.multisample) != (b.instrument, b.multisample):
+            out.append(LoadMultisample(i, b.multisample))       # the track's set, or none
         if (a.kind, a.instrument, a.sample, a.midi_channel, a.midi_port) != \
            (b.kind, b.instrument, b.sample, b.midi_channel, b.midi_port):
             reload = True

@@ -13,3 +13,18 @@ class ImportMultisample:
     source: str
     name: str = ""               # "" = the .sfz file's or the folder's name
     into_project: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LoadMultisample:
+    """Give track `track` the set `ref` ("factory:NAME" or an imported NAME; None: no set):
+    loaded on the worker, then the track's program (control/multisample_sets.py). Every change
+    of a multisample track's set or instrument makes one, undo and redo included."""
+    track: int
+    ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListMultisamples:
+    """Read which sets there are (factory, the project's, the data directory's) into
+    Context.multisets, for the sound page to step through."""

@@ -91,10 +91,16 @@ def _capture(args):
     return capture(seconds=args.seconds or 5.0)
 
 
+def _multisample_64(args):
+    from reverie.app.bench.multisample import multisample_64
+    return multisample_64(seconds=args.seconds or 3.0)
+
+
 SCENARIOS = {
     "voices-64": (_voices_64, "64 looping stereo voices: ns per voice-sample vs a plain C loop"),
     "synth-64": (_synth_64, "64 synth voices: ns per voice-sample vs a plain C loop, and the declared "
                  "graph vs the same voice hand-written in Cython"),
+    "multisample-64": (_multisample_64, "64 multisample voices on looping zones vs 64 sampler voices, same run"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
     "callback": (_callback, "the C callback on a JACK dummy server while Python holds the GIL"),
     "seq-onsets": (_seq_onsets, "sequencer onsets against their ideal frames, offline and in the live callback"),

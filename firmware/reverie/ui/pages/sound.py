@@ -16,6 +16,8 @@ from reverie.base.events import PRESS, Key, Knob, Turn
 from reverie.project import mix_edit
 from reverie.ui import selection
 from reverie.ui.fields import Field, focus_of
+from reverie.ui.imports import ListMultisamples
+from reverie.ui.multisets import step_set
 from reverie.ui.page import Page
 from reverie.ui.pages.held_edit import lock_held, locked_value
 from reverie.ui.turning import absolute, show, turn
@@ -41,6 +43,8 @@ class SoundPage(Page):
         "LEFT": "The previous screen of parameters.",
         "RIGHT": "The next screen of parameters: sample, amp, filter.",
         "PADS": "Play the pad's track. FUNC+pad: edit that track's sound.",
+        "ENC3 PUSH": "A multisample track: the previous set.",
+        "ENC4 PUSH": "A multisample track: the next set.",
     }
 
     def __init__(self) -> None:
@@ -67,7 +71,13 @@ class SoundPage(Page):
         held = sorted(set(ctx.held_steps.values()))
         return f"LOCK S{held[0] + 1}" if held else current[0]
 
+    def enter(self, ctx) -> list:
+        t = selection.track(ctx)
+        return [ListMultisamples()] if t is not None and t.instrument == "multisample" else []
+
     def key(self, ctx, ev: Key) -> list | None:
+        if ev.name in ("ENC3", "ENC4") and ev.action == PRESS:
+            return step_set(ctx, 1 if ev.name == "ENC4" else -1)
         if ev.name not in ("LEFT", "RIGHT"):
             return None
         if ev.action == PRESS:
