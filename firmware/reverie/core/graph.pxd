@@ -545,7 +545,7 @@ cdef inline int drum_op_render(Voice *v, const ProgOp *op, DrumState *s, float *
     g0 = drum_gain(s, 0, v.ctl0[op.par[5]], v.ctl0[op.par[6]], v.ctl0[op.par[7]], v.velocity)
     g1 = drum_gain(s, 1, par(v, op, 5), par(v, op, 6), par(v, op, 7), v.velocity)
     dg = (g1 - g0) * <float>(1.0 / CONTROL_FRAMES)
-    alive = drum_render(s, p, g0 + dg * <float>offset, dg, v.stage == ENV_FADE, v.fade_dec,
+    alive = drum_render(s, p, g0, dg, offset, v.stage == ENV_FADE, v.fade_dec,
                         &v.fade, out_l, out_r, n)
     v.env = s.amp
     if v.stage != ENV_FADE:

@@ -105,7 +105,9 @@ cdef inline void drum_init(DrumState *s, float sample_rate, int kind, int note,
     s.phase1 = 0.0
     s.phase2 = 0.0
     for i in range(DRUM_HATS):
-        s.hat_phase[i] = 0
+        # free-running oscillators: each hit catches them at some phase, never all in step
+        s.rng = rng_next(s.rng)
+        s.hat_phase[i] = s.rng
         s.hat_inc[i] = 0
     s.ratio = drum_tom_ratio(note)
     s.amp = 1.0
@@ -287,9 +289,9 @@ cdef inline float drum_gain(DrumState *s, int w, float level, float kit, float s
     return s.gain[w]
 
 # Renders n <= DRUM_CHUNK frames of the model into both channels (added), the gain moving
-# from g0 by dg a frame; a fading voice (a steal or choke) falls by fade_dec a frame and ends
+# from g0 (at the last tick, `offset` frames ago) by dg a frame; a fading voice (a steal or choke) falls by fade_dec a frame and ends
 # at 0. p: the op's first five parameters. Returns 0 once the drum has ended.
-cdef inline int drum_render(DrumState *s, const float *p, float g0, float dg, int fading,
+cdef inline int drum_render(DrumState *s, const float *p, float g0, float dg, int offset, int fading,
                             float fade_dec, float *fade, float *out_l, float *out_r,
                             int n) noexcept nogil:
     cdef float x[DRUM_CHUNK]
@@ -308,7 +310,7 @@ cdef inline int drum_render(DrumState *s, const float *p, float g0, float dg, in
     else:
         hat_render(s, p[0], p[1], p[2], p[3], x, n)
     for j in range(n):
-        y = x[j] * (g0 + dg * <float>j)
+        y = x[j] * (g0 + dg * <float>(offset + j))     # the same sum however frames are chunked
         if s.frames < s.onset:
             y = y * <float>(s.frames + 1) * onset
         s.frames += 1
