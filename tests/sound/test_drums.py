@@ -339,3 +339,35 @@ def test_each_drum_peaks_below_0_dbfs_at_defaults(name):
 
 def test_kick_snare_and_hat_at_once_peak_below_0_dbfs_at_defaults():
     assert peak_dbfs([36, 38, 42]) < 0
+
+
+# --- factory kits ------------------------------------------------------------------------------
+
+PRESETS = sorted((Path(__file__).resolve().parents[2] / "firmware/reverie/sound/presets/drums").glob("*.toml"))
+
+
+def read_preset(path):
+    import tomllib
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    assert data["instrument"] == "drums" and 1 <= len(data["name"]) <= 12
+    assert set(data) <= {"name", "instrument", "tags", "note", "params"}
+    assert 0 <= data.get("note", 36) <= 127
+    # every key is the spec's, every value in its range and units
+    return {key: DRUMS[key].check(value, f"{path.name}: params") for key, value in data["params"].items()}
+
+
+def test_at_least_ten_factory_kits_with_distinct_names():
+    import tomllib
+    names = [tomllib.loads(p.read_text())["name"] for p in PRESETS]
+    assert len(PRESETS) >= 10 and len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize("path", PRESETS, ids=lambda p: p.stem)
+def test_factory_kit_renders_every_drum(path):
+    """Each drum of the kit, alone at full velocity: no NaN, not silent (above -40 dBFS),
+    peak below 0 dBFS (before the master; peak_dbfs)."""
+    values = read_preset(path)
+    for name, note in NOTES.items():
+        peak = peak_dbfs([note], values)
+        assert -40 < peak < 0, (name, peak)
