@@ -12,7 +12,7 @@
 # over a fixed 0.5 ms onset ramp and ends once its envelopes are below -80 dB. Parameters
 # are read per chunk; the output gain (levels, velocity) is ramped per frame over the tick.
 from libc.stdint cimport int32_t, uint32_t
-from libc.math cimport exp2f, tanf, M_PI
+from libc.math cimport exp2f, powf, tanf, M_PI
 from reverie.core.units.common cimport *
 from reverie.core.dsp cimport exp_coef, REVERIE_ENV_END
 from reverie.core.defs cimport DRUM_KICK, DRUM_SNARE, DRUM_CLAP, DRUM_TOM
@@ -20,6 +20,7 @@ from reverie.core.defs cimport DRUM_KICK, DRUM_SNARE, DRUM_CLAP, DRUM_TOM
 cdef enum:
     DRUM_CHUNK = 32         # frames rendered at once (a chunk is at most CONTROL_FRAMES)
     DRUM_HATS = 6           # square oscillators of a hat
+    DRUM_SEG = 16           # frames over which a pitch sweep's frequency moves in a straight line
 
 cdef extern from *:
     """
@@ -74,8 +75,11 @@ ctypedef struct DrumState:
     float amp_coef
     float amp2              # second envelope: kick click, snare and tom noise, clap bursts
     float amp2_coef
-    float pitch             # pitch envelope, 1 -> 0
-    float pitch_coef
+    float pitch             # pitch envelope, 1 -> 0, at the start of the next segment
+    float pitch_coef        # its factor a segment (DRUM_SEG frames)
+    int32_t seg             # frames left in this segment
+    float inc               # the frequency this frame, cycles a frame, and its step a frame
+    float dinc
     float key_decay         # what the coefficients were made for
     float key_decay2
     float key_pitch
@@ -113,6 +117,7 @@ cdef inline void drum_init(DrumState *s, float sample_rate, int kind, int note,
     s.amp = 1.0
     s.amp2 = <float>1.0 if kind == DRUM_KICK or kind == DRUM_SNARE or kind == DRUM_TOM else <float>0.0
     s.pitch = 1.0
+    s.seg = 0
     s.key_decay = -1.0
     s.key_decay2 = -1.0
     s.key_pitch = -1.0
@@ -134,7 +139,8 @@ cdef inline void drum_decays(DrumState *s, float decay_ms, float decay2_ms, floa
         s.amp2_coef = exp_coef(clip(decay2_ms, <float>1.0, <float>60000.0), s.sample_rate)
     if pitch_ms != s.key_pitch:
         s.key_pitch = pitch_ms
-        s.pitch_coef = exp_coef(clip(pitch_ms, <float>1.0, <float>60000.0), s.sample_rate)
+        s.pitch_coef = powf(exp_coef(clip(pitch_ms, <float>1.0, <float>60000.0), s.sample_rate),
+                            <float>DRUM_SEG)
 
 # The filter for a centre or corner frequency and a damping k (2: Q 0.5).
 cdef inline void drum_filter(DrumState *s, float hz, float k) noexcept nogil:
@@ -164,6 +170,23 @@ cdef inline float fall(float v, float coef) noexcept nogil:
     v = v * coef
     return v if v >= REVERIE_ENV_END else <float>0.0
 
+# The frequency of a pitch swept `octaves` above `hz` by the pitch envelope, in cycles a
+# frame: worked out exactly at the start of each segment of DRUM_SEG frames of the voice and
+# moved in a straight line across it (one exp2f a segment, not a frame; frames of the voice,
+# so the same however the engine chunks them).
+cdef inline float sweep_inc(DrumState *s, float hz, float octaves) noexcept nogil:
+    cdef float inc, end
+    if s.seg == 0:
+        s.seg = DRUM_SEG
+        s.inc = hz * exp2f(octaves * s.pitch) / s.sample_rate
+        s.pitch = fall(s.pitch, s.pitch_coef)
+        end = hz * exp2f(octaves * s.pitch) / s.sample_rate
+        s.dinc = (end - s.inc) * <float>(1.0 / DRUM_SEG)
+    inc = s.inc
+    s.inc += s.dinc
+    s.seg -= 1
+    return inc
+
 cdef inline float drum_noise(DrumState *s) noexcept nogil:
     s.rng = rng_next(s.rng)
     return rng_bipolar(s.rng)
@@ -172,7 +195,6 @@ cdef inline float drum_noise(DrumState *s) noexcept nogil:
 
 cdef inline void kick_render(DrumState *s, float tune, float decay, float sweep, float sweep_ms,
                              float click, float *x, int n) noexcept nogil:
-    cdef float inv_sr = <float>1.0 / s.sample_rate
     cdef int j
     drum_decays(s, decay, DRUM_CLICK_MS, sweep_ms)
     tune = clip(tune, <float>10.0, <float>2000.0)
@@ -180,16 +202,14 @@ cdef inline void kick_render(DrumState *s, float tune, float decay, float sweep,
     click = clip(click, <float>0.0, <float>1.0) * <float>0.5
     for j in range(n):
         x[j] = sine_of(s.phase1) * s.amp + click * drum_noise(s) * s.amp2
-        s.phase1 += <double>(tune * exp2f(sweep * s.pitch) * inv_sr)
+        s.phase1 += <double>sweep_inc(s, tune, sweep)
         if s.phase1 >= 1.0:
             s.phase1 -= 1.0
         s.amp = fall(s.amp, s.amp_coef)
         s.amp2 = fall(s.amp2, s.amp2_coef)
-        s.pitch = fall(s.pitch, s.pitch_coef)
 
 cdef inline void tom_render(DrumState *s, float tune, float decay, float bend, float noise,
                             float *x, int n) noexcept nogil:
-    cdef float inv_sr = <float>1.0 / s.sample_rate
     cdef int j
     drum_decays(s, decay, decay * <float>0.25, decay * <float>0.5)
     tune = clip(tune, <float>10.0, <float>4000.0) * s.ratio
@@ -197,16 +217,14 @@ cdef inline void tom_render(DrumState *s, float tune, float decay, float bend, f
     noise = clip(noise, <float>0.0, <float>1.0) * <float>0.5
     for j in range(n):
         x[j] = sine_of(s.phase1) * s.amp + noise * drum_noise(s) * s.amp2
-        s.phase1 += <double>(tune * exp2f(bend * s.pitch) * inv_sr)
+        s.phase1 += <double>sweep_inc(s, tune, bend)
         if s.phase1 >= 1.0:
             s.phase1 -= 1.0
         s.amp = fall(s.amp, s.amp_coef)
         s.amp2 = fall(s.amp2, s.amp2_coef)
-        s.pitch = fall(s.pitch, s.pitch_coef)
 
 cdef inline void snare_render(DrumState *s, float tune, float decay, float snappy, float snap_ms,
                               float tone, float *x, int n) noexcept nogil:
-    cdef float inv_sr = <float>1.0 / s.sample_rate
     cdef float f
     cdef int j
     drum_decays(s, decay, snap_ms, DRUM_SNARE_BEND_MS)
@@ -216,7 +234,7 @@ cdef inline void snare_render(DrumState *s, float tune, float decay, float snapp
     for j in range(n):
         x[j] = (sine_of(s.phase1) + <float>0.6 * sine_of(s.phase2)) * <float>0.45 * s.amp \
             + snappy * drum_svf(s, drum_noise(s), 1) * s.amp2
-        f = tune * exp2f(DRUM_SNARE_BEND * s.pitch) * inv_sr
+        f = sweep_inc(s, tune, DRUM_SNARE_BEND)
         s.phase1 += <double>f
         s.phase2 += <double>(f * DRUM_SNARE_MODE)
         if s.phase1 >= 1.0:
@@ -225,7 +243,6 @@ cdef inline void snare_render(DrumState *s, float tune, float decay, float snapp
             s.phase2 -= 1.0
         s.amp = fall(s.amp, s.amp_coef)
         s.amp2 = fall(s.amp2, s.amp2_coef)
-        s.pitch = fall(s.pitch, s.pitch_coef)
 
 # The clap: burst b starts at b * spread frames; each but the last decays -60 dB in 1.5
 # spreads; the last is the tail (decay_ms).
