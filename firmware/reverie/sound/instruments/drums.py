@@ -44,7 +44,7 @@ _PARAMS = [
     ("tom_bend_oct", "BEND", 0, 2, 0.4, "lin", "oct", "tom"),
     ("tom_noise", "NOIS", 0, 1, 0.15, "lin", "", "tom"),
     ("tom_level_db", "LEV", -60, 6, -5, "lin", "dB", "tom"),
-    ("level_db", "KIT", -60, 12, -4, "lin", "dB", "kit"),
+    ("level_db", "KIT", -60, 12, -6, "lin", "dB", "kit"),
     ("velocity", "VEL", 0, 1, 0.7, "lin", "", "kit"),
 ]
 # Levels, tunings and tones glide (10 ms); times and counts take effect at once.
