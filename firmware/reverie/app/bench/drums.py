@@ -1,7 +1,8 @@
 """`drums-64`: 64 drum voices through the engine, ns per voice-sample net of the same engine
 rendering no voice: 16 tracks each playing a kit's kick, snare, tom and a hat at once (a hat
 chokes the hats of its track, so a track sounds one hat at a time), then each drum alone
-(docs/bench.md)."""
+and, as a yardstick timed alternately in the same run, 64 voices of the synth (bench/synth.py's
+patch): the machine's load moves both alike (docs/bench.md)."""
 from __future__ import annotations
 
 import numpy as np
@@ -32,7 +33,10 @@ def drums_engine(tracks: int, notes) -> object:
     return eng
 
 
-def _net_ns(tracks: int, notes, voices: int, seconds: float, repeats: int, base: float) -> float:
+def _net_ns(tracks: int, notes, voices: int, seconds: float, repeats: int, base: float,
+            synth: list | None = None) -> float:
+    from reverie.app.bench.synth import synth_engine
+
     best = None
     for _ in range(repeats):
         eng = drums_engine(tracks, notes)
@@ -40,6 +44,9 @@ def _net_ns(tracks: int, notes, voices: int, seconds: float, repeats: int, base:
         assert eng.stats()["voices"] == voices, eng.stats()["voices"]
         net = (total - base) / (voices * seconds * SR)
         best = net if best is None else min(best, net)
+        if synth is not None:
+            eng = synth_engine(64)
+            synth.append((float(np.sum(time_blocks(eng, seconds, 256))) - base) / (64 * seconds * SR))
     return best
 
 
@@ -47,9 +54,12 @@ def drums_64(seconds: float = 1.0, repeats: int = 5) -> dict:
     """Best of `repeats`; each times `seconds` of audio (at most 1.5: the closed hat ends)."""
     seconds = min(seconds, 1.5)
     base = min(float(np.sum(time_blocks(make_engine(SR), seconds, 256))) for _ in range(repeats))
-    kit = _net_ns(16, KIT, 64, seconds, repeats, base)
+    synth: list = []
+    kit = _net_ns(16, KIT, 64, seconds, repeats, base, synth)
     result = {"voices": 64, "ns_per_voice_sample": round(kit, 3),
-              "realtime_factor": round(seconds * 1e9 / (base + kit * 64 * seconds * SR), 2)}
+              "realtime_factor": round(seconds * 1e9 / (base + kit * 64 * seconds * SR), 2),
+              "synth_ns_per_voice_sample": round(min(synth), 3),
+              "ratio_to_synth": round(kit / min(synth), 3)}
     for name, note in ALONE.items():
         hat = name.endswith("hat")
         tracks, per, voices = (16, (note,), 16) if hat else (1, (note,) * 64, 64)
