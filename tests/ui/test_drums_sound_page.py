@@ -51,3 +51,19 @@ def test_a_pad_plays_the_kick():
     out = u.handle(Pad(0, 100))
     assert fx.PlayNote(0, PAD_NOTE, 100, 0.0) in out
     assert drum_of_note(PAD_NOTE) == "kick"
+
+
+def test_the_keys_page_reaches_every_drum_with_no_scale():
+    """With the keys page's scale off (every semitone), the 16 pads climb by semitones or
+    fourths from C: by the pitch-class map every drum of the kit is under some pad."""
+    from reverie.ui.keys import LAYOUTS
+    from reverie.ui.machine import UI
+    for layout in LAYOUTS:
+        u = UI(drums_ui().project, settings={"pads.scale": "off", "pads.root": 0})
+        u.open_page("KEYS")
+        u.page.layout = layout
+        drums = set()
+        for pad in range(16):
+            out = u.handle(Pad(pad, 100)) + u.handle(Pad(pad, 0))
+            drums |= {drum_of_note(e.note) for e in out if isinstance(e, fx.PlayNote) and e.velocity}
+        assert drums == {"kick", "snare", "clap", "chat", "ohat", "tom"}, layout
