@@ -372,3 +372,31 @@ def test_factory_kit_renders_every_drum(path):
         peak = peak_dbfs([note], values)
         assert -40 < peak < 0, (name, peak)
     assert peak_dbfs([36, 38, 42], values) < 0
+
+
+# --- the compiler and a kit of fewer drums ------------------------------------------------------
+
+def test_the_compiler_refuses_drums_beside_other_outputs_or_without_levels():
+    from reverie.sound.graph import GraphError, Instrument, Node, compile_graph
+    kick = DRUMS.nodes[0]
+    mixed = Instrument("mixed", DRUMS.spec, (kick, Node("amp", "adsr"), Node("osc", "noise"),
+                                             Node("out", "out", ("osc", "amp"))))
+    with pytest.raises(GraphError, match="drum nodes are the whole graph") as e:
+        compile_graph(mixed)
+    assert "\n" not in str(e.value)
+    bare = Instrument("bare", DRUMS.spec, (Node("kick", "drum", params=kick.params[:5], conf=0),))
+    with pytest.raises(GraphError, match="needs its level, kit level and velocity"):
+        compile_graph(bare)
+
+
+def test_a_note_no_drum_answers_ends_its_voice_at_once():
+    """A kit of a kick alone: its snare note starts a voice that runs nothing and ends."""
+    from reverie.sound.graph import Instrument, compile_graph
+    eng = kit()
+    eng.set_program(0, compile_graph(Instrument("kick", DRUMS.spec, DRUMS.nodes[:1])).program)
+    render(eng, 64)
+    eng.note_on(0, 38, 127)
+    out = render(eng, 256)
+    assert eng.stats()["voices"] == 0 and np.abs(out).max() == 0.0
+    eng.note_on(0, 36, 127)
+    assert np.abs(render(eng, 4800)).max() > 0.05

@@ -50,8 +50,8 @@ UNITS = {
     "amp_out": UnitDef(Unit.UNIT_AMP_OUT, ("in",), ("level_db", "pan", "velocity", "attack_ms",
                                                     "decay_ms", "sustain", "release_ms"), output=False),
     # a synthesised drum (conf: DrumKind), straight into the bus; the note picks which runs
-    "drum": UnitDef(Unit.UNIT_DRUM, (), ("p0", "p1", "p2", "p3", "p4", "level_db", "kit_level_db",
-                                         "velocity"), output=False),
+    "drum": UnitDef(Unit.UNIT_DRUM, (), ("tune", "decay_ms", "shape1", "shape2", "shape3", "level_db",
+                                         "kit_level_db", "velocity"), output=False),
 }
 _OUTS = (Unit.UNIT_OUT, Unit.UNIT_AMP_OUT, Unit.UNIT_SAMPLER)
 
