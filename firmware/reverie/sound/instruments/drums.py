@@ -79,4 +79,7 @@ TOM_NOTES = (41, 43, 45, 47, 48, 50)
 
 def drum_of_note(note: int) -> str:
     """The name of the drum a MIDI note plays ("kick", "snare", ...)."""
-    return _MODELS[DRUM_OF_NOTE[note]][0]
+    return _NAMES[DRUM_OF_NOTE[note]]
+
+
+_NAMES = {int(kind): name for name, kind, _ in _MODELS}
