@@ -400,3 +400,11 @@ def test_a_note_no_drum_answers_ends_its_voice_at_once():
     assert eng.stats()["voices"] == 0 and np.abs(out).max() == 0.0
     eng.note_on(0, 36, 127)
     assert np.abs(render(eng, 4800)).max() > 0.05
+
+
+def test_velocity_scales_the_level_by_its_sensitivity():
+    """VEL 1: a hit at 127 is 127/64 (5.95 dB) above one at 64; VEL 0: the same level."""
+    def peak(sens, velocity):
+        return np.abs(hit(36, PURE_KICK | {"velocity": sens}, frames=4800, velocity=velocity)).max()
+    assert 20 * np.log10(peak(1, 127) / peak(1, 64)) == pytest.approx(20 * np.log10(127 / 64), abs=0.05)
+    assert peak(0, 20) == pytest.approx(peak(0, 127), rel=1e-6)
