@@ -408,3 +408,23 @@ def test_velocity_scales_the_level_by_its_sensitivity():
         return np.abs(hit(36, PURE_KICK | {"velocity": sens}, frames=4800, velocity=velocity)).max()
     assert 20 * np.log10(peak(1, 127) / peak(1, 64)) == pytest.approx(20 * np.log10(127 / 64), abs=0.05)
     assert peak(0, 20) == pytest.approx(peak(0, 127), rel=1e-6)
+
+
+def test_extreme_values_stay_finite_and_bounded():
+    """Values past the spec's ranges (as a raw engine command could send): every drum stays
+    finite and bounded (all six at once with the kit at +12 dB: below +20 dBFS before the
+    master); a NaN or infinite parameter is clamped like the others; swept pitches stay below
+    Nyquist, so the sine table is never read past its end."""
+    eng = kit(master_db=-20.0)
+    wild = {"kick_tune_hz": 1e6, "kick_sweep_oct": 50, "kick_sweep_ms": -5, "tom_tune_hz": 1e9,
+            "tom_bend_oct": 1e3, "snare_tune_hz": float("nan"), "snare_tone_hz": 1e7,
+            "clap_spread_ms": -1, "clap_bursts": 1e9, "chat_tune_st": 1e4, "ohat_tone_hz": float("inf"),
+            "kick_decay_ms": 0, "level_db": 12}
+    for key, value in wild.items():
+        eng.set_param(0, DRUMS[key].id, value)
+    render(eng, 256)
+    for note in NOTES.values():
+        eng.note_on(0, note, 127)
+    out = render(eng, 48000)
+    assert np.isfinite(out).all() and eng.stats()["faults"] == 0
+    assert np.abs(out).max() < 1.0

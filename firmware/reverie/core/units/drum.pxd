@@ -178,9 +178,10 @@ cdef inline float sweep_inc(DrumState *s, float hz, float octaves) noexcept nogi
     cdef float inc, end
     if s.seg == 0:
         s.seg = DRUM_SEG
-        s.inc = hz * exp2f(octaves * s.pitch) / s.sample_rate
+        # below Nyquist, so a phase never passes 2 cycles (the sine table reads [0, 1))
+        s.inc = clip(hz * exp2f(octaves * s.pitch) / s.sample_rate, <float>0.0, <float>0.45)
         s.pitch = fall(s.pitch, s.pitch_coef)
-        end = hz * exp2f(octaves * s.pitch) / s.sample_rate
+        end = clip(hz * exp2f(octaves * s.pitch) / s.sample_rate, <float>0.0, <float>0.45)
         s.dinc = (end - s.inc) * <float>(1.0 / DRUM_SEG)
     inc = s.inc
     s.inc += s.dinc
