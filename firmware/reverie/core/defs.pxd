@@ -211,6 +211,7 @@ cdef enum:  # Unit: what an op of a program runs (docs/engine.md)
     UNIT_OUT = 10           # x amp envelope x velocity x level x pan -> the track's bus
     UNIT_FOLD = 11          # sine wavefolder (units/fold.pxd)
     UNIT_AMP_OUT = 12       # an adsr read only by the out: fused by the compiler into one loop
+    UNIT_DRUM = 14          # a synthesised drum, the note picks which (units/drum.pxd)
     UNIT_MULTI = 18         # the sampler voice playing a multisample's zones (multi.pxd)
     UNIT_KINDS = 19
 
@@ -223,6 +224,15 @@ cdef enum:  # the multisample instrument's own parameters, after the sampler's (
     ZONE_ONE_SHOT = 1       #   to its end, note-off ignored
     ZONE_LOOP = 2           #   loops until the release has faded
     ZONE_LOOP_SUSTAIN = 3   #   loops while the key is held, then plays on to its end
+
+cdef enum:  # DrumKind: which drum a UNIT_DRUM op is (its conf); the note picks one
+    DRUM_KICK = 0
+    DRUM_SNARE = 1
+    DRUM_CLAP = 2
+    DRUM_CLOSED_HAT = 3
+    DRUM_OPEN_HAT = 4
+    DRUM_TOM = 5
+    DRUM_KINDS = 6
 
 cdef enum:  # ModSource
     SRC_NONE = 0

@@ -3,6 +3,7 @@
 from enum import IntEnum
 
 from reverie.core.defs cimport *
+from reverie.core.units.drum cimport drum_of_note, drum_tom_ratio
 
 Cmd = IntEnum("Cmd", {
     "CMD_NOTE_ON": CMD_NOTE_ON,
@@ -148,6 +149,7 @@ Unit = IntEnum("Unit", {
     "UNIT_SVF": UNIT_SVF, "UNIT_LADDER": UNIT_LADDER, "UNIT_ADSR": UNIT_ADSR,
     "UNIT_GLIDE": UNIT_GLIDE, "UNIT_MIX": UNIT_MIX, "UNIT_DRIVE": UNIT_DRIVE,
     "UNIT_OUT": UNIT_OUT, "UNIT_FOLD": UNIT_FOLD, "UNIT_AMP_OUT": UNIT_AMP_OUT,
+    "UNIT_DRUM": UNIT_DRUM,
     "UNIT_MULTI": UNIT_MULTI,
 })
 
@@ -155,6 +157,15 @@ MultiParam = IntEnum("MultiParam", {"P_ROUND_ROBIN": P_ROUND_ROBIN, "P_VEL_SENS"
 RoundRobin = IntEnum("RoundRobin", {"RR_IN_TURN": RR_IN_TURN, "RR_RANDOM": RR_RANDOM})
 ZoneMode = IntEnum("ZoneMode", {"ZONE_NO_LOOP": ZONE_NO_LOOP, "ZONE_ONE_SHOT": ZONE_ONE_SHOT,
                                 "ZONE_LOOP": ZONE_LOOP, "ZONE_LOOP_SUSTAIN": ZONE_LOOP_SUSTAIN})
+
+DrumKind = IntEnum("DrumKind", {
+    "DRUM_KICK": DRUM_KICK, "DRUM_SNARE": DRUM_SNARE, "DRUM_CLAP": DRUM_CLAP,
+    "DRUM_CLOSED_HAT": DRUM_CLOSED_HAT, "DRUM_OPEN_HAT": DRUM_OPEN_HAT, "DRUM_TOM": DRUM_TOM,
+})
+# The drum each MIDI note plays (units/drum.pxd: General MIDI, else by pitch class), and a
+# tom's pitch ratio to its tune at each note.
+DRUM_OF_NOTE = tuple(int(drum_of_note(n)) for n in range(128))
+DRUM_TOM_RATIO = tuple(float(drum_tom_ratio(n)) for n in range(128))
 
 ModSource = IntEnum("ModSource", {
     "SRC_NONE": SRC_NONE, "SRC_ENV1": SRC_ENV1, "SRC_ENV2": SRC_ENV2, "SRC_LFO1": SRC_LFO1,

@@ -22,6 +22,7 @@ from reverie.core.units.shaper cimport DriveState, drive_init, drive_reset, driv
 from reverie.core.units.fold cimport FoldState, fold_init, fold_reset, fold_render
 from reverie.core.units.lfo cimport lfo_init, lfo_reset, lfo_render
 from reverie.core.units.blep cimport BLEP_DELAY
+from reverie.core.units.drum cimport DrumState, drum_init, drum_render, drum_gain, drum_of_note
 
 # The state-variable filter as a graph unit: mono, its coefficients designed at each control
 # tick and ramped per frame to them over the tick, as in the sampler.
@@ -74,6 +75,8 @@ cdef inline int unit_state_bytes(int kind) noexcept nogil:
         return sizeof(OutState)
     if kind == UNIT_AMP_OUT:
         return sizeof(AmpOutState)
+    if kind == UNIT_DRUM:
+        return sizeof(DrumState)
     return 0
 
 cdef inline void *op_state(Voice *v, const ProgOp *op) noexcept nogil:
@@ -270,6 +273,8 @@ cdef inline void graph_tick(EngineState *st, Voice *v, int first) noexcept nogil
         bit = 1u << k
         if op.when_param >= 0 and <int>v.ctl[op.when_param] != op.when_value:
             continue
+        if op.kind == UNIT_DRUM and op.conf != drum_of_note(v.note):
+            continue        # the note picks the drum (units/drum.pxd)
         if gated_off(v, op.gate):
             if op.inp[0] >= 0 and op.out >= 0 and op.inp[0] != op.out:
                 copy |= bit
@@ -318,6 +323,8 @@ cdef inline void op_start(EngineState *st, Voice *v, const ProgOp *op, int k) no
         drive_init(<DriveState *>s, sr)
     elif op.kind == UNIT_FOLD:
         fold_init(<FoldState *>s, sr)
+    elif op.kind == UNIT_DRUM:
+        drum_init(<DrumState *>s, sr, op.conf, v.note, <uint32_t>(v.age * 2654435761u + <uint32_t>k))
 
 # A fresh voice of a graph program: units from rest, modulation sources, control values.
 cdef inline void graph_start(EngineState *st, Voice *v, Track *t) noexcept nogil:
@@ -525,6 +532,26 @@ cdef inline int amp_out_render(Voice *v, const ProgOp *op, AmpOutState *a, const
         v.stage = stage
     return stage != ENV_IDLE
 
+# A drum (units/drum.pxd) straight into the track's buffers: its five model parameters, then
+# level, kit level and velocity sensitivity, whose gain moves from the last tick's to this
+# one's over the tick. Returns 0 when the drum has ended.
+cdef inline int drum_op_render(Voice *v, const ProgOp *op, DrumState *s, float *out_l,
+                               float *out_r, int n, int offset) noexcept nogil:
+    cdef float p[5]
+    cdef float g1, g0, dg
+    cdef int i, alive
+    for i in range(5):
+        p[i] = par(v, op, i)
+    g0 = drum_gain(s, 0, v.ctl0[op.par[5]], v.ctl0[op.par[6]], v.ctl0[op.par[7]], v.velocity)
+    g1 = drum_gain(s, 1, par(v, op, 5), par(v, op, 6), par(v, op, 7), v.velocity)
+    dg = (g1 - g0) * <float>(1.0 / CONTROL_FRAMES)
+    alive = drum_render(s, p, g0, dg, offset, v.stage == ENV_FADE, v.fade_dec,
+                        &v.fade, out_l, out_r, n)
+    v.env = s.amp
+    if v.stage != ENV_FADE:
+        v.stage = ENV_DECAY if alive else ENV_IDLE
+    return alive
+
 cdef inline float osc_ratio(Voice *v, const ProgOp *op, int k) noexcept nogil:
     cdef float st = par(v, op, 1) + par(v, op, 2) * <float>0.01
     if st != v.mod.ratio_key[k] or not v.mod.ratio_set & (1u << k):
@@ -592,4 +619,8 @@ cdef inline int graph_render(EngineState *st, Voice *v, float *out_l, float *out
             if not out_render(v, <OutState *>s, buf(st, op.inp[0]), buf(st, op.inp[1]),
                               out_l, out_r, n, offset):
                 alive = 0
-    return alive
+        elif op.kind == UNIT_DRUM:
+            if not drum_op_render(v, op, <DrumState *>s, out_l, out_r, n, offset):
+                alive = 0
+    # nothing runs (a note no drum of the program answers): the voice ends
+    return alive if run else 0

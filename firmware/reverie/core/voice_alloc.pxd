@@ -11,6 +11,7 @@ from reverie.core.voice_control cimport voice_control, tick_coef
 from reverie.core.state cimport EngineState, Track, SampleSlot
 from reverie.core.graph cimport graph_start, graph_renote, graph_release, graph_tick
 from reverie.core.multi cimport *
+from reverie.core.units.drum cimport drum_of_note
 
 cdef extern from *:
     """
@@ -101,6 +102,26 @@ cdef inline void choke_group(EngineState *st, int choke) noexcept nogil:
         for k in range(VOICE_SLOTS):
             if st.voices[k].active and st.voices[k].counted and st.voices[k].choke == choke:
                 voice_fade(st, &st.voices[k])
+
+# A hat played on a track that plays drums fades the hats still sounding there: the hats are
+# one voice, as on the classic machines, so a closed hat chokes the open one.
+cdef inline void hat_choke(EngineState *st, int track, int note) noexcept nogil:
+    cdef const Program *pr = st.tracks[track].prog
+    cdef int k, d = drum_of_note(note)
+    cdef Voice *v
+    if d != DRUM_CLOSED_HAT and d != DRUM_OPEN_HAT:
+        return
+    for k in range(pr.n_ops):
+        if pr.ops[k].kind == UNIT_DRUM:
+            break
+    else:
+        return
+    for k in range(VOICE_SLOTS):
+        v = &st.voices[k]
+        if v.active and v.counted and v.track == track and v.prog == pr:
+            d = drum_of_note(v.note)
+            if d == DRUM_CLOSED_HAT or d == DRUM_OPEN_HAT:
+                voice_fade(st, v)
 
 cdef inline void make_room(EngineState *st) noexcept nogil:
     cdef int k = 0
@@ -377,6 +398,7 @@ cdef inline void graph_note_on(EngineState *st, int track, int note, float veloc
             return
     choke = <int>t.value[pr.choke] if pr.choke >= 0 else 0
     choke_group(st, choke)
+    hat_choke(st, track, note)
     n = <int>t.value[pr.unison] if pr.unison >= 0 else 1
     n = 1 if n < 1 else (UNISON_STACK if n > UNISON_STACK else n)
     detune = clampf(t.value[pr.detune], 0.0, 100.0) * <float>0.01 if pr.detune >= 0 else <float>0.0

@@ -50,6 +50,9 @@ UNITS = {
     # an adsr that only an out reads, fused with it by the compiler (or declared so)
     "amp_out": UnitDef(Unit.UNIT_AMP_OUT, ("in",), ("level_db", "pan", "velocity", "attack_ms",
                                                     "decay_ms", "sustain", "release_ms"), output=False),
+    # a synthesised drum (conf: DrumKind), straight into the bus; the note picks which runs
+    "drum": UnitDef(Unit.UNIT_DRUM, (), ("tune", "decay_ms", "shape1", "shape2", "shape3", "level_db",
+                                         "kit_level_db", "velocity"), output=False),
 }
 _OUTS = (Unit.UNIT_OUT, Unit.UNIT_AMP_OUT, Unit.UNIT_SAMPLER, Unit.UNIT_MULTI)
 
@@ -195,7 +198,14 @@ def _check_nodes(inst: Instrument, nodes: dict[str, Node]) -> None:
         for key in (*n.params, n.gate, n.when[0] if n.when else None):
             if key is not None and key not in keys:
                 _fail(inst, f"node {n.name!r} reads parameter {key!r}, which is not in the spec")
-    if sum(UNITS[n.unit].kind in _OUTS for n in inst.nodes) != 1:
+    outs = sum(UNITS[n.unit].kind in _OUTS for n in inst.nodes)
+    drums = [n for n in inst.nodes if n.unit == "drum"]
+    if drums and (outs or len(drums) != len(inst.nodes)):
+        _fail(inst, "drum nodes are the whole graph: each is its own output")
+    for n in drums:
+        if len(n.params) != len(UNITS["drum"].params) or None in n.params[5:]:
+            _fail(inst, f"drum node {n.name!r} needs its level, kit level and velocity (parameters 6..8)")
+    if not drums and outs != 1:
         _fail(inst, "the graph needs exactly one out (or sampler) node")
 
 

@@ -17,6 +17,11 @@ def _synth_64(args):
     return synth_64(seconds=args.seconds or 5.0)
 
 
+def _drums_64(args):
+    from reverie.app.bench.drums import drums_64
+    return drums_64(seconds=args.seconds or 1.0)
+
+
 def _stage(args):
     from reverie.app.bench.engine import stage
     return stage(seconds=args.seconds or 10.0)
@@ -101,6 +106,8 @@ SCENARIOS = {
     "synth-64": (_synth_64, "64 synth voices: ns per voice-sample vs a plain C loop, and the declared "
                  "graph vs the same voice hand-written in Cython"),
     "multisample-64": (_multisample_64, "64 multisample voices on looping zones vs 64 sampler voices, same run"),
+    "drums-64": (_drums_64, "64 drum voices (16 kits of kick, snare, tom, hat): ns per voice-sample, "
+                 "and each drum alone"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
     "callback": (_callback, "the C callback on a JACK dummy server while Python holds the GIL"),
     "seq-onsets": (_seq_onsets, "sequencer onsets against their ideal frames, offline and in the live callback"),

@@ -2,11 +2,15 @@
 from reverie.sound.instruments.sampler import SAMPLER, SAMPLER_INSTRUMENT
 from reverie.sound.instruments.synth import SYNTH
 from reverie.sound.instruments.multisample import MULTISAMPLE
+from reverie.sound.instruments.drums import DRUMS
 
 # Each instrument by the name projects give it. An Instrument also answers as its spec
 # (iteration, [key], by_key, pages(), defaults()).
-INSTRUMENTS = {i.name: i for i in (SAMPLER_INSTRUMENT, SYNTH,
+INSTRUMENTS = {i.name: i for i in (
+    SAMPLER_INSTRUMENT,
+    SYNTH,
     MULTISAMPLE,
+    DRUMS,
 )}
 
 _PROGRAMS: dict = {}
