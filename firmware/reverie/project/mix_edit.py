@@ -36,6 +36,8 @@ def _stored(spec, value) -> float | str:
 def set_track_param(project: Project, track: int, key: str, value: float | str) -> Project:
     """An instrument parameter of a track, checked by its spec (sound page)."""
     t = _track(project, track)
+    if t.instrument not in INSTRUMENTS:
+        raise UserError(f"{t.instrument} is not installed: its sound cannot be changed here")
     v = _stored(INSTRUMENTS[t.instrument][key], value)
     if t.params.get(key) == v:
         return project

@@ -29,6 +29,9 @@ def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, f
         track = project.tracks[k] if k < len(project.tracks) else Track(name=f"Track {k + 1}")
         sound = sounds[k] if k < min(len(sounds), len(project.tracks)) else None
         slot = first_slot + k
+        if track.instrument not in INSTRUMENTS:
+            # an instrument not installed plays silent: the sampler over one silent frame
+            track, sound = Track(name=track.name, bus=track.bus), None
         # An empty slot would keep the last project's sound; one silent frame replaces it.
         data, start, end = (_SILENCE, -1, -1) if sound is None else \
             (sound.data, _or(sound.loop_start), _or(sound.loop_end))
