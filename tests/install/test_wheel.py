@@ -130,7 +130,7 @@ print("profiles", sorted(p.name for p in load_profiles()))
 from reverie.sound.presets import factory_root, load_library
 library = load_library()
 assert library.problems == [], library.problems
-print("presets", {i: len(p) for i, p in sorted(library.by_instrument.items())})
+print("presets", dict((i, len(p)) for i, p in sorted(library.by_instrument.items())))
 print("preset files", len(list(factory_root().glob("*/*.toml"))))
 from reverie.ui.draw.canvas import Canvas
 from PIL import Image
