@@ -7,7 +7,7 @@ from __future__ import annotations
 from golden import assert_golden
 from scenes import MINIMAL, groove, image, playing, press, turn, ui
 
-from reverie.base.events import Key, Pad
+from reverie.base.events import Key, Knob, Pad
 from reverie.project.model import Project
 from reverie.sound.presets import load_library
 from reverie.ui import effects as fx
@@ -157,6 +157,10 @@ def test_a_track_whose_instrument_is_not_installed_shows_it_and_can_take_another
     v = u.view().body
     assert v.instrument == "example.chime" and v.note == "not installed:\nit plays silent" and v.lines == ()
     assert_golden(image(u), "sound-presets-missing")
+    before = u.project
+    assert u.handle(Knob(-1, 0.5, key="cutoff_hz")) == []        # a learned knob: one line
+    assert u.context.message == "T1: example.chime is not installed; it plays silent"
+    assert u.handle(Knob(0, 0.5)) == [] and u.project is before
     turn(u, 0, 1)
     assert u.project.tracks[0].instrument == "sampler"
     press(u, "ENC1")
