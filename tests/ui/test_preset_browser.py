@@ -191,3 +191,19 @@ def test_one_encoder_clicks_over_instrument_list_and_name_and_a_double_click_kee
     assert_golden(image(u), "sound-presets-minimal")
     u.handle(Key("ENC1", "double"))
     assert u.context.history.labels() == [f"sound {SAMPLER[1].name} T1"]
+
+
+def test_the_list_follows_the_focused_track_and_its_instrument():
+    d = groove().to_dict()
+    d["tracks"][2] = {"name": "Lead", "instrument": "synth", "preset": SYNTH[4].name,
+                      "params": dict(SYNTH[4].params)}
+    u = on_presets(ui(project=Project.from_dict(d)))
+    u.handle(Key("FUNC", "press"))
+    u.handle(Pad(2, 100))
+    u.handle(Pad(2, 0))
+    u.handle(Key("FUNC", "release"))
+    v = u.view()
+    assert v.body.instrument == "synth" and v.header.title == f"PRST 5/{len(SYNTH)}"
+    assert [line.in_use for line in v.body.lines] == [False, True, False]
+    turn(u, 1, 1)
+    assert u.project.tracks[2].preset == SYNTH[5].name and u.project.tracks[0].instrument == "sampler"

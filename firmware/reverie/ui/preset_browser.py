@@ -79,6 +79,12 @@ class PresetBrowser:
     def open(self, ctx) -> list:
         """The screen is shown: follow the focused track (and take back what it left open)."""
         out = self.back(ctx)
+        self._follow(ctx)
+        return out
+
+    def _follow(self, ctx) -> None:
+        """The list shows the focused track's instrument, on the preset its sound came from."""
+        self.track = ctx.track
         t = selection.track(ctx)
         if t is not None and t.instrument != self.instrument:
             self.instrument, self.at = t.instrument, 0
@@ -87,7 +93,6 @@ class PresetBrowser:
             if t.preset in names:
                 self.at = names.index(t.preset)
         self.at = max(0, min(self.at, self.items(ctx) - 1))
-        return out
 
     def _still_ours(self, ctx) -> list:
         """A project changed by something else (undo, a load, a recording) ends the audition
@@ -101,16 +106,20 @@ class PresetBrowser:
             return self.back(ctx)
         return []
 
+    def _sync(self, ctx) -> list:
+        """Before any control: an audition still ours, and the list on the focused track."""
+        out = self._still_ours(ctx)
+        if self.base is None and ctx.track != self.track:
+            self._follow(ctx)
+        return out
+
     # ---- what the controls do ------------------------------------------------------------
 
     def turn(self, ctx, ev: Turn) -> list:
-        out = self._still_ours(ctx)
-        t = selection.track(ctx)
-        if t is None:
+        out = self._sync(ctx)
+        if selection.track(ctx) is None:
             ctx.message = f"T{ctx.track + 1} is not a track of this project"
             return out
-        if self.base is None and t.instrument != self.instrument and not self.instrument:
-            self.instrument = t.instrument
         if ev.encoder == 0:
             names = list(INSTRUMENTS)
             now = names.index(self.instrument) if self.instrument in names else -1
@@ -127,7 +136,7 @@ class PresetBrowser:
         return out
 
     def push(self, ctx) -> list:
-        out = self._still_ours(ctx)
+        out = self._sync(ctx)
         if self._on_save(ctx):
             return out + self._save(ctx)
         if self.base is None:
@@ -245,6 +254,8 @@ class PresetBrowser:
     # ---- what it shows -------------------------------------------------------------------
 
     def heading(self, ctx) -> str:
+        if self.base is None and ctx.track != self.track:
+            self._follow(ctx)
         count = len(self.presets(ctx))
         if not installed(self.instrument):
             return "PRESETS"
@@ -253,6 +264,8 @@ class PresetBrowser:
         return f"{'TRY' if self.base is not None else 'PRST'} {min(self.at + 1, count)}/{count}"
 
     def view(self, ctx) -> PresetView:
+        if self.base is None and ctx.track != self.track:
+            self._follow(ctx)
         t = selection.track(ctx)
         if t is None:
             return PresetView("", -1, (), note=f"T{ctx.track + 1}: no track in the project")
