@@ -167,3 +167,21 @@ def test_bad_user_presets_are_a_notice_and_the_rest_load(tmp_path):
         assert len(r.ui.context.presets.of("synth")) >= 8
     finally:
         r.jobs.close()
+
+
+def test_a_sample_not_seen_yet_is_read_once_and_brings_its_root_note_and_loop(tmp_path):
+    engine, project, sounds = loaded(tmp_path)
+    r = build_rig(engine, project, demo_project_path(), rate=RATE, period=128,
+                  library=tmp_path / "projects", factory_dir=tmp_path / "factory")
+    try:
+        sounds_known = attach(r, tmp_path / "presets", ())      # no sample's defaults known yet
+        act(r, Key("FUNC", "press"), Pad(BASS, 100), Pad(BASS, 0), Key("FUNC", "release"))
+        act(r, *press("SOUND"), *press("LEFT"), Turn(1, 1), *press("ENC2"))
+        assert "factory:bass" in sounds_known.facts                # read on the worker
+        assert sounds_known.facts["factory:bass"].root_note == 36
+        got = listen(r.engine, BASS, 60)
+        want = reference(tmp_path, r.ui.project, BASS, 60)
+        assert np.max(np.abs(want)) > 0.01
+        assert np.max(np.abs(got - want)) < 1e-4 * np.max(np.abs(want))
+    finally:
+        r.jobs.close()

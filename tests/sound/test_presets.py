@@ -41,13 +41,16 @@ def test_the_shipped_library_loads_with_no_problem_and_names_fit_the_screen():
         assert all(p.slug == slug_of(p.name) for p in presets), "file name = slug of the name"
 
 
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("kit")
+    return [kit_sound(folder, name) for name in SAMPLER_SOUNDS]
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_each_preset_renders_clean_audible_and_below_minus_1_dbfs(path, tmp_path_factory):
+def test_each_preset_renders_clean_audible_and_below_minus_1_dbfs(path, kit):
     preset = read_preset(path)
-    sounds = [None]
-    if preset.instrument == "sampler":
-        folder = tmp_path_factory.mktemp("kit")
-        sounds = [kit_sound(folder, name) for name in SAMPLER_SOUNDS]
+    sounds = kit if preset.instrument == "sampler" else [None]
     for sound in sounds:
         out = render_preset(preset, sound)
         assert np.isfinite(out).all()
