@@ -207,3 +207,13 @@ def test_the_list_follows_the_focused_track_and_its_instrument():
     assert [line.in_use for line in v.body.lines] == [False, True, False]
     turn(u, 1, 1)
     assert u.project.tracks[2].preset == SYNTH[5].name and u.project.tracks[0].instrument == "sampler"
+
+
+def test_steps_held_on_the_pattern_page_lock_even_from_the_preset_screen():
+    u = on_presets()
+    press(u, "PATTERN")
+    u.handle(Pad(4, 100))
+    press(u, "SOUND")
+    assert u.view().header.title == "LOCK S5"
+    u.handle(Pad(4, 0))
+    assert u.view().header.title.startswith("PRST")

@@ -53,9 +53,10 @@ class SoundPage(Page):
 
     def browsing(self, ctx) -> bool:
         """The preset screen is shown: chosen (LEFT of the first screen), or the only one
-        (an instrument not installed has no parameter screens)."""
+        (an instrument not installed has no parameter screens). Steps held on the pattern
+        page come first: their locks are on the parameter screens."""
         t = selection.track(ctx)
-        return t is not None and (self.screen < 0 or not self._screens(ctx))
+        return t is not None and ((self.screen < 0 and not ctx.held_steps) or not self._screens(ctx))
 
     def enter(self, ctx) -> list:
         return self.browser.open(ctx) if self.browsing(ctx) else self.browser.back(ctx)
@@ -68,7 +69,7 @@ class SoundPage(Page):
         screens = self._screens(ctx)
         if not screens:
             return None
-        return screens[min(self.screen, len(screens) - 1)]
+        return screens[max(0, min(self.screen, len(screens) - 1))]
 
     def fields(self, ctx) -> int:
         if self.browsing(ctx):
