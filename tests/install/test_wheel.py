@@ -127,6 +127,11 @@ for hat in hats:
     assert load_hat(hat.removesuffix(".toml")).name
 print("hats", len(hats))
 print("profiles", sorted(p.name for p in load_profiles()))
+from reverie.sound.presets import factory_root, load_library
+library = load_library()
+assert library.problems == [], library.problems
+print("presets", dict((i, len(p)) for i, p in sorted(library.by_instrument.items())))
+print("preset files", len(list(factory_root().glob("*/*.toml"))))
 from reverie.ui.draw.canvas import Canvas
 from PIL import Image
 c = Canvas(Image.new("1", (128, 64)))
@@ -136,6 +141,9 @@ c.image.save({str(png)!r})
     done = run([str(python), "-c", script], cwd=work)
     assert done.returncode == 0, done.stderr
     assert "hats 6" in done.stdout
+    shipped = len(list((ROOT / "firmware/reverie/sound/presets").glob("*/*.toml")))
+    assert f"preset files {shipped}\n" in done.stdout          # every preset of the checkout
+    assert "'sampler': " in done.stdout and "'synth': " in done.stdout
     assert "'generic-keyboard'" in done.stdout and "'launchpad-mini'" in done.stdout
     from PIL import Image
     lit = np.asarray(Image.open(png).convert("1"), dtype=bool)

@@ -82,7 +82,7 @@ def test_the_input_is_not_changed_and_the_result_round_trips():
     p = Project.from_dict(old)
     assert old == original
     d = p.to_dict()
-    assert d["version"] == 2 and "pattern_length" not in d and "loops" not in d
+    assert d["version"] == model.VERSION and "pattern_length" not in d and "loops" not in d
     assert "steps" not in d["tracks"][1]
     assert Project.from_dict(d) == p
 
@@ -142,9 +142,9 @@ def test_migrations_chain_from_an_older_version(monkeypatch):
     del old["tempo"]
     original = copy.deepcopy(old)
     p = Project.from_dict(old)
-    assert p.tempo == 98 and p.to_dict()["version"] == 2 and p.song.rows == [SongRow("A01", 2)]
+    assert p.tempo == 98 and p.to_dict()["version"] == model.VERSION and p.song.rows == [SongRow("A01", 2)]
     assert old == original
-    assert "reads versions 0, 1, 2" in error(v1(version=-1))
+    assert "reads versions 0, 1, 2, 3" in error(v1(version=-1))
 
 
 # The demo as it shipped in format version 1 (commit 7b2c4e8), byte for byte.
@@ -343,14 +343,14 @@ def test_the_version_1_demo_still_loads_from_its_folder(tmp_path):
     old = load_project(tmp_path / "demo")
     assert old.song.rows == [SongRow("A01", 4)] and old.pattern_at("A01").length == 32
     save_project(old, tmp_path / "saved")
-    assert json.loads((tmp_path / "saved" / "project.json").read_text())["version"] == 2
+    assert json.loads((tmp_path / "saved" / "project.json").read_text())["version"] == model.VERSION
     assert load_project(tmp_path / "saved") == old
 
 
 def test_the_shipped_demo_is_the_version_1_groove():
     old = Project.from_dict(json.loads(V1_DEMO))
     new = load_project(demo_project_path())
-    assert new.to_dict()["version"] == 2 and (new.mode, new.pattern) == ("pattern", "A01")
+    assert new.to_dict()["version"] == model.VERSION and (new.mode, new.pattern) == ("pattern", "A01")
     for key in ("name", "tempo", "master", "tracks"):
         assert getattr(new, key) == getattr(old, key), key
     before, after = old.pattern_at("A01"), new.pattern_at("A01")

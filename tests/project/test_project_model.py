@@ -93,7 +93,7 @@ def test_round_trip_is_identical():
 
 def test_the_written_form_leaves_out_defaults_and_empty_tails():
     d = Project.from_dict(project_dict()).to_dict()
-    assert d["version"] == 2 and list(d["patterns"]) == ["A01", "B03"]
+    assert d["version"] == 3 and list(d["patterns"]) == ["A01", "B03"]
     a01 = d["patterns"]["A01"]
     assert a01 == {"tracks": [{"steps": [{"velocity": 120}] + [None] * 7 + [
         {"velocity": 90, "micro": -6, "prob": 70, "cond": "!1st"}]}]}   # no trailing nulls
@@ -339,12 +339,12 @@ def test_params_the_project_sets_itself_are_not_accepted():
 
 def test_format_and_version():
     assert "not a Reverie project" in error(project_dict(format="reverie-kit"))
-    assert error(project_dict(version=3)) == ("project version 3 is not supported; this Reverie "
-                                              "reads versions 1, 2; update Reverie to open it")
+    assert error(project_dict(version=4)) == ("project version 4 is not supported; this Reverie "
+                                              "reads versions 1, 2, 3; update Reverie to open it")
     assert error(project_dict(version="2")).startswith('project version "2" is not supported')
     assert error(project_dict(version=True)).startswith("project version true is not supported")
     assert error([1, 2]) == "a project must be a JSON object ({...}), not [1, 2]"
-    assert model.VERSION == 2
+    assert model.VERSION == 3
 
 
 def test_too_many_tracks():

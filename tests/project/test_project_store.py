@@ -48,7 +48,7 @@ def test_save_then_load_gives_the_same_project(tmp_path):
 def test_saved_json_is_plain_json(tmp_path):
     p = load_project(make_project(tmp_path / "a"))
     data = json.loads(save_project(p, tmp_path / "b").read_text())
-    assert data["format"] == "reverie-project" and data["version"] == 2   # saved in the newest version
+    assert data["format"] == "reverie-project" and data["version"] == 3   # saved in the newest version
     assert data == p.to_dict()
 
 

@@ -38,6 +38,10 @@ def test_left_right_change_the_screen_within_bounds():
     u = ui()
     press(u, "SOUND")
     press(u, "LEFT")
+    assert u.view().header.title == "PRST 1/9"               # the presets, left of the first
+    press(u, "LEFT")
+    assert u.view().header.title == "PRST 1/9"
+    press(u, "RIGHT")
     assert u.view().header.title == "SAMP 1/3"
     for _ in range(12):
         press(u, "RIGHT")

@@ -105,6 +105,7 @@ class BoxApp:
         from reverie.control.capture import Capture
         from reverie.control.multisample_import import MultisampleImports
         from reverie.control.multisample_sets import MultisampleSets
+        from reverie.control.track_sound import attach as attach_track_sounds
         from reverie.control.settings import SettingsApplier
         from reverie.hal.box import load_box
         from reverie.hal.realtime import freeze_heap
@@ -142,6 +143,8 @@ class BoxApp:
         self.keeping.attach(rig, self.notice)
         rig.jobs.handlers.update(MultisampleImports(rig, data.multisamples, config.samples.limits()).handlers())
         rig.jobs.handlers.update(MultisampleSets(rig, data.multisamples, config.samples.limits()).handlers())
+        attach_track_sounds(rig, None if self.keeping.safe else data.presets, sounds,   # presets,
+                            self.notice)                    # whole-sound changes (safe mode: factory only)
         self.practice = attach_practice(self)      # sessions, check-ins, the journal (app/practice.py)
         self.capture = Capture(rig, data.captures, **asdict(config.capture)).start()   # docs/capture.md
         if getattr(rig, "journal", None) is not None:            # captures go in the session's journal

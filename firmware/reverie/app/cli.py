@@ -16,6 +16,7 @@ COMMANDS = [
     ("bench", "reverie.app.commands.bench"),
     ("sample-info", "reverie.app.commands.sample_info"),
     ("import", "reverie.app.commands.import_"),
+    ("presets", "reverie.app.commands.presets"),
     ("devices", "reverie.app.commands.devices"),
     ("doctor", "reverie.app.commands.doctor"),
     ("journal", "reverie.app.commands.journal"),

@@ -11,6 +11,7 @@
     logs/                the log file while the simulator draws on the terminal
     cache/factory/       the factory kit, built on first use
     instruments/multisamples/NAME/   imported multisample sets: samples and multisample.json
+    presets/INSTRUMENT/  presets of one's own (TOML), beside the factory ones (docs/presets.md)
 
 `[paths] data` in the configuration sets it; `--data-dir DIR` overrides both. The service
 runs with `--data-dir /var/lib/reverie` and nothing else writable.
@@ -73,6 +74,10 @@ class DataDir:
     @property
     def multisamples(self) -> Path:
         return self.root / "instruments" / "multisamples"
+
+    @property
+    def presets(self) -> Path:
+        return self.root / "presets"
 
     @property
     def factory(self) -> Path:

@@ -88,6 +88,8 @@ class Rig:
         self.sequencer.slots = sound_slots(project)
         self.sequencer.load()
         self.ui.context.history.reset(project)
+        if getattr(self, "track_sounds", None) is not None:    # control/track_sound.py
+            self.track_sounds.replaced(project, sounds)
         self.folder = folder
         self.saved_revision = self.ui.context.history.revision
 

@@ -59,6 +59,8 @@ class MultisampleSets:
             notice = program if isinstance(program, str) else None
             if program is None or notice:
                 program = program_for("multisample")          # no set: silent
+            elif getattr(rig, "track_sounds", None) is not None:
+                rig.track_sounds.set_loaded(e.ref, program)
             track, engine, state = tracks[e.track], rig.engine, rig.sequencer.backlog.state
             state(("program", e.track), lambda: engine.set_program(e.track, program))
             for s in INSTRUMENTS["multisample"]:     # after the program: it says how they are kept

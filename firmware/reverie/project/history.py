@@ -98,6 +98,13 @@ class History:
         self._set(project)
         self._open = None
 
+    def preview(self, project: Project) -> None:
+        """Makes `project` current without an undo entry: a sound auditioned on the sound page.
+        The page then either keeps it (preview of the project before, then one apply) or takes
+        it back (preview of the project before); undo and redo are as they were."""
+        self._set(project)
+        self._open = None
+
     def close(self) -> None:
         """Ends the current coalesced run: the next edit gets its own undo entry even with
         the same key (the app calls it when recording stops or an encoder is let go)."""

@@ -10,7 +10,7 @@ from reverie.base.errors import UserError
 from reverie.sound.instruments import INSTRUMENTS
 from reverie.project.model import (MAX_CHAIN, MAX_SONG_ROWS, MODES, TEMPO, Project, Song, SongRow,
                                    Track)
-from reverie.project.pattern import pattern_slot
+from reverie.project.pattern import lock_specs, pattern_slot
 
 
 def _track(project: Project, track: int) -> Track:
@@ -36,10 +36,38 @@ def _stored(spec, value) -> float | str:
 def set_track_param(project: Project, track: int, key: str, value: float | str) -> Project:
     """An instrument parameter of a track, checked by its spec (sound page)."""
     t = _track(project, track)
+    if t.instrument not in INSTRUMENTS:
+        raise UserError(f"{t.instrument} is not installed: its sound cannot be changed here")
     v = _stored(INSTRUMENTS[t.instrument][key], value)
     if t.params.get(key) == v:
         return project
     return _put(project, track, replace(t, params={**t.params, key: v}))
+
+
+def set_track_sound(project: Project, track: int, instrument: str, params: dict,
+                    preset: str | None = None, multisample: str | None = None) -> Project:
+    """A track's whole sound: its instrument, every parameter (keys not given take the spec's
+    default) and the preset it comes from (sound page); `multisample`, a set a multisample
+    preset names (None keeps the track's). The sample and the bus stay."""
+    t = _track(project, track)
+    if instrument not in INSTRUMENTS:
+        raise UserError(f"no instrument {instrument!r} is installed; installed: {', '.join(INSTRUMENTS)}")
+    spec = INSTRUMENTS[instrument]
+    keys = [s.key for s in spec if s.key != "sample"]
+    for key in params:
+        if key not in keys:
+            raise UserError(f"{instrument} has no parameter {key!r}")
+    if t.kind == "audio" and instrument != t.instrument:
+        allowed = lock_specs("audio", instrument)
+        for name in sorted(project.patterns, key=pattern_slot):
+            for step in project.patterns[name].tracks[track].steps:
+                stray = sorted(k for k in (step.locks if step is not None else ()) if k not in allowed)
+                if stray:
+                    raise UserError(f"T{track + 1} locks {', '.join(stray)} in {name}, which {instrument} "
+                                    "does not have: clear those locks first")
+    new = replace(t, instrument=instrument, params={k: _stored(spec[k], v) for k, v in params.items()},
+                  preset=preset, multisample=t.multisample if multisample is None else multisample)
+    return project if new == t else _put(project, track, new)
 
 
 def set_bus_param(project: Project, track: int, key: str, value: float) -> Project:

@@ -1,13 +1,14 @@
-"""The project model: plain dataclasses that convert to and from the JSON form (version 2).
+"""The project model: plain dataclasses that convert to and from the JSON form (version 3).
 
 `Project.from_dict` is the one place a project is validated. Every error is a one-line
 UserError naming the exact place, e.g. "tracks[2].params.cutoff_hz = 99999 is outside
 20..20000 Hz" or "patterns.A01.tracks[2].steps[5].micro = 60 is outside -48..48". It builds
 a new object and never touches an existing one. The patterns themselves are in pattern.py;
-docs/project-format.md describes every field, and the migration from version 1.
+docs/project-format.md describes every field, and the migrations from versions 1 and 2.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from typing import Callable
 
@@ -24,7 +25,7 @@ __all__ = ["FORMAT", "VERSION", "MIGRATIONS", "Project", "Track", "Song", "SongR
            "TrackPattern", "Step", "Retrig", "pattern_slot", "pattern_name", "upgrade"]
 
 FORMAT = "reverie-project"
-VERSION = 2
+VERSION = 3
 # Version n -> a function that turns a version n dict into a version n+1 dict (end of file).
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 
@@ -44,6 +45,32 @@ BUS_KEYS = tuple(s.key for s in BUS)
 def instrument_keys(instrument: str) -> tuple[str, ...]:
     # The engine's sample slot is chosen by the loader from the track's "sample" field.
     return tuple(s.key for s in INSTRUMENTS[instrument] if s.key != "sample")
+
+
+def installed(instrument: str) -> bool:
+    """False for a third-party instrument ("example.chime") this box does not have: its track
+    keeps its name and params verbatim through load and save, and plays silent."""
+    return instrument in INSTRUMENTS
+
+
+_THIRD_PARTY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")   # "example.chime"
+
+
+def _instrument(value, where: str) -> str:
+    if isinstance(value, str) and (installed(value) or _THIRD_PARTY.fullmatch(value)):
+        return value
+    raise check.error(f"{where} must be one of {', '.join(check.shown(n) for n in INSTRUMENTS)} "
+                      f"or a third-party instrument's dotted name (\"example.chime\"), not {check.shown(value)}")
+
+
+def _verbatim(d, where: str) -> dict:
+    """The params of an instrument not installed: kept as written, numbers and text only."""
+    check.table(d, where)
+    for key, value in d.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise check.error(f"{where}.{key} must be a number or text, not {check.shown(value)}")
+        check.text(key, f"{where} key", 1, 64)
+    return dict(d)
 
 
 @dataclass(frozen=True)
@@ -104,27 +131,30 @@ class Track:
     midi_channel: int = 1               # 1..16, for a MIDI track
     midi_port: str | None = None        # an output port's name; None sends to every port
     multisample: str | None = None      # the set a multisample track plays: "factory:NAME" or an imported NAME
+    preset: str | None = None           # the preset the sound started from (informational)
 
     @classmethod
     def from_dict(cls, d, index: int) -> Track:
         where = f"tracks[{index}]"
         check.table(d, where, ("name", "kind", "instrument", "sample", "params", "bus", "midi_channel",
-                               "midi_port", "multisample"))
+                               "midi_port", "multisample", "preset"))
         kind = check.choice(d.get("kind", "audio"), f"{where}.kind", KINDS)
-        instrument = check.choice(d.get("instrument", "sampler"), f"{where}.instrument", tuple(INSTRUMENTS))
-        port = d.get("midi_port")
+        instrument = _instrument(d.get("instrument", "sampler"), f"{where}.instrument")
+        port, preset = d.get("midi_port"), d.get("preset")
         return cls(
             name=check.text(d.get("name", f"Track {index + 1}"), f"{where}.name", 1, 64),
             kind=kind,
             instrument=instrument,
             sample=sample_ref(d.get("sample"), f"{where}.sample"),
             params=_table(d.get("params", {}), f"{where}.params", instrument_keys(instrument),
-                          INSTRUMENTS[instrument]),
+                          INSTRUMENTS[instrument]) if installed(instrument)
+            else _verbatim(d.get("params", {}), f"{where}.params"),
             bus=_table(d.get("bus", {}), f"{where}.bus", BUS_KEYS, BUS),
             midi_channel=check.number(d.get("midi_channel", 1), f"{where}.midi_channel", 1, 16, whole=True),
             midi_port=None if port is None else check.text(port, f"{where}.midi_port", 1, 128),
             multisample=None if d.get("multisample") is None else
             check.text(d["multisample"], f"{where}.multisample", 1, 72),
+            preset=None if preset is None else check.text(preset, f"{where}.preset", 1, 64),
         )
 
     def to_dict(self) -> dict:
@@ -136,6 +166,8 @@ class Track:
             d["midi_port"] = self.midi_port
         if self.multisample is not None:
             d["multisample"] = self.multisample
+        if self.preset is not None:
+            d["preset"] = self.preset
         return d
 
 
@@ -314,3 +346,21 @@ def _v1_step(step, where: str) -> dict:
 
 
 MIGRATIONS[1] = _v1_to_v2
+
+
+# Version 2 -> 3. Version 3 adds each track's optional `preset` and third-party instruments
+# (a dotted name, kept verbatim when not installed). A version 2 file could only name the
+# built-in instruments, so it reads unchanged; a dotted name in one is refused.
+def _v2_to_v3(d: dict) -> dict:
+    tracks = d.get("tracks", [])
+    for i, track in enumerate(tracks if isinstance(tracks, list) else []):
+        name = track.get("instrument") if isinstance(track, dict) else None
+        if isinstance(name, str) and "." in name:
+            raise UserError(f"tracks[{i}].instrument = {check.shown(name)}: a third-party instrument "
+                            "needs a version 3 project")
+        if isinstance(track, dict) and "preset" in track:
+            raise UserError(f"unknown key tracks[{i}].preset (a version 3 field) in a version 2 project")
+    return d
+
+
+MIGRATIONS[2] = _v2_to_v3

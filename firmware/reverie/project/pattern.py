@@ -18,7 +18,7 @@ from typing import Mapping
 from reverie.core.defs import SIZES, SPEED_NAMES
 from reverie.sound.buses import BUS
 from reverie.base.errors import UserError
-from reverie.base.validate import Check, finite, number_text
+from reverie.base.validate import Check, at, finite, number_text
 from reverie.sound.instruments import INSTRUMENTS
 from reverie.sound.params import ParamSpec
 
@@ -63,7 +63,8 @@ def lock_specs(kind: str, instrument: str) -> Mapping[str, ParamSpec]:
     ("pan") it is the instrument's. On a MIDI track, CC 0..127."""
     if kind == "midi":
         return _CC
-    specs = {s.key: s for s in INSTRUMENTS[instrument] if s.key != "sample"}
+    # an instrument not installed (project/model.py `installed`) locks only the bus here
+    specs = {s.key: s for s in INSTRUMENTS.get(instrument, ()) if s.key != "sample"}
     for s in BUS:
         specs.setdefault(s.key, s)
     return MappingProxyType(specs)
@@ -252,6 +253,12 @@ def _condition(value, where: str) -> str | None:
 
 def _locks(d, where: str, kind: str, instrument: str) -> dict:
     specs = lock_specs(kind, instrument)
+    if kind == "audio" and instrument not in INSTRUMENTS:
+        # a third-party instrument not installed: its locks kept as written (numbers, text)
+        check.table(d, where)
+        return {key: param_value(specs[key], value, where) if key in specs else
+                check.text(value, at(where, key)) if isinstance(value, str) else check.number(value, at(where, key))
+                for key, value in d.items()}
     check.table(d, where, specs, known_as="cc0..cc127 (a MIDI track)" if kind == "midi" else "")
     return {key: param_value(specs[key], value, where) for key, value in d.items()}
 

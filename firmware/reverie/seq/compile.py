@@ -38,7 +38,8 @@ def compile_pattern(project: Project, pattern: Pattern, slots: dict[str, int]) -
         for i, step in enumerate(tp.steps):
             if step is None:
                 continue
-            locks = [lock_target(track, key, value) for key, value in step.locks.items()]
+            locks = [lock_target(track, key, value) for key, value in step.locks.items()
+                     if track.instrument in INSTRUMENTS]     # one not installed plays silent
             if step.sample is not None:
                 locks.append((TrackParam.P_SAMPLE, slots[step.sample]))
             r = step.retrig

@@ -34,18 +34,16 @@ def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, f
         track = project.tracks[k] if k < len(project.tracks) else Track(name=f"Track {k + 1}")
         sound = sounds[k] if k < min(len(sounds), len(project.tracks)) else None
         slot = first_slot + k
+        if track.instrument not in INSTRUMENTS:
+            # an instrument not installed plays silent: the sampler over one silent frame
+            track, sound = Track(name=track.name, bus=track.bus), None
         # An empty slot would keep the last project's sound; one silent frame replaces it.
         data, start, end = (_SILENCE, -1, -1) if sound is None else \
             (sound.data, _or(sound.loop_start), _or(sound.loop_end))
         state(("sample", slot), lambda slot=slot, data=data, start=start, end=end:
               e.set_sample(slot, data, start, end, frame))
-        program = getattr(sounds, "multisets", {}).get(k)     # a multisample track's set (project/sounds.py)
-        program = program_for(track.instrument) if program is None else program
-        if program is not (getattr(e, "programs", None) or [None] * MAX_TRACKS)[k]:
-            # before its parameters: the program says how the engine keeps them
-            state(("program", k), lambda k=k, program=program: e.set_program(k, program, frame))
-        for pid, value in track_values(track, sound, slot):
-            state(("param", k, pid), lambda k=k, pid=pid, value=value: e.set_param(k, pid, value, frame))
+        post_track_sound(e, k, track, sound, slot, state, frame,
+                         program=getattr(sounds, "multisets", {}).get(k))   # a multisample track's set
         for spec in BUS:
             value = spec.check(track.bus.get(spec.key, spec.default))
             state(("bus", k, spec.id), lambda k=k, pid=spec.id, value=value: e.set_bus(k, pid, value, frame))
@@ -57,6 +55,25 @@ def apply_project(engine, project: Project, sounds: list, first_slot: int = 0, f
         value = spec.check(project.tempo if spec.key == "tempo_bpm" else project.master.get(spec.key, spec.default))
         state(("master", spec.id), lambda pid=spec.id, value=value: e.set_master(pid, value, frame))
     return backlog.refused - refused
+
+
+def post_track_sound(engine, k: int, track: Track, sound, slot: int, state, frame: int = -1,
+                     program=None) -> None:
+    """Posts track k's instrument program (when the engine has another) and every one of its
+    parameters; `sound` (its root_note, loop_start, loop_end, or None) gives the defaults the
+    sample brings; `program`, a multisample track's set (project/sounds.py), else the
+    instrument's own. A project load, and a preset or instrument chosen on the sound page."""
+    e = engine
+    if track.instrument not in INSTRUMENTS:
+        track = Track(name=track.name, bus=track.bus)    # not installed: silent, as apply_project
+        program = None
+    if program is None:
+        program = program_for(track.instrument)
+    if program is not (getattr(e, "programs", None) or [None] * MAX_TRACKS)[k]:
+        # before its parameters: the program says how the engine keeps them
+        state(("program", k), lambda k=k, program=program: e.set_program(k, program, frame))
+    for pid, value in track_values(track, sound, slot):
+        state(("param", k, pid), lambda k=k, pid=pid, value=value: e.set_param(k, pid, value, frame))
 
 
 def track_values(track: Track, sound, slot: int) -> list[tuple[int, float]]:

@@ -47,6 +47,7 @@ class Context:
     live: object = None                  # global_input.GlobalInput: play(key, ...) and holding(key)
     timer: SessionTimer = field(default_factory=SessionTimer)   # the micro-session timer (flow.py)
     journal: object = None               # the journal page's summary (ui/practice/summary.py), read on the worker
+    presets: object = None               # sound.presets.PresetLibrary, read at start; None: the factory's
 
     @property
     def project(self) -> Project:

@@ -142,10 +142,25 @@ class Cue:
 
 
 @dataclass(frozen=True, slots=True)
+class TrackSound:
+    """A track's instrument or whole sound changed (a preset chosen or taken back on the sound
+    page): post its program and every parameter (control/track_sound.py)."""
+    track: int
+
+
+@dataclass(frozen=True, slots=True)
+class SavePreset:
+    """Save a sound as a preset of one's own in the data directory (control/track_sound.py)."""
+    instrument: str
+    name: str
+    params: tuple         # (key, value) pairs, as a track keeps them
+
+
+@dataclass(frozen=True, slots=True)
 class Shutdown:
     """The power key was held: save and stop the box, by the same path as SIGTERM."""
 
 
 Effect = (PlayNote | SetParam | PatternEdited | ProjectEdited | Transport | Tempo | QueuePattern
           | Mute | Fill | SaveProject | LoadProject | NewProject | ListSaves | RestoreSave | LoadSample
-          | LoadOverview | Learn | Setting | Cue | Shutdown)
+          | LoadOverview | Learn | Setting | Cue | Shutdown | TrackSound | SavePreset)

@@ -147,6 +147,8 @@ class GlobalInput:
             t = selection.track(ctx, track)
             if t is None:
                 raise UserError(f"T{track + 1}: the project has {len(ctx.project.tracks)} tracks")
+            if not scope and t.instrument not in INSTRUMENTS:
+                raise UserError(f"T{track + 1}: {t.instrument} is not installed; it plays silent")
             spec = BUS[key] if scope else INSTRUMENTS[t.instrument][key]
             now = (t.bus if scope else t.params).get(key, spec.default)
             fn, args = (mix_edit.set_bus_param if scope else mix_edit.set_track_param), (track, key)

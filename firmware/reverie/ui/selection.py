@@ -38,6 +38,8 @@ def screens(instrument: str) -> list[tuple[str, tuple[ParamSpec, ...]]]:
     "FILT 1/3" style (page name in four letters, screen of the page). The sample slot is
     not among them: the track's sample is chosen on the sample page."""
     out = []
+    if instrument not in INSTRUMENTS:          # not installed: nothing to edit
+        return out
     for page, specs in INSTRUMENTS[instrument].pages().items():
         specs = [s for s in specs if s.key in instrument_keys(instrument)]
         runs = [tuple(specs[i:i + SCREEN_PARAMS]) for i in range(0, len(specs), SCREEN_PARAMS)]
