@@ -30,6 +30,7 @@ class UnitDef:
     inputs: tuple[str, ...]     # the signals it reads, in order ("*": up to OP_INPUTS)
     params: tuple[str, ...]     # the parameters it reads, in order
     output: bool = True
+    block: bool = False         # reads its parameters as one run of consecutive ids (op.par[0]: the first)
 
 
 # The units a graph may use, by name. Each maps to one case of the voice loop's switch
@@ -45,6 +46,10 @@ UNITS = {
     "mix": UnitDef(Unit.UNIT_MIX, ("*",), ()),
     "drive": UnitDef(Unit.UNIT_DRIVE, ("in",), ("drive_db",)),
     "fold": UnitDef(Unit.UNIT_FOLD, ("in",), ("gain",)),
+    # four FM operators; its parameter block's order is core/units/fm4.pxd's Fm4Param
+    "fm4": UnitDef(Unit.UNIT_FM4, ("pitch",), ("algorithm", "feedback", "depth", "vel_index", "tune") + tuple(
+        f"op{k}_{p}" for k in (1, 2, 3, 4) for p in ("ratio", "fine", "fixed", "level", "attack", "decay",
+                                                     "sustain", "release")), block=True),
     "out": UnitDef(Unit.UNIT_OUT, ("in", "env"), ("level_db", "pan", "velocity"), output=False),
     # an adsr that only an out reads, fused with it by the compiler (or declared so)
     "amp_out": UnitDef(Unit.UNIT_AMP_OUT, ("in",), ("level_db", "pan", "velocity", "attack_ms",
@@ -194,6 +199,11 @@ def _check_nodes(inst: Instrument, nodes: dict[str, Node]) -> None:
         for key in (*n.params, n.gate, n.when[0] if n.when else None):
             if key is not None and key not in keys:
                 _fail(inst, f"node {n.name!r} reads parameter {key!r}, which is not in the spec")
+        if u.block:
+            ids = [keys[k].id if k is not None else None for k in n.params]
+            if len(ids) != len(u.params) or None in ids or ids != list(range(ids[0], ids[0] + len(ids))):
+                _fail(inst, f"node {n.name!r} ({n.unit}) reads {len(u.params)} parameters with consecutive "
+                            f"ids ({', '.join(u.params)})")
     if sum(UNITS[n.unit].kind in _OUTS for n in inst.nodes) != 1:
         _fail(inst, "the graph needs exactly one out (or sampler) node")
 
@@ -280,6 +290,8 @@ def compile_graph(inst: Instrument) -> Compiled:
         arena += (size + 7) // 8 * 8
         params = [pid(k) for k in n.params]
         voice += [p for p in params if p >= 0]
+        if u.block:
+            params = params[:1]
         if n.when:
             voice.append(pid(n.when[0]))
         if n.gate:
