@@ -17,6 +17,11 @@ def _synth_64(args):
     return synth_64(seconds=args.seconds or 5.0)
 
 
+def _fm_64(args):
+    from reverie.app.bench.fm import fm_64
+    return fm_64(seconds=args.seconds or 5.0)
+
+
 def _stage(args):
     from reverie.app.bench.engine import stage
     return stage(seconds=args.seconds or 10.0)
@@ -95,6 +100,7 @@ SCENARIOS = {
     "voices-64": (_voices_64, "64 looping stereo voices: ns per voice-sample vs a plain C loop"),
     "synth-64": (_synth_64, "64 synth voices: ns per voice-sample vs a plain C loop, and the declared "
                  "graph vs the same voice hand-written in Cython"),
+    "fm-64": (_fm_64, "64 fm voices (four operators each): ns per voice-sample, real-time factor"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
     "callback": (_callback, "the C callback on a JACK dummy server while Python holds the GIL"),
     "seq-onsets": (_seq_onsets, "sequencer onsets against their ideal frames, offline and in the live callback"),

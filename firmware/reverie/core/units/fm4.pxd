@@ -146,6 +146,24 @@ cdef inline void fm4_tick(Fm4State *s, const float *p, float velocity) noexcept 
             s.b0[k] = s.b1[k]
             s.lv0[k] = s.lv1[k]
 
+# sin(2 pi x), x in cycles, in single precision: the operators' chain (each sine waits for the
+# last) is what a voice's time goes to, and float to double conversions lengthen it. Exact
+# enough: the phase itself accumulates in double and enters here in [0, 1) (float steps of
+# 6e-8 cycles); a modulation of k cycles adds steps of k x 6e-8. 0 for NaN, infinity or beyond
+# 2^20 cycles, never a read outside the table.
+cdef inline float fm4_sin(float x) noexcept nogil:
+    cdef int32_t i, j
+    cdef float f
+    if not (x > <float>-1048576.0 and x < <float>1048576.0):
+        return 0.0
+    i = <int32_t>x
+    if x < <float>i:
+        i -= 1
+    f = (x - <float>i) * <float>UNIT_SINE_SIZE
+    j = <int32_t>f
+    f = f - <float>j
+    return unit_sine[j] + f * (unit_sine[j + 1] - unit_sine[j])
+
 # One chunk of n <= CONTROL_FRAMES frames, `offset` frames after the tick `tick`. pitch: the
 # note's frequency per frame (Hz, the glide's output); out: the carriers' mix.
 cdef inline void fm4_render(Fm4State *s, const float *p, float velocity, int32_t tick,
@@ -155,8 +173,9 @@ cdef inline void fm4_render(Fm4State *s, const float *p, float velocity, int32_t
     cdef double da[4]
     cdef double db[4]
     cdef double ph[4]
-    cdef double inc, f, tm, x
+    cdef double inc, f, tm
     cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
+    cdef float cyc = <float>(1.0 / UNIT_TWO_PI)
     cdef float t, dd, dfb, dt, d, fb, s1, s2, s3, s4, y2, y3, y4, acc, g
     cdef float p1 = s.p1, p2 = s.p2
     cdef float m12, m13, m14, m23, m24, m34, c1, c2, c3, c4
@@ -190,21 +209,19 @@ cdef inline void fm4_render(Fm4State *s, const float *p, float velocity, int32_t
     dt = (s.t1 - s.t0) * inv
     for i in range(n):
         t = <float>(offset + i)
-        d = s.d0 + dd * t
-        fb = s.fb0 + dfb * t
+        d = (s.d0 + dd * t) * cyc                   # radians to cycles
+        fb = (s.fb0 + dfb * t) * (<float>0.5 * cyc)
         tm = <double>(s.t0 + dt * t) * <double>pitch[i]
         # operator 4, with feedback
-        x = <double>(fb * <float>0.5 * (p1 + p2)) * (1.0 / UNIT_TWO_PI)
-        s4 = env[3][i] * sine_any(ph[3] + x)
+        s4 = env[3][i] * fm4_sin(<float>ph[3] + fb * (p1 + p2))
         p2 = p1
         p1 = s4
         y4 = (s.lv0[3] + dl[3] * t) * s4
-        s3 = env[2][i] * sine_any(ph[2] + <double>(d * (m34 * y4)) * (1.0 / UNIT_TWO_PI))
+        s3 = env[2][i] * fm4_sin(<float>ph[2] + d * (m34 * y4))
         y3 = (s.lv0[2] + dl[2] * t) * s3
-        s2 = env[1][i] * sine_any(ph[1] + <double>(d * (m23 * y3 + m24 * y4)) * (1.0 / UNIT_TWO_PI))
+        s2 = env[1][i] * fm4_sin(<float>ph[1] + d * (m23 * y3 + m24 * y4))
         y2 = (s.lv0[1] + dl[1] * t) * s2
-        s1 = env[0][i] * sine_any(ph[0] + <double>(d * (m12 * y2 + m13 * y3 + m14 * y4))
-                                  * (1.0 / UNIT_TWO_PI))
+        s1 = env[0][i] * fm4_sin(<float>ph[0] + d * (m12 * y2 + m13 * y3 + m14 * y4))
         acc = c1 * (s.lv0[0] + dl[0] * t) * s1 + c2 * y2 + c3 * y3 + c4 * y4
         out[i] = g * acc
         for k in range(4):
