@@ -279,3 +279,28 @@ def test_velocity_scales_the_index_and_the_wheel_opens_it():
     wheel = centroid(render(eng, 14400))
     print(f"centroid soft {soft:.0f} Hz, loud {loud:.0f} Hz, soft with the wheel {wheel:.0f} Hz")
     assert loud > 1.4 * soft and wheel > 1.4 * soft
+
+
+def test_extreme_settings_stay_finite_and_bounded():
+    """Every level at 16 rad, depth 4, feedback 2 rad, ratio 16 on a high note (operators past
+    Nyquist), velocity to index at full, in each algorithm: finite, and no carrier mix above
+    its level (the engine's output clips at full scale, so the track is checked at -40 dB)."""
+    for algorithm in range(8):
+        values = {"algorithm": algorithm, "feedback_rad": 2, "depth": 4, "vel_index": 1, "level_db": -40,
+                  **{f"op{k}_{p}": v for k in (1, 2, 3, 4) for p, v in
+                     (("level", 16), ("ratio", 16), ("sustain", 1))}}
+        out = play(values, note=120, velocity=127, frames=4800)
+        assert np.isfinite(out).all()
+        assert np.abs(out).max() <= 16 * 10 ** (-40 / 20) * 1.001
+
+
+def test_a_block_unit_needs_consecutive_parameters():
+    """The compiler refuses, in one line, an fm4 node whose keys are not one run of ids."""
+    from reverie.sound.graph import GraphError, Instrument, Node, compile_graph
+    keys = list(BLOCK)
+    keys[3], keys[4] = keys[4], keys[3]
+    bad = Instrument("t", FM.spec, (Node("pitch", "glide"), Node("fm", "fm4", ("pitch",), tuple(keys)),
+                                    Node("amp", "adsr"), Node("out", "out", ("fm", "amp"))))
+    with pytest.raises(GraphError) as e:
+        compile_graph(bad)
+    assert "consecutive" in str(e.value) and "\n" not in str(e.value)
