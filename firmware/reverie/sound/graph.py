@@ -270,9 +270,12 @@ def _fuse_amp(nodes: dict[str, Node]) -> dict[str, Node]:
 
 def compile_graph(inst: Instrument) -> Compiled:
     """The instrument's program, or a GraphError naming what is wrong in one line."""
-    from reverie.core.engine import UNIT_STATE_BYTES, pack_program
+    from reverie.core.engine import UNIT_BLOCK_PARAMS, UNIT_STATE_BYTES, pack_program
 
     nodes = {n.name: n for n in inst.nodes}
+    for name, u in UNITS.items():
+        if u.block and len(u.params) != UNIT_BLOCK_PARAMS[u.kind]:    # the core's count, kept once
+            _fail(inst, f"unit {name!r} names {len(u.params)} parameters; the core reads {UNIT_BLOCK_PARAMS[u.kind]}")
     _check_nodes(inst, nodes)
     nodes = _fuse_amp(nodes)
     order = _order(inst, nodes)
