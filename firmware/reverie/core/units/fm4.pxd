@@ -149,20 +149,31 @@ cdef inline void fm4_tick(Fm4State *s, const float *p, float velocity) noexcept 
 # sin(2 pi x), x in cycles, in single precision: the operators' chain (each sine waits for the
 # last) is what a voice's time goes to, and float to double conversions lengthen it. Exact
 # enough: the phase itself accumulates in double and enters here in [0, 1) (float steps of
-# 6e-8 cycles); a modulation of k cycles adds steps of k x 6e-8. 0 for NaN, infinity or beyond
-# 2^20 cycles, never a read outside the table.
+# 6e-8 cycles); a modulation of k cycles adds steps of k x 6e-8. The table index wraps with a
+# mask (UNIT_SINE_SIZE is a power of two). 0 for NaN, infinity or beyond 2^20 cycles, never a
+# read outside the table.
 cdef inline float fm4_sin(float x) noexcept nogil:
-    cdef int32_t i, j
-    cdef float f
+    cdef int32_t j
+    cdef float u
     if not (x > <float>-1048576.0 and x < <float>1048576.0):
         return 0.0
-    i = <int32_t>x
-    if x < <float>i:
-        i -= 1
-    f = (x - <float>i) * <float>UNIT_SINE_SIZE
-    j = <int32_t>f
-    f = f - <float>j
-    return unit_sine[j] + f * (unit_sine[j + 1] - unit_sine[j])
+    u = x * <float>UNIT_SINE_SIZE
+    j = <int32_t>u
+    if u < <float>j:
+        j -= 1
+    u = u - <float>j
+    j = j & (UNIT_SINE_SIZE - 1)
+    return unit_sine[j] + u * (unit_sine[j + 1] - unit_sine[j])
+
+# The same for x in (-1, 2^20): operator 4's phase plus its feedback (at most 4 rad x 0.5 x 2 /
+# 2 pi = 0.64 cycles either way) always is. One cast is the floor: the feedback loop, a frame
+# waiting for the last, is one comparison shorter.
+cdef inline float fm4_sin_fb(float x) noexcept nogil:
+    cdef float u = (x + <float>1.0) * <float>UNIT_SINE_SIZE
+    cdef int32_t j = <int32_t>u
+    u = u - <float>j
+    j = j & (UNIT_SINE_SIZE - 1)
+    return unit_sine[j] + u * (unit_sine[j + 1] - unit_sine[j])
 
 # One chunk of n <= CONTROL_FRAMES frames, `offset` frames after the tick `tick`. pitch: the
 # note's frequency per frame (Hz, the glide's output); out: the carriers' mix.
@@ -179,7 +190,7 @@ cdef inline void fm4_render(Fm4State *s, const float *p, float velocity, int32_t
     cdef float t, dd, dfb, dt, d, fb, s1, s2, s3, s4, y2, y3, y4, acc, g
     cdef float p1 = s.p1, p2 = s.p2
     cdef float m12, m13, m14, m23, m24, m34, c1, c2, c3, c4
-    cdef int i, k, a
+    cdef int i, k, a, steady = 1
     cdef const float *o
     if tick != s.tick:
         fm4_tick(s, p, velocity)
@@ -191,6 +202,8 @@ cdef inline void fm4_render(Fm4State *s, const float *p, float velocity, int32_t
         dl[k] = (s.lv1[k] - s.lv0[k]) * inv
         da[k] = (s.a1[k] - s.a0[k]) * <double>inv
         db[k] = (s.b1[k] - s.b0[k]) * <double>inv
+        if da[k] != 0.0 or db[k] != 0.0:
+            steady = 0      # a ratio moving across this tick (s.a0 + 0 x t == s.a1 otherwise)
         ph[k] = s.phase[k]
     a = s.alg
     m12 = <float>((fm4_mods[a][0] >> 1) & 1)
@@ -213,7 +226,7 @@ cdef inline void fm4_render(Fm4State *s, const float *p, float velocity, int32_t
         fb = (s.fb0 + dfb * t) * (<float>0.5 * cyc)
         tm = <double>(s.t0 + dt * t) * <double>pitch[i]
         # operator 4, with feedback
-        s4 = env[3][i] * fm4_sin(<float>ph[3] + fb * (p1 + p2))
+        s4 = env[3][i] * fm4_sin_fb(<float>ph[3] + fb * (p1 + p2))
         p2 = p1
         p1 = s4
         y4 = (s.lv0[3] + dl[3] * t) * s4
@@ -225,8 +238,11 @@ cdef inline void fm4_render(Fm4State *s, const float *p, float velocity, int32_t
         acc = c1 * (s.lv0[0] + dl[0] * t) * s1 + c2 * y2 + c3 * y3 + c4 * y4
         out[i] = g * acc
         for k in range(4):
-            f = <double>t
-            inc = (s.a0[k] + da[k] * f) * tm + (s.b0[k] + db[k] * f)
+            if steady:
+                inc = s.a1[k] * tm + s.b1[k]
+            else:
+                f = <double>t
+                inc = (s.a0[k] + da[k] * f) * tm + (s.b0[k] + db[k] * f)
             if inc >= 0.5:
                 inc = 0.0                           # above Nyquist: silent, not aliased
             ph[k] = ph[k] + inc
