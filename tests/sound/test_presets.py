@@ -134,3 +134,10 @@ def test_an_unreadable_file_is_one_line(tmp_path):
     load_folder(tmp_path, True, library)
     assert library.count() == 1
     assert library.problems == [f"{tmp_path / 'synth' / 'folder.toml'}: cannot read it (Is a directory)"]
+
+
+def test_every_instrument_ships_presets_and_there_are_at_least_48():
+    library = load_library()
+    counts = {name: len(library.of(name)) for name in INSTRUMENTS if "." not in name}
+    assert all(n >= 5 for n in counts.values()), counts
+    assert sum(counts.values()) >= 48, counts

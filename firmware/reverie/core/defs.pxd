@@ -211,6 +211,7 @@ cdef enum:  # Unit: what an op of a program runs (docs/engine.md)
     UNIT_OUT = 10           # x amp envelope x velocity x level x pan -> the track's bus
     UNIT_FOLD = 11          # sine wavefolder (units/fold.pxd)
     UNIT_AMP_OUT = 12       # an adsr read only by the out: fused by the compiler into one loop
+    UNIT_FM4 = 13           # four FM operators, eight algorithms, feedback (units/fm4.pxd)
     UNIT_DRUM = 14          # a synthesised drum, the note picks which (units/drum.pxd)
     UNIT_MULTI = 18         # the sampler voice playing a multisample's zones (multi.pxd)
     UNIT_KINDS = 19

@@ -151,6 +151,7 @@ Unit = IntEnum("Unit", {
     "UNIT_OUT": UNIT_OUT, "UNIT_FOLD": UNIT_FOLD, "UNIT_AMP_OUT": UNIT_AMP_OUT,
     "UNIT_DRUM": UNIT_DRUM,
     "UNIT_MULTI": UNIT_MULTI,
+    "UNIT_FM4": UNIT_FM4,
 })
 
 MultiParam = IntEnum("MultiParam", {"P_ROUND_ROBIN": P_ROUND_ROBIN, "P_VEL_SENS": P_VEL_SENS})

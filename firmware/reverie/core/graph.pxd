@@ -23,6 +23,8 @@ from reverie.core.units.fold cimport FoldState, fold_init, fold_reset, fold_rend
 from reverie.core.units.lfo cimport lfo_init, lfo_reset, lfo_render
 from reverie.core.units.blep cimport BLEP_DELAY
 from reverie.core.units.drum cimport DrumState, drum_init, drum_render, drum_gain, drum_of_note
+from reverie.core.units.fm4 cimport (Fm4State, fm4_init, fm4_reset, fm4_retrigger, fm4_release,
+                                     fm4_render)
 
 # The state-variable filter as a graph unit: mono, its coefficients designed at each control
 # tick and ramped per frame to them over the tick, as in the sampler.
@@ -77,6 +79,8 @@ cdef inline int unit_state_bytes(int kind) noexcept nogil:
         return sizeof(AmpOutState)
     if kind == UNIT_DRUM:
         return sizeof(DrumState)
+    if kind == UNIT_FM4:
+        return sizeof(Fm4State)
     return 0
 
 cdef inline void *op_state(Voice *v, const ProgOp *op) noexcept nogil:
@@ -325,6 +329,9 @@ cdef inline void op_start(EngineState *st, Voice *v, const ProgOp *op, int k) no
         fold_init(<FoldState *>s, sr)
     elif op.kind == UNIT_DRUM:
         drum_init(<DrumState *>s, sr, op.conf, v.note, <uint32_t>(v.age * 2654435761u + <uint32_t>k))
+    elif op.kind == UNIT_FM4:
+        fm4_init(<Fm4State *>s, sr)
+        fm4_reset(<Fm4State *>s)
 
 # A fresh voice of a graph program: units from rest, modulation sources, control values.
 cdef inline void graph_start(EngineState *st, Voice *v, Track *t) noexcept nogil:
@@ -362,6 +369,8 @@ cdef inline void graph_renote(Voice *v, Track *t, int retrigger) noexcept nogil:
         for k in range(pr.n_ops):
             if pr.ops[k].kind == UNIT_ADSR or pr.ops[k].kind == UNIT_AMP_OUT:
                 adsr_reset(<AdsrState *>op_state(v, &pr.ops[k]))     # env comes first
+            elif pr.ops[k].kind == UNIT_FM4:
+                fm4_retrigger(<Fm4State *>op_state(v, &pr.ops[k]))
         adsr_reset(&v.mod.env2)
         for k in range(VOICE_LFOS):
             if pr.lfo[k][3] >= 0:
@@ -376,6 +385,8 @@ cdef inline void graph_release(Voice *v) noexcept nogil:
     for k in range(pr.n_ops):
         if pr.ops[k].kind == UNIT_ADSR or pr.ops[k].kind == UNIT_AMP_OUT:
             adsr_release(<AdsrState *>op_state(v, &pr.ops[k]))     # env comes first
+        elif pr.ops[k].kind == UNIT_FM4:
+            fm4_release(<Fm4State *>op_state(v, &pr.ops[k]))
     adsr_release(&v.mod.env2)
 
 # --- audio rate: one chunk -----------------------------------------------------------------
@@ -612,6 +623,10 @@ cdef inline int graph_render(EngineState *st, Voice *v, float *out_l, float *out
             drive_render(<DriveState *>s, par(v, op, 0), buf(st, op.inp[0]), o, n)
         elif op.kind == UNIT_FOLD:
             fold_render(<FoldState *>s, par(v, op, 0), buf(st, op.inp[0]), o, n)
+        elif op.kind == UNIT_FM4:
+            # op.par[0]: the first of its FM4_PARAMS consecutive parameters
+            fm4_render(<Fm4State *>s, &v.ctl[op.par[0]], v.velocity, v.mod.ticked,
+                       buf(st, op.inp[0]), o, n, offset)
         elif op.kind == UNIT_AMP_OUT:
             if not amp_out_render(v, op, <AmpOutState *>s, buf(st, op.inp[0]), out_l, out_r, n, offset):
                 alive = 0

@@ -4,12 +4,15 @@
 from reverie.core.program cimport Program, ProgOp, ModRow, program_clear, program_sampler
 from reverie.core.graph cimport unit_state_bytes
 from reverie.core.voice cimport SamplerVoice
+from reverie.core.units.fm4 cimport FM4_PARAMS
 
 # Bytes of each unit's state in a voice's arena (the compiler places states with them).
 UNIT_STATE_BYTES = {kind: int(unit_state_bytes(kind)) for kind in range(1, UNIT_KINDS)}
 UNIT_STATE_BYTES[UNIT_SAMPLER] = int(sizeof(SamplerVoice))
 UNIT_STATE_BYTES[UNIT_MULTI] = int(sizeof(SamplerVoice))
 PROGRAM_BYTES = int(sizeof(Program))
+# Units that read a block of consecutive parameters (sound/graph.py `block=True`): how many.
+UNIT_BLOCK_PARAMS = {UNIT_FM4: int(FM4_PARAMS)}
 
 
 cdef void _fill(int16_t *dst, values, int n, str what) except *:

@@ -30,6 +30,7 @@ class UnitDef:
     inputs: tuple[str, ...]     # the signals it reads, in order ("*": up to OP_INPUTS)
     params: tuple[str, ...]     # the parameters it reads, in order
     output: bool = True
+    block: bool = False         # reads its parameters as one run of consecutive ids (op.par[0]: the first)
 
 
 # The units a graph may use, by name. Each maps to one case of the voice loop's switch
@@ -46,6 +47,10 @@ UNITS = {
     "mix": UnitDef(Unit.UNIT_MIX, ("*",), ()),
     "drive": UnitDef(Unit.UNIT_DRIVE, ("in",), ("drive_db",)),
     "fold": UnitDef(Unit.UNIT_FOLD, ("in",), ("gain",)),
+    # four FM operators; its parameter block's order is core/units/fm4.pxd's Fm4Param
+    "fm4": UnitDef(Unit.UNIT_FM4, ("pitch",), ("algorithm", "feedback", "depth", "vel_index", "tune") + tuple(
+        f"op{k}_{p}" for k in (1, 2, 3, 4) for p in ("ratio", "fine", "fixed", "level", "attack", "decay",
+                                                     "sustain", "release")), block=True),
     "out": UnitDef(Unit.UNIT_OUT, ("in", "env"), ("level_db", "pan", "velocity"), output=False),
     # an adsr that only an out reads, fused with it by the compiler (or declared so)
     "amp_out": UnitDef(Unit.UNIT_AMP_OUT, ("in",), ("level_db", "pan", "velocity", "attack_ms",
@@ -198,6 +203,11 @@ def _check_nodes(inst: Instrument, nodes: dict[str, Node]) -> None:
         for key in (*n.params, n.gate, n.when[0] if n.when else None):
             if key is not None and key not in keys:
                 _fail(inst, f"node {n.name!r} reads parameter {key!r}, which is not in the spec")
+        if u.block:
+            ids = [keys[k].id if k is not None else None for k in n.params]
+            if len(ids) != len(u.params) or None in ids or ids != list(range(ids[0], ids[0] + len(ids))):
+                _fail(inst, f"node {n.name!r} ({n.unit}) reads {len(u.params)} parameters with consecutive "
+                            f"ids ({', '.join(u.params)})")
     outs = sum(UNITS[n.unit].kind in _OUTS for n in inst.nodes)
     drums = [n for n in inst.nodes if n.unit == "drum"]
     if drums and (outs or len(drums) != len(inst.nodes)):
@@ -271,9 +281,12 @@ def _fuse_amp(nodes: dict[str, Node]) -> dict[str, Node]:
 
 def compile_graph(inst: Instrument) -> Compiled:
     """The instrument's program, or a GraphError naming what is wrong in one line."""
-    from reverie.core.engine import UNIT_STATE_BYTES, pack_program
+    from reverie.core.engine import UNIT_BLOCK_PARAMS, UNIT_STATE_BYTES, pack_program
 
     nodes = {n.name: n for n in inst.nodes}
+    for name, u in UNITS.items():
+        if u.block and len(u.params) != UNIT_BLOCK_PARAMS[u.kind]:    # the core's count, kept once
+            _fail(inst, f"unit {name!r} names {len(u.params)} parameters; the core reads {UNIT_BLOCK_PARAMS[u.kind]}")
     _check_nodes(inst, nodes)
     nodes = _fuse_amp(nodes)
     order = _order(inst, nodes)
@@ -291,6 +304,8 @@ def compile_graph(inst: Instrument) -> Compiled:
         arena += (size + 7) // 8 * 8
         params = [pid(k) for k in n.params]
         voice += [p for p in params if p >= 0]
+        if u.block:
+            params = params[:1]
         if n.when:
             voice.append(pid(n.when[0]))
         if n.gate:

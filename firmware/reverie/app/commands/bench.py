@@ -20,6 +20,9 @@ def _synth_64(args):
 def _drums_64(args):
     from reverie.app.bench.drums import drums_64
     return drums_64(seconds=args.seconds or 1.0)
+def _fm_64(args):
+    from reverie.app.bench.fm import fm_64
+    return fm_64(seconds=args.seconds or 5.0)
 
 
 def _stage(args):
@@ -108,6 +111,7 @@ SCENARIOS = {
     "multisample-64": (_multisample_64, "64 multisample voices on looping zones vs 64 sampler voices, same run"),
     "drums-64": (_drums_64, "64 drum voices (16 kits of kick, snare, tom, hat): ns per voice-sample, "
                  "and each drum alone"),
+    "fm-64": (_fm_64, "64 fm voices (four operators each): ns per voice-sample, real-time factor"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
     "callback": (_callback, "the C callback on a JACK dummy server while Python holds the GIL"),
     "seq-onsets": (_seq_onsets, "sequencer onsets against their ideal frames, offline and in the live callback"),

@@ -5,7 +5,6 @@ import argparse
 import json
 import sys
 
-ISSUE_13_LEAST = 48      # factory presets the instruments ship between them (issue 13)
 
 DESCRIPTION = """\
 List the presets the sound page offers: the factory ones shipped with Reverie and your own
@@ -63,7 +62,6 @@ def run(args) -> int:
             tags = f"  [{', '.join(p.tags)}]" if p.tags else ""
             print(f"  {'*' if p.user else ' '} {p.name:<{12}}  note {p.note:<3}{tags}")
     if not args.instrument:
-        enough = "" if factory >= ISSUE_13_LEAST else f" (issue 13 asks for at least {ISSUE_13_LEAST})"
-        print(f"{factory} factory presets across {len(library.by_instrument)} instruments{enough}; "
+        print(f"{factory} factory presets across {len(library.by_instrument)} instruments; "
               f"your own in {user_root} (* above)")
     return 1 if library.problems else 0

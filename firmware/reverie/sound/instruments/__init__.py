@@ -1,5 +1,6 @@
 """Instruments: a voice graph in the core plus the parameter spec that drives everything else."""
 from reverie.sound.instruments.sampler import SAMPLER, SAMPLER_INSTRUMENT
+from reverie.sound.instruments.fm import FM
 from reverie.sound.instruments.synth import SYNTH
 from reverie.sound.instruments.multisample import MULTISAMPLE
 from reverie.sound.instruments.drums import DRUMS
@@ -11,6 +12,7 @@ INSTRUMENTS = {i.name: i for i in (
     SYNTH,
     MULTISAMPLE,
     DRUMS,
+    FM,
 )}
 
 _PROGRAMS: dict = {}
