@@ -332,6 +332,7 @@ cdef inline void graph_start(EngineState *st, Voice *v, Track *t) noexcept nogil
     adsr_reset(&v.mod.env2)
     v.mod.src[SRC_VELOCITY] = v.velocity
     v.mod.src[SRC_NOTE] = (<float>v.note - <float>60.0) / <float>60.0
+    v.mod.src[SRC_ACCENT] = t.accent
     seed = seed * 1664525u + 1013904223u
     v.mod.src[SRC_RANDOM] = <float>(<int32_t>seed) * <float>4.656612873077392578125e-10
     v.fade = 1.0
@@ -362,6 +363,7 @@ cdef inline void graph_renote(Voice *v, Track *t, int retrigger) noexcept nogil:
         v.stage = ENV_ATTACK
     v.mod.src[SRC_VELOCITY] = v.velocity
     v.mod.src[SRC_NOTE] = (<float>v.note - <float>60.0) / <float>60.0
+    v.mod.src[SRC_ACCENT] = t.accent
 
 cdef inline void graph_release(Voice *v) noexcept nogil:
     cdef const Program *pr = v.prog
@@ -433,7 +435,9 @@ cdef inline int out_render(Voice *v, OutState *s, const float *x, const float *e
                            float *out_l, float *out_r, int n, int offset) noexcept nogil:
     cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
     cdef float dl = (s.tgl - s.gl) * inv, dr = (s.tgr - s.gr) * inv
-    cdef float gl = s.gl + dl * <float>offset, gr = s.gr + dr * <float>offset
+    # the gain at frame j of the tick is gl + dl * (offset + j) however the tick is cut into
+    # chunks, so the output does not depend on the block size (not even in its last bit)
+    cdef float gl = s.gl, gr = s.gr
     cdef float y, fade
     cdef int j
     if v.stage == ENV_FADE:
@@ -444,14 +448,14 @@ cdef inline int out_render(Voice *v, OutState *s, const float *x, const float *e
                 v.fade = 0.0
                 return 0
             y = x[j] * env[j] * fade
-            out_l[j] += y * (gl + dl * <float>j)
-            out_r[j] += y * (gr + dr * <float>j)
+            out_l[j] += y * (gl + dl * <float>(offset + j))
+            out_r[j] += y * (gr + dr * <float>(offset + j))
         v.fade = fade
         return 1
     for j in range(n):
         y = x[j] * env[j]
-        out_l[j] += y * (gl + dl * <float>j)
-        out_r[j] += y * (gr + dr * <float>j)
+        out_l[j] += y * (gl + dl * <float>(offset + j))
+        out_r[j] += y * (gr + dr * <float>(offset + j))
     return 1
 
 # An oscillator's frequency ratio (its tune, fine tune and octave), worked out again only
@@ -464,7 +468,9 @@ cdef inline int amp_out_render(Voice *v, const ProgOp *op, AmpOutState *a, const
     cdef OutState *s = &a.out
     cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
     cdef float dl = (s.tgl - s.gl) * inv, dr = (s.tgr - s.gr) * inv
-    cdef float gl = s.gl + dl * <float>offset, gr = s.gr + dr * <float>offset
+    # the gain at frame j of the tick is gl + dl * (offset + j) however the tick is cut into
+    # chunks, so the output does not depend on the block size (not even in its last bit)
+    cdef float gl = s.gl, gr = s.gr
     cdef float sustain, inc, ac, dc, rc, dec, level, y, fade
     cdef int stage, j = 0, curved = op.conf, fading = v.stage == ENV_FADE
     if v.mod.hold > 0:
@@ -512,8 +518,8 @@ cdef inline int amp_out_render(Voice *v, const ProgOp *op, AmpOutState *a, const
                 stage = ENV_IDLE
                 break
             y = y * fade
-        out_l[j] += y * (gl + dl * <float>j)
-        out_r[j] += y * (gr + dr * <float>j)
+        out_l[j] += y * (gl + dl * <float>(offset + j))
+        out_r[j] += y * (gr + dr * <float>(offset + j))
         j += 1
     e.level = level
     e.stage = stage
