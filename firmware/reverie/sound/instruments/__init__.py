@@ -1,10 +1,12 @@
 """Instruments: a voice graph in the core plus the parameter spec that drives everything else."""
 from reverie.sound.instruments.sampler import SAMPLER, SAMPLER_INSTRUMENT
 from reverie.sound.instruments.synth import SYNTH
+from reverie.sound.instruments.bass import BASS
 
 # Each instrument by the name projects give it. An Instrument also answers as its spec
 # (iteration, [key], by_key, pages(), defaults()).
-INSTRUMENTS = {i.name: i for i in (SAMPLER_INSTRUMENT, SYNTH)}
+INSTRUMENTS = {i.name: i for i in (SAMPLER_INSTRUMENT, SYNTH,
+                                   BASS)}
 
 _PROGRAMS: dict = {}
 
