@@ -118,3 +118,13 @@ def test_the_project_format_reads_and_writes_accent_and_slide():
         Step.from_dict({"slide": "yes"}, "patterns.A01.tracks[0].steps[3]")
     msg = str(e.value)
     assert "\n" not in msg and "patterns.A01.tracks[0].steps[3].slide" in msg
+
+
+def test_an_accent_on_a_midi_track_sends_the_full_velocity():
+    pb = PatternBuffer(16)
+    pb.step(0, 0, notes=(45,), velocity=80, accent=True)
+    pb.step(0, 1, notes=(47,), velocity=80)
+    eng = midi_engine()
+    play(eng, pb, BPM)
+    ons = note_ons(run(eng, START + 2 * 6000 + 10), 0)
+    assert [(f, n, v) for f, _, n, v in ons[:2]] == [(frame(0), 45, 127), (frame(1), 47, 80)]

@@ -67,6 +67,8 @@ cdef inline void track_note(EngineState *st, int k, int note, float velocity, in
         else:
             i += 1
     velocity = clampf(velocity, 1.0, 127.0)
+    if tr.kind == KIND_MIDI and st.tracks[k].accent > <float>0.0:
+        velocity = 127.0        # an accent over MIDI: the full velocity (how MIDI basslines mark it)
     if tied:
         pass
     elif tr.kind == KIND_MIDI:
