@@ -17,6 +17,11 @@ def _synth_64(args):
     return synth_64(seconds=args.seconds or 5.0)
 
 
+def _bass_16(args):
+    from reverie.app.bench.bass import bass_16
+    return bass_16(seconds=args.seconds or 5.0)
+
+
 def _stage(args):
     from reverie.app.bench.engine import stage
     return stage(seconds=args.seconds or 10.0)
@@ -95,6 +100,7 @@ SCENARIOS = {
     "voices-64": (_voices_64, "64 looping stereo voices: ns per voice-sample vs a plain C loop"),
     "synth-64": (_synth_64, "64 synth voices: ns per voice-sample vs a plain C loop, and the declared "
                  "graph vs the same voice hand-written in Cython"),
+    "bass-16": (_bass_16, "16 tracks of bass lines with accents and slides, and 64 bass voices on one track"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
     "callback": (_callback, "the C callback on a JACK dummy server while Python holds the GIL"),
     "seq-onsets": (_seq_onsets, "sequencer onsets against their ideal frames, offline and in the live callback"),
