@@ -116,6 +116,14 @@ cdef inline int voice_param(Voice *v, const Program *pr, int p, float x, int fir
     v.ctl0[p] = v.ctl[p]
     return 0
 
+# The modulation envelope's times and sustain are voice parameters (a route may reach them:
+# an accent shortens the bass's filter decay): the voice's own from its last tick, or at its
+# first tick, before they are computed, the track's.
+cdef inline float env2_par(const Voice *v, const Program *pr, const Track *t, int p, int first) noexcept nogil:
+    if p < 0 or first:
+        return tval(pr, t, p, 1.0)
+    return v.ctl[p]
+
 # The voice's sources, then every voice parameter: the track's value plus the routes to it,
 # in the parameter's kept form (octaves for PARAM_LOG2), then in its units and clamped.
 # Returns 1 when which ops run may have changed (a full pass, or a route to a gating level).
@@ -159,8 +167,8 @@ cdef inline int graph_modulate(EngineState *st, Voice *v, Track *t, int first) n
         used |= 1 << src
     v.mod.src[SRC_ENV1] = v.env
     if pr.env2[0] >= 0:
-        adsr_render(&v.mod.env2, tval(pr, t, pr.env2[0], 1.0), tval(pr, t, pr.env2[1], 1.0),
-                    tval(pr, t, pr.env2[2], 1.0), tval(pr, t, pr.env2[3], 1.0), 0,
+        adsr_render(&v.mod.env2, env2_par(v, pr, t, pr.env2[0], first), env2_par(v, pr, t, pr.env2[1], first),
+                    env2_par(v, pr, t, pr.env2[2], first), env2_par(v, pr, t, pr.env2[3], first), 0,
                     &v.mod.src[SRC_ENV2], 1)
     for k in range(VOICE_LFOS):
         lf = pr.lfo[k]

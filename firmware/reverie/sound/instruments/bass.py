@@ -1,12 +1,13 @@
 """The bass: one oscillator (saw or square) into a ZDF ladder low-pass, drive and the amp, for
 basslines in the spirit of the classic acid box: legato by default, so a slid step's note runs
 into the next one and glides there over `slide_ms` without a new attack; an accented step's
-note is louder by `accent_db` and brighter by `accent_oct` (docs/instruments.md, "bass").
+note is louder by `accent_db`, brighter by `accent_oct`, and its filter envelope's decay time
+is multiplied by 2^accent_decay_oct (docs/instruments.md, "bass").
 
     glide (slide_ms) ─> osc ─> ladder ─> drive ─> out (x amp env x velocity, level, pan)
                                  ▲                   ▲
            env2 (filter env) ────┤             amp ──┘
-           accent ───────────────┘ (and the level)
+           accent ───────────────┘ (and the level, and the filter envelope's decay)
 """
 from reverie.sound.graph import Instrument, Node, Route, VoiceControls
 from reverie.sound.params import ParamSpec, SpecTable
@@ -22,11 +23,15 @@ _PARAMS = [
     ("cutoff_hz", "FREQ", 20, 20000, 300, "exp", "Hz", "filter", {"smooth": True}),
     ("resonance", "RES", 0, 1, 0.55, "lin", "", "filter", {"smooth": True}),
     ("env_amount_oct", "ENV", -8, 8, 3, "lin", "oct", "filter", {"smooth": True}),
-    ("decay_ms", "DEC", 10, 5000, 300, "exp", "ms", "filter", {}),
+    ("drive_db", "DRV", 0, 24, 6, "lin", "dB", "filter", {"smooth": True}),
+    ("env_attack_ms", "EATK", 0.5, 1000, 0.5, "exp", "ms", "fenv", {}),
+    ("decay_ms", "DEC", 10, 5000, 300, "exp", "ms", "fenv", {}),
+    ("env_sustain", "ESUS", 0, 1, 0, "lin", "", "fenv", {}),
+    ("env_release_ms", "EREL", 1, 5000, 100, "exp", "ms", "fenv", {}),
     ("accent_db", "ACDB", 0, 12, 6, "lin", "dB", "acid", {"smooth": True}),
     ("accent_oct", "ACFQ", 0, 4, 1, "lin", "oct", "acid", {"smooth": True}),
+    ("accent_decay_oct", "ACDC", -4, 0, -1, "lin", "oct", "acid", {}),
     ("slide_ms", "GLID", 0, 1000, 60, "lin", "ms", "acid", {}),
-    ("drive_db", "DRV", 0, 24, 6, "lin", "dB", "acid", {"smooth": True}),
     ("attack_ms", "ATK", 0.5, 1000, 1, "exp", "ms", "amp", {}),
     ("amp_decay_ms", "ADEC", 1, 10000, 1200, "exp", "ms", "amp", {}),
     ("sustain", "SUS", 0, 1, 0.6, "lin", "", "amp", {}),
@@ -35,9 +40,6 @@ _PARAMS = [
     ("pan", "PAN", -1, 1, 0, "lin", "", "out", {"smooth": True}),
     ("velocity", "VEL", 0, 1, 0.3, "lin", "", "out", {"smooth": True}),
     ("voice_mode", "MODE", 0, 2, 2, "choice", "", "out", {"choices": MODES}),
-    ("env_attack_ms", "EATK", 0.5, 1000, 0.5, "exp", "ms", "fenv", {}),
-    ("env_sustain", "ESUS", 0, 1, 0, "lin", "", "fenv", {}),
-    ("env_release_ms", "EREL", 1, 5000, 100, "exp", "ms", "fenv", {}),
 ]
 
 BASS_SPEC = SpecTable("bass", [
@@ -56,7 +58,8 @@ NODES = (
 ROUTES = (
     Route("env2", "cutoff_hz", "env_amount_oct"),      # the filter envelope
     Route("accent", "cutoff_hz", "accent_oct"),        # an accented note: brighter...
-    Route("accent", "level_db", "accent_db"),          # ...and louder
+    Route("accent", "level_db", "accent_db"),          # ...louder...
+    Route("accent", "decay_ms", "accent_decay_oct"),   # ...and its filter sweep shorter
 )
 
 BASS = Instrument(
