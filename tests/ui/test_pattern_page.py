@@ -82,6 +82,22 @@ def test_the_more_layer_sets_probability_condition_and_retrig():
     assert s.retrig == Retrig(rate=4, length=0.5)
 
 
+def test_the_accent_layer_sets_accent_and_slide_on_every_held_step():
+    u = ui()
+    u.handle(Pad(4, 100))
+    u.handle(Pad(6, 100))
+    press(u, "RIGHT")
+    press(u, "RIGHT")
+    assert u.view().body.info == "S5+1 ACCENT"
+    turn(u, 0, 1)
+    turn(u, 1, 1)
+    assert all((step(u, i).accent, step(u, i).slide) == (True, True) for i in (4, 6))
+    assert [f.value for f in u.view().body.fields] == ["on", "on"]
+    assert_golden(image(u), "pattern-accent-held")
+    turn(u, 1, -1)
+    assert all((step(u, i).accent, step(u, i).slide) == (True, False) for i in (4, 6))
+
+
 def test_a_refused_field_shows_why_and_changes_nothing():
     u = ui()
     u.handle(Pad(4, 100))
@@ -95,7 +111,7 @@ def test_a_refused_field_shows_why_and_changes_nothing():
 def test_the_lock_layers_lock_the_sound_on_held_steps():
     u = ui()
     u.handle(Pad(4, 100))
-    for _ in range(2 + 5):                             # TRIG, MORE, SAMP 1..3, AMP 1..2
+    for _ in range(3 + 5):                             # TRIG, MORE, ACCENT, SAMP 1..3, AMP 1..2
         press(u, "RIGHT")
     assert u.view().body.info == "S5 FILT 1/3"
     out = turn(u, 1, -10)                              # cutoff, from the track's 20 kHz
@@ -201,7 +217,7 @@ def test_screens():
     assert_golden(image(u), "pattern-playing")
     u.handle(Pad(14, 100))
     assert_golden(image(u), "pattern-step-held")
-    for _ in range(7):
+    for _ in range(8):
         press(u, "RIGHT")
     assert_golden(image(u), "pattern-lock-held")
     u = ui()

@@ -39,9 +39,23 @@ def test_it_shows_every_field_of_the_step():
     u = on_step(14)
     labels = [lbl for lbl, _, _ in u.view().body.lines]
     assert labels == ["TRIG", "N1", "N2", "VEL", "LEN", "MICR", "PROB", "COND", "RTRG", "RLEN",
-                      "RAMP", "FREQ", "+LOCK"]
+                      "RAMP", "ACNT", "SLID", "FREQ", "+LOCK"]
     values = dict((lbl, v) for lbl, v, _ in u.view().body.lines)
     assert (values["VEL"], values["FREQ"], values["N1"], values["N2"]) == ("60", "800Hz", "C4", "-")
+    assert (values["ACNT"], values["SLID"]) == ("off", "off")
+
+
+def test_accent_and_slide_turn_on_and_off():
+    u = on_step(0)
+    line(u, "ACNT")
+    assert turn(u, 1, 1) == [fx.PatternEdited("A01")]
+    line(u, "SLID")
+    turn(u, 1, 2)
+    assert (step(u, 0).accent, step(u, 0).slide) == (True, True)
+    assert dict((lbl, v) for lbl, v, _ in u.view().body.lines)["SLID"] == "on"
+    turn(u, 1, -1)
+    assert (step(u, 0).accent, step(u, 0).slide) == (True, False)
+    assert step(u, 0).to_dict() == {"accent": True}
 
 
 def test_each_field_turns_and_is_one_undo_entry():

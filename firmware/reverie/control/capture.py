@@ -228,6 +228,7 @@ class Capture:
         if self.recorder is not None and not self._stopping and now >= self._next_drain and not self._draining:
             if self.recorder.session is None:
                 self.recorder.session = self.log.session()
+                self.recorder.start_at = self.engine.capture_span()[1]
             self._next_drain = now + DRAIN_S
             self._draining = True
             self.rig.jobs.run("recording the session", self.recorder.drain, self._drained)

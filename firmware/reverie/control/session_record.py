@@ -40,6 +40,7 @@ class SessionRecorder:
         self._part: Path | None = None
         self._next = -1                  # the next engine frame to write
         self.session = None              # (id, folder), set on the control thread before the first drain
+        self.start_at = -1               # the ring's end when recording was asked (control thread)
 
     @property
     def recording(self) -> bool:
@@ -55,7 +56,9 @@ class SessionRecorder:
 
     def drain(self) -> int:
         """Writes what the ring holds past the last drain; returns the frames written. Opens
-        the file at the first drain (the recording starts from the ring's end then)."""
+        the file at the first drain; the recording starts from the ring's end when the control
+        thread asked for it (`start_at`, however late the worker comes to it), else from its
+        end then."""
         if self.closed or self.stopped:
             return 0
         first, end = self.engine.capture_span()
@@ -64,7 +67,7 @@ class SessionRecorder:
         if self._file is None:
             if not self._open():
                 return 0
-            self._next = end
+            self._next = end if self.start_at < 0 else max(first, min(self.start_at, end))
             return 0
         if end <= self._next:
             return 0

@@ -246,7 +246,17 @@ cdef enum:  # ModSource
     SRC_WHEEL = 7           # mod wheel, 0..1
     SRC_PRESSURE = 8        # aftertouch, 0..1
     SRC_RANDOM = 9          # -1..1, new at each note
-    SRC_COUNT = 10
+    SRC_ACCENT = 10         # 1 on a note of an accented step, else 0
+    SRC_COUNT = 11
+
+cdef enum:  # StepFlag: bits of a compiled step's `flags`
+    STEP_ACCENT = 1         # its notes start with the source `accent` at 1
+    STEP_SLIDE = 2          # its gate holds into the next trig, which then plays legato
+
+cdef enum:  # a pending note-off's `slide`
+    OFF_PLAIN = 0
+    OFF_SLIDE = 1           # a slid step's gate: at its end, holds on if a trig is pending
+    OFF_HELD = 2            # held until the track's next trig starts, then ends after it
 
 cdef enum:  # VoiceMode
     VMODE_POLY = 0

@@ -216,14 +216,16 @@ def seq_layout():
     cdef size_t bs = <size_t>&s, bl = <size_t>&l, bt = <size_t>&t, bp = <size_t>&p
     step = np.dtype({
         "names": ["trig", "n_notes", "notes", "velocity", "prob", "cond", "cond_a", "cond_b",
-                  "retrig_rate", "micro", "length", "retrig_len", "retrig_vel", "first_lock", "n_locks"],
+                  "retrig_rate", "micro", "length", "retrig_len", "retrig_vel", "first_lock", "n_locks",
+                  "flags"],
         "formats": ["u1", "u1", ("u1", STEP_NOTES), "u1", "u1", "u1", "u1", "u1", "u1", "i2", "u2",
-                    "u2", "i2", "u2", "u2"],
+                    "u2", "i2", "u2", "u2", "u1"],
         "offsets": [<size_t>&s.trig - bs, <size_t>&s.n_notes - bs, <size_t>&s.notes - bs,
                     <size_t>&s.velocity - bs, <size_t>&s.prob - bs, <size_t>&s.cond - bs,
                     <size_t>&s.cond_a - bs, <size_t>&s.cond_b - bs, <size_t>&s.retrig_rate - bs,
                     <size_t>&s.micro - bs, <size_t>&s.length - bs, <size_t>&s.retrig_len - bs,
-                    <size_t>&s.retrig_vel - bs, <size_t>&s.first_lock - bs, <size_t>&s.n_locks - bs],
+                    <size_t>&s.retrig_vel - bs, <size_t>&s.first_lock - bs, <size_t>&s.n_locks - bs,
+                    <size_t>&s.flags - bs],
         "itemsize": sizeof(SeqStep)})
     lock = np.dtype({"names": ["target", "value"], "formats": ["i4", "f4"],
                      "offsets": [<size_t>&l.target - bl, <size_t>&l.value - bl],

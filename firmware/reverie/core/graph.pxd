@@ -123,6 +123,14 @@ cdef inline int voice_param(Voice *v, const Program *pr, int p, float x, int fir
     v.ctl0[p] = v.ctl[p]
     return 0
 
+# The modulation envelope's times and sustain are voice parameters (a route may reach them:
+# an accent shortens the bass's filter decay): the voice's own from its last tick, or at its
+# first tick, before they are computed, the track's.
+cdef inline float env2_par(const Voice *v, const Program *pr, const Track *t, int p, int first) noexcept nogil:
+    if p < 0 or first:
+        return tval(pr, t, p, 1.0)
+    return v.ctl[p]
+
 # The voice's sources, then every voice parameter: the track's value plus the routes to it,
 # in the parameter's kept form (octaves for PARAM_LOG2), then in its units and clamped.
 # Returns 1 when which ops run may have changed (a full pass, or a route to a gating level).
@@ -166,8 +174,8 @@ cdef inline int graph_modulate(EngineState *st, Voice *v, Track *t, int first) n
         used |= 1 << src
     v.mod.src[SRC_ENV1] = v.env
     if pr.env2[0] >= 0:
-        adsr_render(&v.mod.env2, tval(pr, t, pr.env2[0], 1.0), tval(pr, t, pr.env2[1], 1.0),
-                    tval(pr, t, pr.env2[2], 1.0), tval(pr, t, pr.env2[3], 1.0), 0,
+        adsr_render(&v.mod.env2, env2_par(v, pr, t, pr.env2[0], first), env2_par(v, pr, t, pr.env2[1], first),
+                    env2_par(v, pr, t, pr.env2[2], first), env2_par(v, pr, t, pr.env2[3], first), 0,
                     &v.mod.src[SRC_ENV2], 1)
     for k in range(VOICE_LFOS):
         lf = pr.lfo[k]
@@ -346,6 +354,7 @@ cdef inline void graph_start(EngineState *st, Voice *v, Track *t) noexcept nogil
     adsr_reset(&v.mod.env2)
     v.mod.src[SRC_VELOCITY] = v.velocity
     v.mod.src[SRC_NOTE] = (<float>v.note - <float>60.0) / <float>60.0
+    v.mod.src[SRC_ACCENT] = t.accent
     seed = seed * 1664525u + 1013904223u
     v.mod.src[SRC_RANDOM] = <float>(<int32_t>seed) * <float>4.656612873077392578125e-10
     v.fade = 1.0
@@ -378,6 +387,7 @@ cdef inline void graph_renote(Voice *v, Track *t, int retrigger) noexcept nogil:
         v.stage = ENV_ATTACK
     v.mod.src[SRC_VELOCITY] = v.velocity
     v.mod.src[SRC_NOTE] = (<float>v.note - <float>60.0) / <float>60.0
+    v.mod.src[SRC_ACCENT] = t.accent
 
 cdef inline void graph_release(Voice *v) noexcept nogil:
     cdef const Program *pr = v.prog
@@ -451,7 +461,9 @@ cdef inline int out_render(Voice *v, OutState *s, const float *x, const float *e
                            float *out_l, float *out_r, int n, int offset) noexcept nogil:
     cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
     cdef float dl = (s.tgl - s.gl) * inv, dr = (s.tgr - s.gr) * inv
-    cdef float gl = s.gl + dl * <float>offset, gr = s.gr + dr * <float>offset
+    # the gain at frame j of the tick is gl + dl * (offset + j) however the tick is cut into
+    # chunks, so the output does not depend on the block size (not even in its last bit)
+    cdef float gl = s.gl, gr = s.gr
     cdef float y, fade
     cdef int j
     if v.stage == ENV_FADE:
@@ -462,14 +474,14 @@ cdef inline int out_render(Voice *v, OutState *s, const float *x, const float *e
                 v.fade = 0.0
                 return 0
             y = x[j] * env[j] * fade
-            out_l[j] += y * (gl + dl * <float>j)
-            out_r[j] += y * (gr + dr * <float>j)
+            out_l[j] += y * (gl + dl * <float>(offset + j))
+            out_r[j] += y * (gr + dr * <float>(offset + j))
         v.fade = fade
         return 1
     for j in range(n):
         y = x[j] * env[j]
-        out_l[j] += y * (gl + dl * <float>j)
-        out_r[j] += y * (gr + dr * <float>j)
+        out_l[j] += y * (gl + dl * <float>(offset + j))
+        out_r[j] += y * (gr + dr * <float>(offset + j))
     return 1
 
 # An oscillator's frequency ratio (its tune, fine tune and octave), worked out again only
@@ -482,7 +494,9 @@ cdef inline int amp_out_render(Voice *v, const ProgOp *op, AmpOutState *a, const
     cdef OutState *s = &a.out
     cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
     cdef float dl = (s.tgl - s.gl) * inv, dr = (s.tgr - s.gr) * inv
-    cdef float gl = s.gl + dl * <float>offset, gr = s.gr + dr * <float>offset
+    # the gain at frame j of the tick is gl + dl * (offset + j) however the tick is cut into
+    # chunks, so the output does not depend on the block size (not even in its last bit)
+    cdef float gl = s.gl, gr = s.gr
     cdef float sustain, inc, ac, dc, rc, dec, level, y, fade
     cdef int stage, j = 0, curved = op.conf, fading = v.stage == ENV_FADE
     if v.mod.hold > 0:
@@ -530,8 +544,8 @@ cdef inline int amp_out_render(Voice *v, const ProgOp *op, AmpOutState *a, const
                 stage = ENV_IDLE
                 break
             y = y * fade
-        out_l[j] += y * (gl + dl * <float>j)
-        out_r[j] += y * (gr + dr * <float>j)
+        out_l[j] += y * (gl + dl * <float>(offset + j))
+        out_r[j] += y * (gr + dr * <float>(offset + j))
         j += 1
     e.level = level
     e.stage = stage

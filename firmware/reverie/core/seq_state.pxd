@@ -21,6 +21,7 @@ ctypedef struct SeqStep:
     int16_t retrig_vel      # velocity change over the retrig, in 1/1000 of the velocity
     uint16_t first_lock     # index of its first lock in the pattern's lock table
     uint16_t n_locks        # 0..STEP_LOCKS
+    uint8_t flags           # StepFlag: accent, slide
 
 ctypedef struct SeqLock:
     int32_t target          # a track param id, LOCK_BUS + bus param id, or LOCK_CC + cc
@@ -56,6 +57,7 @@ ctypedef struct PendingTrig:
 ctypedef struct NoteOff:
     int64_t tick
     int32_t note
+    int32_t slide           # OFF_PLAIN, OFF_SLIDE, OFF_HELD
 
 ctypedef struct SeqTrack:
     int32_t slot            # the pattern this track is reading

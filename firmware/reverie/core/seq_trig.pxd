@@ -51,19 +51,27 @@ cdef inline void track_apply_locks(EngineState *st, int k, PendingTrig *pt) noex
     tr.bus_locked = bus_want
 
 cdef inline void track_note(EngineState *st, int k, int note, float velocity, int64_t tick,
-                            int64_t gate) noexcept nogil:
+                            int64_t gate, int slide) noexcept nogil:
     cdef SeqTrack *tr = &st.seq.tracks[k]
-    cdef int i = 0, first
-    # the same note still held ends first
+    cdef int i = 0, first, tied = 0
+    # the same note still held ends first; held on by a slide, it is tied instead: it sounds
+    # on without a new start
     while i < tr.n_offs:
         if tr.offs[i].note == note:
-            track_note_off(st, k, note)
+            if tr.offs[i].slide == OFF_HELD:
+                tied = 1
+            else:
+                track_note_off(st, k, note)
             tr.n_offs -= 1
             tr.offs[i] = tr.offs[tr.n_offs]
         else:
             i += 1
     velocity = clampf(velocity, 1.0, 127.0)
-    if tr.kind == KIND_MIDI:
+    if tr.kind == KIND_MIDI and st.tracks[k].accent > <float>0.0:
+        velocity = 127.0        # an accent over MIDI: the full velocity (how MIDI basslines mark it)
+    if tied:
+        pass
+    elif tr.kind == KIND_MIDI:
         midi_out(st, tr.port, 3, MIDI_NOTE_ON | tr.channel, note, <int>(velocity + <float>0.5))
     else:
         note_on(st, k, note, velocity)
@@ -77,7 +85,20 @@ cdef inline void track_note(EngineState *st, int k, int note, float velocity, in
         tr.offs[first] = tr.offs[tr.n_offs]
     tr.offs[tr.n_offs].tick = tick + (gate if gate > 0 else 1)
     tr.offs[tr.n_offs].note = note
+    tr.offs[tr.n_offs].slide = OFF_SLIDE if slide else OFF_PLAIN
     tr.n_offs += 1
+
+# Notes a slide held until this trig end now, after its notes started: the join is legato.
+cdef inline void track_end_held(EngineState *st, int k) noexcept nogil:
+    cdef SeqTrack *tr = &st.seq.tracks[k]
+    cdef int i = 0
+    while i < tr.n_offs:
+        if tr.offs[i].slide == OFF_HELD:
+            track_note_off(st, k, tr.offs[i].note)
+            tr.n_offs -= 1
+            tr.offs[i] = tr.offs[tr.n_offs]
+        else:
+            i += 1
 
 cdef inline void track_trig(EngineState *st, int k, PendingTrig *pt) noexcept nogil:
     cdef SeqTrack *tr = &st.seq.tracks[k]
@@ -85,6 +106,7 @@ cdef inline void track_trig(EngineState *st, int k, PendingTrig *pt) noexcept no
     cdef int64_t gate = tr.step_ticks * s.length // MICRO_DIV
     cdef int64_t count
     cdef int j, n = s.n_notes if s.n_notes <= STEP_NOTES else STEP_NOTES
+    cdef int slide = (s.flags & STEP_SLIDE) != 0
     if tr.muted or tr.row_muted:
         return
     track_apply_locks(st, k, pt)
@@ -108,8 +130,17 @@ cdef inline void track_trig(EngineState *st, int k, PendingTrig *pt) noexcept no
             tr.rt_chord = n
             for j in range(n):
                 tr.rt_notes[j] = s.notes[j]
+    if slide and gate < tr.step_ticks:
+        gate = tr.step_ticks     # a slid note holds at least its whole step
+    # slid notes still within their own step (this trig came early) end after it too
+    for j in range(tr.n_offs):
+        if tr.offs[j].slide == OFF_SLIDE:
+            tr.offs[j].slide = OFF_HELD
+    st.tracks[k].accent = <float>1.0 if s.flags & STEP_ACCENT else <float>0.0
     for j in range(n):
-        track_note(st, k, s.notes[j], <float>s.velocity, pt.tick, gate)
+        track_note(st, k, s.notes[j], <float>s.velocity, pt.tick, gate, slide)
+    st.tracks[k].accent = 0.0
+    track_end_held(st, k)
     tr.step_now = pt.index
 
 cdef inline void track_retrig(EngineState *st, int k, int64_t t) noexcept nogil:
@@ -117,17 +148,28 @@ cdef inline void track_retrig(EngineState *st, int k, int64_t t) noexcept nogil:
     cdef int j
     tr.rt_vel = tr.rt_vel + tr.rt_dvel
     for j in range(tr.rt_chord):
-        track_note(st, k, tr.rt_notes[j], tr.rt_vel, t, tr.rt_gate)
+        track_note(st, k, tr.rt_notes[j], tr.rt_vel, t, tr.rt_gate, 0)
     tr.rt_n -= 1
     tr.rt_next += tr.rt_interval
+
+# The onset of the track's next pending trig that starts notes, at or after tick t; -1: none.
+cdef inline int64_t track_next_notes(SeqTrack *tr, int64_t t) noexcept nogil:
+    cdef int64_t m = -1
+    cdef int i
+    for i in range(tr.n_pending):
+        if (tr.pending[i].step.trig and tr.pending[i].step.n_notes > 0 and tr.pending[i].tick >= t
+                and (m < 0 or tr.pending[i].tick < m)):
+            m = tr.pending[i].tick
+    return m
 
 # Everything of track k due at tick t: gates ending, steps scanned, trigs and retrigs.
 cdef inline void track_fire(EngineState *st, int k, int64_t t) noexcept nogil:
     cdef SeqTrack *tr = &st.seq.tracks[k]
     cdef int i, best, guard = 0
+    cdef int64_t hold
     i = 0
     while i < tr.n_offs:
-        if tr.offs[i].tick <= t:
+        if tr.offs[i].tick <= t and tr.offs[i].slide != OFF_SLIDE:
             track_note_off(st, k, tr.offs[i].note)
             tr.n_offs -= 1
             tr.offs[i] = tr.offs[tr.n_offs]
@@ -136,6 +178,23 @@ cdef inline void track_fire(EngineState *st, int k, int64_t t) noexcept nogil:
     while tr.next_scan <= t and guard < 4 * MAX_STEPS:
         track_scan(st, k)
         guard += 1
+    # A slid gate ending (at least a step after its onset, so the next step is scanned):
+    # held on until the next trig with notes if one is pending, else it ends (a slide into
+    # a rest). Held one tick past that onset, so it ends even if that trig does not sound.
+    i = 0
+    while i < tr.n_offs:
+        if tr.offs[i].tick <= t and tr.offs[i].slide == OFF_SLIDE:
+            hold = track_next_notes(tr, t)
+            if hold >= 0:
+                tr.offs[i].slide = OFF_HELD
+                tr.offs[i].tick = hold + 1
+                i += 1
+                continue
+            track_note_off(st, k, tr.offs[i].note)
+            tr.n_offs -= 1
+            tr.offs[i] = tr.offs[tr.n_offs]
+        else:
+            i += 1
     while True:
         best = -1
         for i in range(tr.n_pending):

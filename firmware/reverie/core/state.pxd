@@ -79,6 +79,7 @@ ctypedef struct Track:
     int32_t prog_token              # the buffer holding it (0: the engine's own)
     float wheel                     # mod wheel, 0..1
     float pressure                  # aftertouch, 0..1
+    float accent                    # 1 while the sequencer starts an accented step's notes
     int32_t n_held                  # mono and legato: the notes held, the latest last
     int32_t held[HELD_NOTES]
     float held_vel[HELD_NOTES]

@@ -25,7 +25,8 @@ from reverie.project.model import Project
 from reverie.project.pattern import (MAX_PATTERN_LENGTH, MAX_STEPS, MICRO_MAX, SPEEDS, Pattern, Retrig,
                                      Step, TrackPattern, pattern_slot)
 
-STEP_FIELDS = ("notes", "velocity", "length", "micro", "prob", "cond", "retrig", "sample", "trig")
+STEP_FIELDS = ("notes", "velocity", "length", "micro", "prob", "cond", "retrig", "sample", "trig",
+               "accent", "slide")
 
 
 # ---- places --------------------------------------------------------------------------
@@ -137,8 +138,8 @@ def toggle_step(project: Project, name: str, track: int, step: int, new: Step | 
 
 
 def set_field(project: Project, name: str, track: int, step: int, field: str, value) -> Project:
-    """Sets one field of a step: notes, velocity, length, micro, prob, cond, retrig, sample
-    or trig. A sample lock on an empty step makes a trigless step (trig off) that holds it."""
+    """Sets one field of a step: notes, velocity, length, micro, prob, cond, retrig, sample,
+    trig, accent or slide. A sample lock on an empty step makes a trigless step (trig off) that holds it."""
     if field not in STEP_FIELDS:
         raise UserError(f"a step has no field {field!r}; fields: {', '.join(STEP_FIELDS)}")
     place = where(name, track, step)

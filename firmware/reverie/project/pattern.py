@@ -101,11 +101,15 @@ class Step:
     locks: dict[str, float | str] = field(default_factory=dict, hash=False)   # by spec key
     sample: str | None = None        # a sample lock, written like Track.sample
     trig: bool = True                # False keeps the step but plays nothing
+    # Left out of repr: the generators seed from a pattern's repr (project/generate.py), and a
+    # pattern without accents or slides keeps giving the fills and melodies it gave before.
+    accent: bool = field(default=False, repr=False)   # the notes start with the source `accent` at 1
+    slide: bool = field(default=False, repr=False)    # the gate holds into the next trig, which joins legato
 
     @classmethod
     def from_dict(cls, d, where: str, kind: str = "audio", instrument: str = "sampler") -> Step:
         check.table(d, where, ("notes", "velocity", "length", "micro", "prob", "cond", "retrig",
-                               "locks", "sample", "trig"))
+                               "locks", "sample", "trig", "accent", "slide"))
         retrig = d.get("retrig")
         sample = sample_ref(d.get("sample"), f"{where}.sample")
         if sample is not None and kind == "midi":
@@ -125,6 +129,8 @@ class Step:
             locks=locks,
             sample=sample,
             trig=check.flag(d.get("trig", True), f"{where}.trig"),
+            accent=check.flag(d.get("accent", False), f"{where}.accent"),
+            slide=check.flag(d.get("slide", False), f"{where}.slide"),
         )
 
     def to_dict(self) -> dict:

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from reverie.core.defs import SIZES, SPEED_NAMES, Cond, Speed
+from reverie.core.defs import SIZES, SPEED_NAMES, Cond, Speed, StepFlag
 from reverie.core.engine import seq_layout
 from reverie.project.pattern import RETRIG_RATES
 
@@ -81,9 +81,12 @@ class PatternBuffer:
         return self
 
     def step(self, k: int, i: int, notes=(60,), velocity: int = 100, length=1, micro: int = 0,
-             prob: int = 100, cond: str | None = None, retrig=None, locks=(), trig: bool = True):
+             prob: int = 100, cond: str | None = None, retrig=None, locks=(), trig: bool = True,
+             accent: bool = False, slide: bool = False):
         """retrig: None or (rate per step, length in steps, velocity ramp -1..1);
-        locks: (target, value) pairs (a track param id, LOCK_BUS + bus id, LOCK_CC + cc)."""
+        locks: (target, value) pairs (a track param id, LOCK_BUS + bus id, LOCK_CC + cc);
+        accent: the notes start with the source `accent` at 1; slide: the gate holds at least
+        the whole step and on into the next trig with notes, which then plays legato."""
         notes = tuple(notes)
         if not 1 <= len(notes) <= SIZES["STEP_NOTES"] or not all(0 <= n <= 127 for n in notes):
             raise ValueError(f"a step has 1..{SIZES['STEP_NOTES']} notes in 0..127, not {notes}")
@@ -106,7 +109,8 @@ class PatternBuffer:
             1 if trig else 0, len(notes), notes + (0,) * (SIZES["STEP_NOTES"] - len(notes)),
             max(1, min(127, int(velocity))), max(0, min(100, int(prob))), cond, cond_a, cond_b,
             rate, micro, to_96ths(length, "length", 1, MAX_STEPS * MICRO_DIV), rlen, rvel,
-            len(self.locks), len(locks))
+            len(self.locks), len(locks),
+            (StepFlag.STEP_ACCENT if accent else 0) | (StepFlag.STEP_SLIDE if slide else 0))
         self.locks += [(int(t), float(v)) for t, v in locks]
         return self
 

@@ -46,7 +46,7 @@ def compile_pattern(project: Project, pattern: Pattern, slots: dict[str, int]) -
             pb.step(k, i, notes=step.notes, velocity=step.velocity, length=step.length,
                     micro=step.micro, prob=step.prob, cond=step.cond,
                     retrig=None if r is None else (r.rate, r.length, r.vel_ramp),
-                    locks=locks, trig=step.trig)
+                    locks=locks, trig=step.trig, accent=step.accent, slide=step.slide)
     return pb.build()
 
 

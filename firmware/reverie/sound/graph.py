@@ -320,6 +320,7 @@ def compile_graph(inst: Instrument) -> Compiled:
     fused = any(nodes[n].unit in ("sampler", "multisample") for n in order)
     if fused and len(order) != 1:
         _fail(inst, "the sampler unit runs alone: it is the whole voice")
+    voice += [pid(k) for k in inst.voice.env2 if k is not None]    # per voice: routes may reach them
     rows = _rows(inst, key_id, set(voice))
     gating = {k for n in nodes.values() for k in (n.gate, n.when[0] if n.when else None) if k}
     v = inst.voice

@@ -11,6 +11,7 @@ from reverie.ui.turning import note_name, signed, steps
 
 LABELS = {"note": "NOTE", "velocity": "VEL", "length": "LEN", "micro": "MICR", "prob": "PROB",
           "cond": "COND", "rate": "RTRG", "rlen": "RLEN", "ramp": "RAMP", "trig": "TRIG",
+          "accent": "ACNT", "slide": "SLID",
           **{f"note{k}": f"N{k}" for k in range(1, MAX_NOTES + 1)}}
 
 # Gate and retrig lengths a turn steps through, in 1/96 of a step.
@@ -43,6 +44,8 @@ def show(step: Step | None, field: str) -> str:
         "rlen": lambda: "-" if r is None else steps(r.length),
         "ramp": lambda: "-" if r is None else f"{round(r.vel_ramp * 100):+d}%".replace("+0%", "0%"),
         "trig": lambda: "on" if step.trig else "off",
+        "accent": lambda: "on" if step.accent else "off",
+        "slide": lambda: "on" if step.slide else "off",
     }
     return shown[field]()
 
@@ -66,8 +69,8 @@ def turned(step: Step, field: str, detents: int, fine: bool = False) -> tuple[st
         return "prob", _clamp(step.prob + detents, 0, 100)
     if field == "cond":
         return "cond", CONDS[_clamp(CONDS.index(step.cond) + detents, 0, len(CONDS) - 1)]
-    if field == "trig":
-        return "trig", detents > 0
+    if field in ("trig", "accent", "slide"):
+        return field, detents > 0
     r = step.retrig
     if field == "rate":
         rate = RATES[_clamp(RATES.index(None if r is None else r.rate) + detents, 0, len(RATES) - 1)]

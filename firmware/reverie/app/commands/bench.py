@@ -20,9 +20,16 @@ def _synth_64(args):
 def _drums_64(args):
     from reverie.app.bench.drums import drums_64
     return drums_64(seconds=args.seconds or 1.0)
+
+
 def _fm_64(args):
     from reverie.app.bench.fm import fm_64
     return fm_64(seconds=args.seconds or 5.0)
+
+
+def _bass_16(args):
+    from reverie.app.bench.bass import bass_16
+    return bass_16(seconds=args.seconds or 5.0)
 
 
 def _stage(args):
@@ -112,6 +119,7 @@ SCENARIOS = {
     "drums-64": (_drums_64, "64 drum voices (16 kits of kick, snare, tom, hat): ns per voice-sample, "
                  "and each drum alone"),
     "fm-64": (_fm_64, "64 fm voices (four operators each): ns per voice-sample, real-time factor"),
+    "bass-16": (_bass_16, "16 tracks of bass lines with accents and slides, and 64 bass voices on one track"),
     "stage": (_stage, "16 tracks, 64 voices, sends, compressor, limiter: real-time factor, block times"),
     "callback": (_callback, "the C callback on a JACK dummy server while Python holds the GIL"),
     "seq-onsets": (_seq_onsets, "sequencer onsets against their ideal frames, offline and in the live callback"),

@@ -4,6 +4,7 @@ from reverie.sound.instruments.fm import FM
 from reverie.sound.instruments.synth import SYNTH
 from reverie.sound.instruments.multisample import MULTISAMPLE
 from reverie.sound.instruments.drums import DRUMS
+from reverie.sound.instruments.bass import BASS
 
 # Each instrument by the name projects give it. An Instrument also answers as its spec
 # (iteration, [key], by_key, pages(), defaults()).
@@ -13,6 +14,7 @@ INSTRUMENTS = {i.name: i for i in (
     MULTISAMPLE,
     DRUMS,
     FM,
+    BASS,
 )}
 
 _PROGRAMS: dict = {}

@@ -1,6 +1,7 @@
 """Editing the steps held on the pattern page: the encoders edit every held step, by
 layers. TRIG: note (the chord moves as one), velocity, gate length, micro-timing. MORE:
-probability, condition, retrig rate and retrig length. Then the sound's screens and the mix
+probability, condition, retrig rate and retrig length. ACCENT: accent and slide (up: on,
+down: off). Then the sound's screens and the mix
 (selection.lock_screens): a turn there locks the parameter on the held steps, starting from
 the lock already there or else the track's own value. All the turns of one field while the
 steps are held make one undo entry."""
@@ -14,7 +15,8 @@ from reverie.ui.step_fields import LABELS, show, turned
 from reverie.ui.turning import show as show_value, turn
 
 STEP_LAYERS = (("TRIG", ("note", "velocity", "length", "micro")),
-               ("MORE", ("prob", "cond", "rate", "rlen")))
+               ("MORE", ("prob", "cond", "rate", "rlen")),
+               ("ACCENT", ("accent", "slide")))
 
 
 class HeldEdit:

@@ -5,7 +5,7 @@ the last line, adds a lock on the parameter chosen there, at the track's own val
 
 Lines: TRIG (empty, on or off: turning an empty step up makes a trig), the chord's notes
 N1..N4, velocity, length, micro, probability, condition, retrig rate, length and velocity
-ramp, one line per lock, then "+LOCK". The pattern page opens it (hold a pad half a
+ramp, accent and slide (up: on, down: off), one line per lock, then "+LOCK". The pattern page opens it (hold a pad half a
 second); the PATTERN key goes back.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from reverie.ui.pages.held_edit import locked_value
 from reverie.ui.step_fields import LABELS, show, turned, without_note
 from reverie.ui.turning import show as show_value, turn
 
-FIELD_LINES = ("velocity", "length", "micro", "prob", "cond", "rate", "rlen", "ramp")
+FIELD_LINES = ("velocity", "length", "micro", "prob", "cond", "rate", "rlen", "ramp", "accent", "slide")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class StepPage(Page):
     name = "STEP"
     title = "STEP"
     help = {
-        "ENC1 TURN": "Choose a line: trig, notes, velocity, length, micro, prob, retrig, locks.",
+        "ENC1 TURN": "Choose a line: notes, timing, retrig, accent, slide, locks.",
         "ENC2 TURN": "Change the chosen line. On +LOCK: choose a parameter to lock.",
         "ENC2 PUSH": "Remove this note or lock. TRIG line: clear the step. +LOCK: add it.",
         "ENC3 TURN": "The step before or after.",
