@@ -211,7 +211,10 @@ cdef enum:  # Unit: what an op of a program runs (docs/engine.md)
     UNIT_OUT = 10           # x amp envelope x velocity x level x pan -> the track's bus
     UNIT_FOLD = 11          # sine wavefolder (units/fold.pxd)
     UNIT_AMP_OUT = 12       # an adsr read only by the out: fused by the compiler into one loop
-    UNIT_KINDS = 13
+    UNIT_WAVETABLE = 15     # wavetable oscillator, mip-mapped, frame morphing (units/wavetable.pxd)
+    UNIT_CRUSH = 16         # rate crush (sample and hold) then bit crush (units/shaper.pxd)
+    UNIT_EXTERN = 17        # a unit compiled outside the core (unit_abi.h), called by pointer
+    UNIT_KINDS = 18
 
 cdef enum:  # ModSource
     SRC_NONE = 0
