@@ -11,6 +11,7 @@
     logs/                the log file while the simulator draws on the terminal
     cache/factory/       the factory kit, built on first use
     instruments/multisamples/NAME/   imported multisample sets: samples and multisample.json
+    plugins/             instruments from outside: Python packages or modules (docs/instrument-api.md)
 
 `[paths] data` in the configuration sets it; `--data-dir DIR` overrides both. The service
 runs with `--data-dir /var/lib/reverie` and nothing else writable.
@@ -73,6 +74,12 @@ class DataDir:
     @property
     def multisamples(self) -> Path:
         return self.root / "instruments" / "multisamples"
+
+    @property
+    def plugins(self) -> Path:
+        # instruments from outside, as Python code (docs/instrument-api.md); not under
+        # instruments/, which holds data the box imports (multisamples), never code
+        return self.root / "plugins"
 
     @property
     def factory(self) -> Path:
