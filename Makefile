@@ -88,4 +88,5 @@ uninstall:
 	@tools/pi-setup uninstall $(if $(filter 1 yes true,$(PURGE)),--purge) $(if $(DESTDIR),--root '$(DESTDIR)')
 
 clean:
-	rm -rf $(STAMPS) build $(TOOLS_BIN) $(CORE)/*.c $(CORE)/*.so $(AUDIO)/*.c $(AUDIO)/*.so
+	rm -rf $(STAMPS) build $(TOOLS_BIN) $(CORE)/*.c $(CORE)/*.so $(AUDIO)/*.c $(AUDIO)/*.so \
+	       $(UNIT_TEMPLATE)/reverie_ring/*.c $(UNIT_TEMPLATE)/reverie_ring/*.so $(UNIT_TEMPLATE)/build

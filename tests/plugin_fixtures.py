@@ -57,6 +57,8 @@ INSTRUMENT = voice("broken.cycle", Node("a", "drive", ("b",)), Node("b", "drive"
     "twin.py": HEAD + 'INSTRUMENT = voice("fixture.bell")\n',
     # not an instrument at all
     "number.py": "INSTRUMENT = 42\n",
+    # a plugin that ends the program at import: it ends only itself
+    "quit.py": "import sys\nsys.exit(3)\n",
     # a package folder: plays
     "pad/__init__.py": HEAD + '''
 from .more import LEVEL
@@ -76,6 +78,7 @@ REFUSED = {
                 "'example.chime'): names without a dot are the firmware's own",
     "twin.py": "plugins/twin.py: the name 'fixture.bell' is taken by another instrument",
     "number.py": "plugins/number.py: not an Instrument (int)",
+    "quit.py": "plugins/quit.py: SystemExit: 3",
 }
 
 

@@ -74,7 +74,7 @@ def test_broken_plugins_are_refused_while_the_engine_plays_on(tmp_path, registry
             scan, seconds, during = window(engine, lambda: registry.add_plugins(folder))
             _, ref_seconds, reference = window(engine, seconds)
             print(f"scan {seconds:.2f} s: {during}; reference {ref_seconds:.2f} s: {reference}")
-            assert len(scan.refused) == 9 and [f.name for f in scan.installed] == ["fixture.bell", "fixture.pad"]
+            assert len(scan.refused) == 10 and [f.name for f in scan.installed] == ["fixture.bell", "fixture.pad"]
             # the output ran all along: frames with the wall clock, no fault, no extra xruns
             assert during["frames"] >= 0.9 * seconds * RATE
             assert during["faults"] == 0 and output.failure == ""

@@ -124,7 +124,7 @@ def check(inst, origin: str, taken: set[str], presets: dict | None = None, trial
             f.trial = trial(inst, f.program, presets, budget if budget is not None else BUDGET)
     except (GraphError, TrialError) as e:
         f.refused = f"{origin}: {e}"
-    except Exception as e:      # a spec or unit that fails in its own way: the box goes on
+    except (Exception, SystemExit) as e:    # a spec or unit that fails in its own way: the box goes on
         log.warning("instrument %s from %s failed its check", inst.name, origin, exc_info=True)
         f.refused = f"{origin}: {inst.name}: {_one_line(e)}"
     return f
@@ -143,7 +143,7 @@ def scan(plugins_dir: Path | None, builtin: set[str], trial_render=True, budget=
     for c in candidates(plugins_dir):
         try:
             obj, module = c.load()
-        except Exception as e:
+        except (Exception, SystemExit) as e:       # sys.exit() in a plugin ends only the plugin
             log.warning("%s failed to load", c.origin, exc_info=True)
             result.found.append(Found("?", c.origin, refused=f"{c.origin}: {_one_line(e)}"))
             continue
