@@ -137,10 +137,17 @@ def _presets(module, name: str) -> dict:
     return presets.get(name, {}) if isinstance(presets, dict) else {}
 
 
-def scan(plugins_dir: Path | None, builtin: set[str], trial_render=True, budget=None) -> Scan:
-    """Every candidate loaded and checked; nothing registered yet (install() does that)."""
+def scan(plugins_dir: Path | None, builtin: set[str], trial_render=True, budget=None,
+         skip: dict | None = None, progress=None) -> Scan:
+    """Every candidate loaded and checked; nothing registered yet (install() does that).
+    `skip`: {origin: refusal} not to load at all; `progress(origin)` before each."""
     result, taken = Scan(), set(builtin)
     for c in candidates(plugins_dir):
+        if skip and c.origin in skip:
+            result.found.append(Found("?", c.origin, refused=skip[c.origin]))
+            continue
+        if progress is not None:
+            progress(c.origin)
         try:
             obj, module = c.load()
         except (Exception, SystemExit) as e:       # sys.exit() in a plugin ends only the plugin

@@ -27,10 +27,10 @@ def run(args) -> int:
     from reverie.app.config import load_config
     from reverie.app.paths import DataDir, data_dir
     from reverie.sound.instruments import BUILTIN
-    from reverie.sound.plugins import scan
+    from reverie.sound.plugin_check import scan_isolated
 
     data = DataDir(data_dir(load_config(args.config), args.data_dir))
-    result = scan(data.plugins, set(BUILTIN), trial_render=not args.no_trial)
+    result = scan_isolated(data.plugins, set(BUILTIN), trial_render=not args.no_trial)
     if args.json:
         print(json.dumps({"built_in": sorted(BUILTIN), "plugins": str(data.plugins),
                           "installed": [_entry(f) for f in result.installed],
