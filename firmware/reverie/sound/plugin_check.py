@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reverie.sound.plugins import Found, Scan, scan
+from reverie.sound.plugins import Found, Scan, candidates, scan
 from reverie.sound.trial import TrialResult
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ RESULT = "result "
 
 def scan_isolated(plugins_dir: Path | None, builtin: set[str], trial_render: bool = True,
                   timeout_s: float = TIMEOUT_S) -> Scan:
+    if not candidates(plugins_dir):
+        return Scan()               # nothing to check: no child, no time taken at start
     skip: dict[str, str] = {}
     while True:
         verdicts, culprit, reason = _child(plugins_dir, builtin, trial_render, skip, timeout_s)
