@@ -70,3 +70,15 @@ def test_blocks_of_any_size_render_the_same_bytes():
     ref = play(64, 12000, block=12000, release_at=7001)
     for block in (1, 64, 65, 128, 8193):
         assert play(64, 12000, block=block, release_at=7001).tobytes() == ref.tobytes()
+
+
+def test_no_click_at_note_on_or_note_off():
+    """The largest frame-to-frame step over the note's first millisecond (a 0.5 ms attack)
+    stays within the ringing sound's own just after, and over the 10 ms after the note is let
+    go (an 800 ms release) within the sound's own just before: the envelope opens and closes
+    without a step of its own."""
+    x = play(69, 24000, release_at=12000)
+    d = np.abs(np.diff(x))
+    assert x[0] == 0.0 and np.abs(x).max() > 0.1
+    assert d[:48].max() <= d[48:2400].max()
+    assert d[12000:12480].max() <= d[11000:12000].max()
