@@ -1,21 +1,24 @@
 """The example instrument package on the box: pip-installed (offline, into a folder of its
 own), found at start-up, named by a project's track, played from a keyboard note through the
 UI, and heard in the box's recording at the note's pitch; a broken plugin beside it is refused
-with one notice while the box plays on."""
+with one notice while the box plays on; the system page looks again for one dropped in later.""" 
 import dataclasses
 import io
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
+from plugin_fixtures import write_plugins
+
 from reverie.app.boot import BoxApp, RunOptions
 from reverie.app.config import AudioConfig, Config
 from reverie.app.paths import DataDir
-from reverie.base.events import Note
+from reverie.base.events import PRESS, Key, Note
 from reverie.project.demo import demo_project_path
 from reverie.project.store import load_project, save_project
 from reverie.sound import instruments as registry
@@ -78,6 +81,21 @@ def test_the_box_plays_example_chime_from_a_keyboard_note(tmp_path, monkeypatch,
         app.rig.queue.put(Note(69, 0))
         app.loop(0.5)
         assert app.engine.stats()["faults"] == 0
+        # a plugin dropped in while the box runs: the system page's ENC1 looks again, on the
+        # worker, and the box plays on meanwhile
+        write_plugins(data.plugins, names={"bell.py"})
+        messages = []
+        app.rig.control.hooks.append(lambda s: messages.append(s.message) if s.message else None)
+        app.rig.queue.put(Key("SYSTEM", PRESS))
+        app.rig.queue.put(Key("ENC1", PRESS))
+        frame, deadline = app.engine.frame, time.monotonic() + 60
+        while "fixture.bell" not in registry.INSTRUMENTS and time.monotonic() < deadline:
+            app.loop(0.1)
+        app.loop(0.1)
+        assert "fixture.bell" in registry.INSTRUMENTS
+        # one refusal: its line is the notice (more: how many, and where to read them)
+        assert "plugins/boom.py: ZeroDivisionError: division by zero" in messages
+        assert app.engine.frame > frame and app.engine.stats()["faults"] == 0
     finally:
         app.stop()
     # said at start as the configuration's problems are: in the log and as a notice

@@ -105,6 +105,7 @@ class BoxApp:
         from reverie.control.audio_log import JournalLink
         from reverie.control.capture import Capture
         from reverie.control.multisample_import import MultisampleImports
+        from reverie.control.plugins import PluginRescan
         from reverie.control.settings import SettingsApplier
         from reverie.hal.box import load_box
         from reverie.hal.realtime import freeze_heap
@@ -142,6 +143,7 @@ class BoxApp:
                                                  self.surface, notify=self.notice)
         self.keeping.attach(rig, self.notice)
         rig.jobs.handlers.update(MultisampleImports(rig, data.multisamples, config.samples.limits()).handlers())
+        rig.jobs.handlers.update(PluginRescan(rig, data.plugins, not self.options.safe).handlers())
         self.practice = attach_practice(self)      # sessions, check-ins, the journal (app/practice.py)
         self.capture = Capture(rig, data.captures, **asdict(config.capture)).start()   # docs/capture.md
         if getattr(rig, "journal", None) is not None:            # captures go in the session's journal
