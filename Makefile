@@ -48,9 +48,17 @@ $(STAMPS)/install: pyproject.toml $(STAMPS)/venv
 	@touch $@
 
 # Rebuilt whenever a .pyx/.pxd/.pxi/.h of the core or a C tool changes.
-build: $(STAMPS)/build $(TOOLS_BIN)/ref_voice $(TOOLS_BIN)/ref_synth $(TOOLS_BIN)/jack_ref_client $(TOOLS_BIN)/jack_midi_clock.so
+build: $(STAMPS)/build $(STAMPS)/unit-template $(TOOLS_BIN)/ref_voice $(TOOLS_BIN)/ref_synth $(TOOLS_BIN)/jack_ref_client $(TOOLS_BIN)/jack_midi_clock.so
 $(STAMPS)/build: $(CORE_SRC) $(STAMPS)/install
 	$(PY) setup.py -q build_ext --inplace -j 2
+	@touch $@
+
+# The unit template (docs/instrument-api.md): a unit built outside the core against its
+# unit_abi.h, in place, so that `make test` runs its tests too.
+UNIT_TEMPLATE := examples/unit-template
+$(STAMPS)/unit-template: $(UNIT_TEMPLATE)/reverie_ring/_ring.pyx $(UNIT_TEMPLATE)/setup.py \
+                         $(CORE)/unit_abi.h $(CORE)/unit_abi.pxd $(STAMPS)/build
+	cd $(UNIT_TEMPLATE) && ../../$(PY) setup.py -q build_ext --inplace
 	@touch $@
 
 $(TOOLS_BIN)/ref_voice: tools/ref_voice.c
@@ -80,4 +88,5 @@ uninstall:
 	@tools/pi-setup uninstall $(if $(filter 1 yes true,$(PURGE)),--purge) $(if $(DESTDIR),--root '$(DESTDIR)')
 
 clean:
-	rm -rf $(STAMPS) build $(TOOLS_BIN) $(CORE)/*.c $(CORE)/*.so $(AUDIO)/*.c $(AUDIO)/*.so
+	rm -rf $(STAMPS) build $(TOOLS_BIN) $(CORE)/*.c $(CORE)/*.so $(AUDIO)/*.c $(AUDIO)/*.so \
+	       $(UNIT_TEMPLATE)/reverie_ring/*.c $(UNIT_TEMPLATE)/reverie_ring/*.so $(UNIT_TEMPLATE)/build

@@ -117,3 +117,10 @@ def test_every_help_text_fits_the_help_card():
         for gesture in ((" TURN", " PUSH") if control in ("ENC1", "ENC2", "ENC3", "ENC4") else ("",)):
             text = helps.lookup(SystemPage.help, control + gesture)
             assert text != "Nothing here." and not helps.wrap(text)[-1].endswith("~"), control + gesture
+
+
+def test_enc1_looks_for_instruments_again():
+    from reverie.ui.instruments import RescanInstruments
+    page, ctx = page_with()
+    assert page.key(ctx, Key("ENC1", "press")) == [RescanInstruments()]
+    assert page.key(ctx, Key("ENC1", "release")) == []

@@ -97,6 +97,7 @@ class BoxApp:
     def start(self) -> BoxApp:
         from reverie.app.audio import audio_hook, start_audio
         from reverie.app.keeping import Keeping
+        from reverie.app.plugins import find_instruments
         from reverie.app.practice import attach_practice
         from reverie.app.rig import build_rig
         from reverie.app.surface import Surface
@@ -106,6 +107,7 @@ class BoxApp:
         from reverie.control.multisample_import import MultisampleImports
         from reverie.control.multisample_sets import MultisampleSets
         from reverie.control.track_sound import attach as attach_track_sounds
+        from reverie.control.plugins import PluginRescan
         from reverie.control.settings import SettingsApplier
         from reverie.hal.box import load_box
         from reverie.hal.realtime import freeze_heap
@@ -118,6 +120,7 @@ class BoxApp:
         sys.setswitchinterval(0.0005)
         self.box = load_box(config.hardware.box)
         self.keeping = Keeping(config, self.options, data, self.box)   # last project, autosave, safe mode
+        self.plugins = find_instruments(data, self.options.safe)       # before the project names them
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reverie-worker") as worker:
             project, sounds, folder = worker.submit(self.keeping.open, self.rate).result()
         apply_project(engine, project, sounds)
@@ -145,11 +148,12 @@ class BoxApp:
         rig.jobs.handlers.update(MultisampleSets(rig, data.multisamples, config.samples.limits()).handlers())
         attach_track_sounds(rig, None if self.keeping.safe else data.presets, sounds,   # presets,
                             self.notice)                    # whole-sound changes (safe mode: factory only)
+        rig.jobs.handlers.update(PluginRescan(rig, data.plugins, not self.options.safe).handlers())
         self.practice = attach_practice(self)      # sessions, check-ins, the journal (app/practice.py)
         self.capture = Capture(rig, data.captures, **asdict(config.capture)).start()   # docs/capture.md
         if getattr(rig, "journal", None) is not None:            # captures go in the session's journal
             self.capture.journal = JournalLink(rig.journal.add_capture, lambda: rig.ui.practice.session_id)
-        for problem in self.options.problems:
+        for problem in (*self.options.problems, *self.plugins.notices()):
             log.warning("%s", problem)
             self.notice(problem)
         # The engine on its device, or on the fallback clock when there is none (docs/audio.md).

@@ -20,6 +20,7 @@ COMMANDS = [
     ("devices", "reverie.app.commands.devices"),
     ("doctor", "reverie.app.commands.doctor"),
     ("journal", "reverie.app.commands.journal"),
+    ("instruments", "reverie.app.commands.instruments"),
 ]
 
 

@@ -12,6 +12,7 @@
     cache/factory/       the factory kit, built on first use
     instruments/multisamples/NAME/   imported multisample sets: samples and multisample.json
     presets/INSTRUMENT/  presets of one's own (TOML), beside the factory ones (docs/presets.md)
+    plugins/             instruments from outside: Python packages or modules (docs/instrument-api.md)
 
 `[paths] data` in the configuration sets it; `--data-dir DIR` overrides both. The service
 runs with `--data-dir /var/lib/reverie` and nothing else writable.
@@ -78,6 +79,12 @@ class DataDir:
     @property
     def presets(self) -> Path:
         return self.root / "presets"
+
+    @property
+    def plugins(self) -> Path:
+        # instruments from outside, as Python code (docs/instrument-api.md); not under
+        # instruments/, which holds data the box imports (multisamples), never code
+        return self.root / "plugins"
 
     @property
     def factory(self) -> Path:

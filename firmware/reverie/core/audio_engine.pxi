@@ -185,7 +185,8 @@ cdef class AudioEngine:
                 multi_check(arr)    # a multisample program carries its zones after it (multi.pxi)
             view = arr
             c.args.program.program = <const Program *>&view[0]
-            c.args.program.token = self._hold(arr)
+            # the program too: what its ops point into (sound/graph.py Program.keep) lives as long
+            c.args.program.token = self._hold((arr, program))
             ok = self._post_holding(&c, c.args.program.token)
         if ok:
             self.programs[track] = program

@@ -213,6 +213,9 @@ cdef enum:  # Unit: what an op of a program runs (docs/engine.md)
     UNIT_AMP_OUT = 12       # an adsr read only by the out: fused by the compiler into one loop
     UNIT_FM4 = 13           # four FM operators, eight algorithms, feedback (units/fm4.pxd)
     UNIT_DRUM = 14          # a synthesised drum, the note picks which (units/drum.pxd)
+    UNIT_WAVETABLE = 15     # wavetable oscillator, mip-mapped, frame morphing (units/wavetable.pxd)
+    UNIT_CRUSH = 16         # rate crush (sample and hold) then bit crush (units/shaper.pxd)
+    UNIT_EXTERN = 17        # a unit compiled outside the core (unit_abi.h), called by pointer
     UNIT_MULTI = 18         # the sampler voice playing a multisample's zones (multi.pxd)
     UNIT_KINDS = 19
 

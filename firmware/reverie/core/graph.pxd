@@ -25,6 +25,12 @@ from reverie.core.units.blep cimport BLEP_DELAY
 from reverie.core.units.drum cimport DrumState, drum_init, drum_render, drum_gain, drum_of_note
 from reverie.core.units.fm4 cimport (Fm4State, fm4_init, fm4_reset, fm4_retrigger, fm4_release,
                                      fm4_render)
+from reverie.core.units.wavetable cimport (WavetableState, wavetable_init, wavetable_set,
+                                           wavetable_reset, wavetable_render)
+from reverie.core.units.shaper cimport (BitCrushState, RateCrushState, bitcrush_init, bitcrush_reset,
+                                        bitcrush_render, ratecrush_init, ratecrush_reset,
+                                        ratecrush_render)
+from reverie.core.unit_abi cimport reverie_unit
 
 # The state-variable filter as a graph unit: mono, its coefficients designed at each control
 # tick and ramped per frame to them over the tick, as in the sampler.
@@ -55,7 +61,12 @@ ctypedef struct AmpOutState:
     AdsrState env
     OutState out
 
-# The size of each unit's state in a voice's arena (0: none); the compiler places states.
+ctypedef struct CrushOpState:
+    RateCrushState rate
+    BitCrushState bits
+
+# The size of each unit's state in a voice's arena (0: none; an extern unit's is its own);
+# the compiler places states.
 cdef inline int unit_state_bytes(int kind) noexcept nogil:
     if kind == UNIT_OSC:
         return sizeof(OscState)
@@ -81,6 +92,10 @@ cdef inline int unit_state_bytes(int kind) noexcept nogil:
         return sizeof(DrumState)
     if kind == UNIT_FM4:
         return sizeof(Fm4State)
+    if kind == UNIT_WAVETABLE:
+        return sizeof(WavetableState)
+    if kind == UNIT_CRUSH:
+        return sizeof(CrushOpState)
     return 0
 
 cdef inline void *op_state(Voice *v, const ProgOp *op) noexcept nogil:
@@ -273,8 +288,10 @@ cdef inline void graph_tick(EngineState *st, Voice *v, int first) noexcept nogil
                             par(v, op, 2), sr, 0)
             elif op.kind == UNIT_OUT:
                 out_op_tick(v, op, <OutState *>op_state(v, op), 0)
-            else:
+            elif op.kind == UNIT_AMP_OUT:
                 out_op_tick(v, op, &(<AmpOutState *>op_state(v, op)).out, 0)
+            else:
+                extern_tick(v, op)
         v.mod.ticked += 1
         return
     # Which ops run until the next tick (their `when` and `gate` read control values, which
@@ -302,6 +319,8 @@ cdef inline void graph_tick(EngineState *st, Voice *v, int first) noexcept nogil
             out_op_tick(v, op, <OutState *>op_state(v, op), fresh)
         elif op.kind == UNIT_AMP_OUT:
             out_op_tick(v, op, &(<AmpOutState *>op_state(v, op)).out, fresh)
+        elif op.kind == UNIT_EXTERN:
+            extern_tick(v, op)
     v.mod.run = run
     v.mod.copy = copy
     v.mod.ticked += 1
@@ -340,6 +359,17 @@ cdef inline void op_start(EngineState *st, Voice *v, const ProgOp *op, int k) no
     elif op.kind == UNIT_FM4:
         fm4_init(<Fm4State *>s, sr)
         fm4_reset(<Fm4State *>s)
+    elif op.kind == UNIT_WAVETABLE:
+        wavetable_init(<WavetableState *>s, sr)
+        wavetable_set(<WavetableState *>s, <const float *>op.data, op.dims[0], op.dims[1], op.dims[2])
+        wavetable_reset(<WavetableState *>s, <float>0.0)
+    elif op.kind == UNIT_CRUSH:
+        ratecrush_init(&(<CrushOpState *>s).rate, sr)
+        ratecrush_reset(&(<CrushOpState *>s).rate)
+        bitcrush_init(&(<CrushOpState *>s).bits, sr)
+        bitcrush_reset(&(<CrushOpState *>s).bits)
+    elif op.kind == UNIT_EXTERN:
+        (<const reverie_unit *>op.data).init(s, sr)
 
 # A fresh voice of a graph program: units from rest, modulation sources, control values.
 cdef inline void graph_start(EngineState *st, Voice *v, Track *t) noexcept nogil:
@@ -366,6 +396,8 @@ cdef inline void graph_start(EngineState *st, Voice *v, Track *t) noexcept nogil
     for k in range(pr.n_ops):
         op_start(st, v, &pr.ops[k], k)
         if pr.ops[k].kind == UNIT_SVF or pr.ops[k].kind == UNIT_OUT or pr.ops[k].kind == UNIT_AMP_OUT:
+            v.mod.ticking |= 1u << k
+        elif pr.ops[k].kind == UNIT_EXTERN and (<const reverie_unit *>pr.ops[k].data).tick != NULL:
             v.mod.ticking |= 1u << k
     graph_tick(st, v, 1)
 
@@ -398,6 +430,28 @@ cdef inline void graph_release(Voice *v) noexcept nogil:
         elif pr.ops[k].kind == UNIT_FM4:
             fm4_release(<Fm4State *>op_state(v, &pr.ops[k]))
     adsr_release(&v.mod.env2)
+
+# --- units compiled outside the core (unit_abi.h) ------------------------------------------
+
+# The op's parameters as the unit reads them: this tick's control values.
+cdef inline void extern_params(const Voice *v, const ProgOp *op, float *ps) noexcept nogil:
+    cdef int i
+    for i in range(OP_PARAMS):
+        ps[i] = par(v, op, i)
+
+cdef inline void extern_tick(Voice *v, const ProgOp *op) noexcept nogil:
+    cdef const reverie_unit *u = <const reverie_unit *>op.data
+    cdef float ps[OP_PARAMS]
+    if u.tick != NULL:
+        extern_params(v, op, ps)
+        u.tick(op_state(v, op), ps)
+
+cdef inline void extern_render(EngineState *st, Voice *v, const ProgOp *op, float *o,
+                               int n) noexcept nogil:
+    cdef const reverie_unit *u = <const reverie_unit *>op.data
+    cdef float ps[OP_PARAMS]
+    extern_params(v, op, ps)
+    u.process(op_state(v, op), buf(st, op.inp[0]) if op.inp[0] >= 0 else NULL, o, n, ps)
 
 # --- audio rate: one chunk -----------------------------------------------------------------
 
@@ -641,6 +695,20 @@ cdef inline int graph_render(EngineState *st, Voice *v, float *out_l, float *out
             # op.par[0]: the first of its FM4_PARAMS consecutive parameters
             fm4_render(<Fm4State *>s, &v.ctl[op.par[0]], v.velocity, v.mod.ticked,
                        buf(st, op.inp[0]), o, n, offset)
+        elif op.kind == UNIT_WAVETABLE:
+            # the pitch input (Hz per frame) as the per-frame multiplier of the tuning ratio;
+            # position 0..1 over the table's frames
+            wavetable_render(<WavetableState *>s, osc_ratio(v, op, k),
+                             par(v, op, 0) * <float>(op.dims[1] - 1), buf(st, op.inp[0]), o, n)
+        elif op.kind == UNIT_CRUSH:
+            # no parameter: 16 bits, the sample rate (a clean pass at 2^-15 steps)
+            ratecrush_render(&(<CrushOpState *>s).rate,
+                             par(v, op, 1) if op.par[1] >= 0 else <float>st.sample_rate,
+                             buf(st, op.inp[0]), o, n)
+            bitcrush_render(&(<CrushOpState *>s).bits,
+                            par(v, op, 0) if op.par[0] >= 0 else <float>16.0, o, o, n)
+        elif op.kind == UNIT_EXTERN:
+            extern_render(st, v, op, o, n)
         elif op.kind == UNIT_AMP_OUT:
             if not amp_out_render(v, op, <AmpOutState *>s, buf(st, op.inp[0]), out_l, out_r, n, offset):
                 alive = 0

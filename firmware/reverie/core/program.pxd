@@ -1,6 +1,7 @@
 # A voice program: the flat form of an instrument's voice graph (docs/engine.md, "Voice
 # graphs"). The control side compiles a graph (sound/graph.py) into one Program, a plain
-# struct without pointers, owned by Python and handed to the engine like a sample buffer.
+# struct (its only pointers: an op's `data`), owned by Python and handed to the engine like a
+# sample buffer.
 # A voice runs its ops in order over each chunk (at most CONTROL_FRAMES frames): one switch
 # on the unit kind and a call to the unit's render (graph.pxd).
 from libc.stdint cimport int16_t, int32_t, uint8_t
@@ -18,6 +19,9 @@ ctypedef struct ProgOp:
     int16_t when_param      # runs only while this parameter equals when_value (-1: always)
     int16_t when_value
     int16_t gate            # skipped while this level parameter is 0 now and at the last tick
+    int32_t dims[3]         # a wavetable's levels, frames and points per frame
+    const void *data        # a wavetable's mip-maps, an extern unit's reverie_unit (unit_abi.h):
+                            # memory the program's Python owner keeps alive (sound/graph.py)
 
 ctypedef struct ProgParam:
     int32_t flags           # ParamFlag

@@ -5,6 +5,9 @@ from reverie.core.program cimport Program, ProgOp, ModRow, program_clear, progra
 from reverie.core.graph cimport unit_state_bytes
 from reverie.core.voice cimport SamplerVoice
 from reverie.core.units.fm4 cimport FM4_PARAMS
+from reverie.core.unit_abi cimport reverie_unit, REVERIE_UNIT_CAPSULE, REVERIE_UNIT_ABI
+from cpython.pycapsule cimport PyCapsule_IsValid, PyCapsule_GetPointer
+from libc.stdint cimport uintptr_t
 
 # Bytes of each unit's state in a voice's arena (the compiler places states with them).
 UNIT_STATE_BYTES = {kind: int(unit_state_bytes(kind)) for kind in range(1, UNIT_KINDS)}
@@ -29,7 +32,8 @@ def pack_program(d):
     None, "gate"}], "params": [(id, flags, lo, hi, span)], "rows": [(src, src_param, dest,
     dest_param, amount, relative)], "voice_params", "dests", "n_params", "arena_bytes",
     "choke", "vmode", "glide_ms", "unison", "detune", "spread", "lfo": [[5 ids]...],
-    "env2": [4 ids]}; -1 for "none" throughout."""
+    "env2": [4 ids]}; -1 for "none" throughout. An op's "data" is an address (a wavetable's
+    mip-maps, an extern unit) whose memory the caller keeps alive as long as the program."""
     arr = np.zeros(sizeof(Program), np.uint8)
     cdef unsigned char[::1] view = arr
     cdef Program *p = <Program *>&view[0]
@@ -79,6 +83,9 @@ def pack_program(d):
         when = o.get("when")
         op.when_param, op.when_value = when if when is not None else (-1, 0)
         op.gate = o.get("gate", -1)
+        dims = o.get("dims", (0, 0, 0))
+        op.dims[0], op.dims[1], op.dims[2] = dims
+        op.data = <const void *><uintptr_t>o.get("data", 0)
     for k, (src, src_param, dest, dest_param, amount, relative) in enumerate(rows):
         r = &p.rows[k]
         r.src, r.src_param, r.dest, r.dest_param, r.amount, r.relative = \
@@ -108,3 +115,19 @@ def sampler_program():
     program_sampler(<Program *>&view[0])
     (<Program *>&view[0]).arena_bytes = sizeof(SamplerVoice)
     return arr
+
+
+def extern_unit(capsule):
+    """What a unit compiled outside the core declares (unit_abi.h): a dict with its address,
+    "abi", "state_bytes", "inputs", "params"; ValueError (one line) for anything but a
+    reverie_unit capsule with all its functions."""
+    if not PyCapsule_IsValid(capsule, REVERIE_UNIT_CAPSULE):
+        raise ValueError(f"not a reverie unit (a PyCapsule named {REVERIE_UNIT_CAPSULE.decode()!r})")
+    cdef const reverie_unit *u = <const reverie_unit *>PyCapsule_GetPointer(capsule, REVERIE_UNIT_CAPSULE)
+    if u.init == NULL or u.process == NULL:
+        raise ValueError("the unit has no init or no process function")
+    return {"address": <uintptr_t>u, "abi": u.abi, "state_bytes": u.state_bytes,
+            "inputs": u.inputs, "params": u.params}
+
+
+UNIT_ABI = REVERIE_UNIT_ABI

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from reverie.base.errors import UserError
 from reverie.core import defs
 from reverie.core.defs import ModSource, ParamFlag, Unit
@@ -51,6 +53,13 @@ UNITS = {
     "fm4": UnitDef(Unit.UNIT_FM4, ("pitch",), ("algorithm", "feedback", "depth", "vel_index", "tune") + tuple(
         f"op{k}_{p}" for k in (1, 2, 3, 4) for p in ("ratio", "fine", "fixed", "level", "attack", "decay",
                                                      "sustain", "release")), block=True),
+    # `data`: the table, frames x points (sound/wavetables.py); position 0..1 across frames
+    "wavetable": UnitDef(Unit.UNIT_WAVETABLE, ("pitch",), ("position", "tune_st", "fine_ct")),
+    # sample and hold at rate_hz, then quantised to `bits` (1..16); none: 16 bits, the sample rate
+    "crush": UnitDef(Unit.UNIT_CRUSH, ("in",), ("bits", "rate_hz")),
+    # `data`: a unit compiled outside the core (its module, or its capsule; unit_abi.h), which
+    # declares its own inputs (0 or 1) and parameters (up to OP_PARAMS)
+    "extern": UnitDef(Unit.UNIT_EXTERN, ("*",), ("*",)),
     "out": UnitDef(Unit.UNIT_OUT, ("in", "env"), ("level_db", "pan", "velocity"), output=False),
     # an adsr that only an out reads, fused with it by the compiler (or declared so)
     "amp_out": UnitDef(Unit.UNIT_AMP_OUT, ("in",), ("level_db", "pan", "velocity", "attack_ms",
@@ -63,7 +72,7 @@ _OUTS = (Unit.UNIT_OUT, Unit.UNIT_AMP_OUT, Unit.UNIT_SAMPLER, Unit.UNIT_MULTI)
 
 # Units that may write over their input (each frame's output depends on that frame's input
 # and the unit's own state only).
-IN_PLACE = {"svf", "ladder", "drive", "fold"}
+IN_PLACE = {"svf", "ladder", "drive", "fold", "crush"}
 
 SOURCES = {s.name.removeprefix("SRC_").lower(): int(s) for s in ModSource}
 SOURCE_NAMES = tuple(SOURCES)      # in ModSource order: a choice parameter's values
@@ -75,7 +84,8 @@ class Node:
     alternatives, nodes switched by the same parameter (`when`), of which one runs. `params`
     names spec keys in the unit's order (None: 0). `when` = (key, value): the node runs only
     while that parameter has that value. `gate` = a level key: while it is 0 the node is
-    skipped (a processor passes its input through). `k`: an oscillator's octave offset."""
+    skipped (a processor passes its input through). `k`: an oscillator's octave offset.
+    `data`: a wavetable's frames, an extern unit's module (or capsule)."""
     name: str
     unit: str
     inputs: tuple = ()
@@ -84,6 +94,7 @@ class Node:
     gate: str | None = None
     k: float = 0.0
     conf: int = 0
+    data: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -151,6 +162,14 @@ class Compiled:
     ops: list = field(default_factory=list)     # node names in the order they run
     buffers: int = 0
     arena_bytes: int = 0
+    keep: list = field(default_factory=list)    # what the program's op data points into
+
+
+class Program(np.ndarray):
+    """A packed program (uint8) that holds what its ops point at (wavetable mip-maps, extern
+    unit modules): the engine holds the array, or a view of it, while any voice may run it,
+    so these live as long."""
+    keep: tuple = ()
 
 
 def _fail(instrument: Instrument, message: str):
@@ -177,7 +196,43 @@ def _order(inst: Instrument, nodes: dict[str, Node]) -> list[str]:
     return order
 
 
-def _check_nodes(inst: Instrument, nodes: dict[str, Node]) -> None:
+def _data(inst: Instrument, nodes: dict[str, Node]) -> dict[str, dict]:
+    """What the wavetable and extern nodes point at: {name: {"data": address, "dims",
+    "state_bytes", "inputs", "params", "keep": the objects that own the memory}}."""
+    from reverie.core.engine import UNIT_ABI, extern_unit
+    from reverie.core.units.wavetable_build import mipmaps
+    out = {}
+    for n in nodes.values():
+        if n.unit == "wavetable":
+            if n.data is None:
+                from reverie.sound.wavetables import basic
+                frames = basic()
+            else:
+                frames = n.data
+            try:
+                maps = np.ascontiguousarray(mipmaps(frames), dtype=np.float32)
+            except ValueError as e:
+                _fail(inst, f"node {n.name!r} (wavetable): {e}")
+            levels, count, points = maps.shape
+            out[n.name] = {"data": maps.ctypes.data, "dims": (levels, count, points - 1), "keep": [maps]}
+        elif n.unit == "extern":
+            capsule = getattr(n.data, "REVERIE_UNIT", n.data)
+            try:
+                info = extern_unit(capsule)
+            except (ValueError, TypeError) as e:
+                _fail(inst, f"node {n.name!r} (extern): {e}")
+            if info["abi"] != UNIT_ABI:
+                _fail(inst, f"node {n.name!r} (extern): built for unit ABI {info['abi']}, "
+                            f"this engine runs {UNIT_ABI}; rebuild it")
+            if not 0 <= info["inputs"] <= 1 or not 0 <= info["params"] <= SIZES["OP_PARAMS"] \
+                    or not 0 <= info["state_bytes"] <= SIZES["VOICE_ARENA"]:
+                _fail(inst, f"node {n.name!r} (extern): declares {info['inputs']} inputs, "
+                            f"{info['params']} parameters, {info['state_bytes']} state bytes")
+            out[n.name] = {**info, "data": info["address"], "keep": [n.data, capsule]}
+    return out
+
+
+def _check_nodes(inst: Instrument, nodes: dict[str, Node], data: dict) -> None:
     if len(nodes) != len(inst.nodes):
         _fail(inst, "two nodes have the same name")
     keys = inst.spec.by_key
@@ -185,6 +240,8 @@ def _check_nodes(inst: Instrument, nodes: dict[str, Node]) -> None:
         u = UNITS.get(n.unit)
         if u is None:
             _fail(inst, f"node {n.name!r} uses unknown unit {n.unit!r}; units: {', '.join(UNITS)}")
+        if n.unit == "extern":
+            u = UnitDef(u.kind, ("in",) * data[n.name]["inputs"], ("p",) * data[n.name]["params"])
         want = len(n.inputs) if u.inputs == ("*",) else len(u.inputs)
         if u.inputs == ("*",) and not 1 <= want <= SIZES["OP_INPUTS"]:
             _fail(inst, f"node {n.name!r} ({n.unit}) mixes 1..{SIZES['OP_INPUTS']} inputs, not {want}")
@@ -287,7 +344,11 @@ def compile_graph(inst: Instrument) -> Compiled:
     for name, u in UNITS.items():
         if u.block and len(u.params) != UNIT_BLOCK_PARAMS[u.kind]:    # the core's count, kept once
             _fail(inst, f"unit {name!r} names {len(u.params)} parameters; the core reads {UNIT_BLOCK_PARAMS[u.kind]}")
-    _check_nodes(inst, nodes)
+    for n in inst.nodes:
+        if n.unit not in UNITS:
+            _fail(inst, f"node {n.name!r} uses unknown unit {n.unit!r}; units: {', '.join(UNITS)}")
+    data = _data(inst, nodes)
+    _check_nodes(inst, nodes, data)
     nodes = _fuse_amp(nodes)
     order = _order(inst, nodes)
     if len(order) > SIZES["PROGRAM_OPS"]:
@@ -299,7 +360,7 @@ def compile_graph(inst: Instrument) -> Compiled:
     for name in order:
         n = nodes[name]
         u = UNITS[n.unit]
-        size = UNIT_STATE_BYTES[u.kind]
+        size = data[name]["state_bytes"] if n.unit == "extern" else UNIT_STATE_BYTES[u.kind]
         state = arena
         arena += (size + 7) // 8 * 8
         params = [pid(k) for k in n.params]
@@ -314,7 +375,8 @@ def compile_graph(inst: Instrument) -> Compiled:
                     "inp": [bufs[_alternatives(i)[0]] for i in n.inputs],
                     "out": bufs.get(name, -1), "par": params,
                     "when": (pid(n.when[0]), int(n.when[1])) if n.when else None,
-                    "gate": pid(n.gate)})
+                    "gate": pid(n.gate), "data": data.get(name, {}).get("data", 0),
+                    "dims": tuple(data.get(name, {}).get("dims", (0, 0, 0)))})
     if arena > SIZES["VOICE_ARENA"]:
         _fail(inst, f"the graph's unit state takes {arena} bytes; a voice has {SIZES['VOICE_ARENA']}")
     fused = any(nodes[n].unit in ("sampler", "multisample") for n in order)
@@ -337,10 +399,12 @@ def compile_graph(inst: Instrument) -> Compiled:
     if len(v.lfos) > SIZES["VOICE_LFOS"]:
         _fail(inst, f"a voice has {SIZES['VOICE_LFOS']} LFOs, not {len(v.lfos)}")
     try:
-        program = pack_program(desc)
+        program = pack_program(desc).view(Program)
     except ValueError as e:
         _fail(inst, str(e))
-    return Compiled(inst, program, order, len(set(bufs.values())), arena)
+    keep = [obj for d in data.values() for obj in d["keep"]]
+    program.keep = tuple(keep)
+    return Compiled(inst, program, order, len(set(bufs.values())), arena, keep)
 
 
 def _param(s, gating: set) -> tuple[int, int, float, float, float]:

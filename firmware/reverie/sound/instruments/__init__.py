@@ -29,3 +29,18 @@ def program_for(name: str):
         from reverie.sound.graph import compile_graph
         _PROGRAMS[name] = compile_graph(INSTRUMENTS[name]).program
     return _PROGRAMS[name]
+
+
+BUILTIN = frozenset(INSTRUMENTS)     # the firmware's own names: never a dot in them
+
+
+def add_plugins(plugins_dir=None, trial_render: bool = True, isolated: bool = True):
+    """Finds the instruments from outside (entry points `reverie.instruments`, the data
+    directory's plugins/ folder), checks each (first in a child process, so a plugin that
+    crashes or hangs costs only itself: sound/plugin_check.py), registers those that pass
+    beside the built-in ones and returns the scan (docs/instrument-api.md). Off the audio thread."""
+    from reverie.sound.plugin_check import scan_isolated
+    from reverie.sound.plugins import install, scan
+    result = (scan_isolated if isolated else scan)(plugins_dir, set(BUILTIN), trial_render)
+    install(result, INSTRUMENTS, _PROGRAMS)
+    return result

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reverie.base.events import Turn
-from reverie.ui.one_knob import step
+from reverie.base.events import PRESS, Key, Turn
+from reverie.ui.instruments import RescanInstruments
+from reverie.ui.one_knob import one_knob, step
 from reverie.ui.page import Page
 
 SCROLLED_LINES = 3                 # under the DSP line
@@ -32,10 +33,16 @@ class SystemPage(Page):
     title = "SYSTEM"
     help = {
         "ENC1 TURN": "Scroll: voices, network, version, audio, MIDI devices.",
+        "ENC1 PRESS": "Look for instruments of your own again.",
     }
 
     def __init__(self) -> None:
         self.first = 0
+
+    def key(self, ctx, ev: Key) -> list | None:
+        if ev.name != "ENC1" or one_knob(ctx):        # one encoder: its clicks are the machine's
+            return None
+        return [RescanInstruments()] if ev.action == PRESS else []
 
     def fields(self, ctx) -> int:
         return 1
