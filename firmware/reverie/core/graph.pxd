@@ -601,6 +601,10 @@ cdef inline int amp_out_render(Voice *v, const ProgOp *op, AmpOutState *a, const
         out_l[j] += y * (gl + dl * <float>(offset + j))
         out_r[j] += y * (gr + dr * <float>(offset + j))
         j += 1
+    # the level at rest on the sustain stays there: the distance left is dropped rather than
+    # shrunk on through denormals (checked once a block, out of the per-frame chain)
+    if stage == ENV_DECAY and level == sustain:
+        dec = 0.0
     e.level = level
     e.stage = stage
     e.dec = dec

@@ -109,6 +109,8 @@ cdef inline void fused_render(Fused *f, const Patch *p, float *out_l, float *out
         out_l[j] += y * (p.gain_l + <float>0.0 * <float>j)
         out_r[j] += y * (p.gain_r + <float>0.0 * <float>j)
         j += 1
+    if stage == ENV_DECAY and level == sustain:
+        dec = 0.0       # as the graph's amp envelope (graph.pxd amp_out_render)
     e.level = level
     e.stage = stage
     e.dec = dec
