@@ -569,6 +569,15 @@ cdef inline int amp_out_render(Voice *v, const ProgOp *op, AmpOutState *a, const
     fade = v.fade
     if stage == ENV_DECAY and sustain != e.dec_sustain:
         dec = level - sustain
+    if stage == ENV_DECAY and dec == <float>0.0 and not fading and sustain >= REVERIE_ENV_END:
+        # At rest on the sustain (the loop below would give sustain + 0 each frame): no
+        # recurrence left, so the frames are independent and the compiler vectorises them.
+        level = sustain
+        while j < n:
+            y = x[j] * level
+            out_l[j] += y * (gl + dl * <float>(offset + j))
+            out_r[j] += y * (gr + dr * <float>(offset + j))
+            j += 1
     while j < n:
         if stage == ENV_ATTACK:
             if curved:
