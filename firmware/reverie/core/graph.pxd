@@ -3,7 +3,7 @@
 # modulation (LFOs, the second envelope, the matrix) into the voice's control values, which
 # ops read as parameters. No Python, no allocation: the units keep their state in the voice's
 # arena, the chunk's signals in the engine's scratch buffers.
-from libc.stdint cimport int16_t, int32_t, uint32_t
+from libc.stdint cimport int16_t, int32_t, int64_t, uint32_t
 from libc.math cimport exp2f, log2f
 from libc.string cimport memcpy, memset
 from reverie.core.defs cimport *
@@ -146,23 +146,17 @@ cdef inline float env2_par(const Voice *v, const Program *pr, const Track *t, in
         return tval(pr, t, p, 1.0)
     return v.ctl[p]
 
-# The voice's sources, then every voice parameter: the track's value plus the routes to it,
-# in the parameter's kept form (octaves for PARAM_LOG2), then in its units and clamped.
-# Returns 1 when which ops run may have changed (a full pass, or a route to a gating level).
-cdef inline int graph_modulate(EngineState *st, Voice *v, Track *t, int first) noexcept nogil:
-    cdef const Program *pr = v.prog
-    cdef float acc[N_TRACK_PARAMS]
-    cdef float x, amount
+# The routes that sound now (amount not 0, a source, a destination), and the sources they
+# use: an LFO no route uses does not run. They depend on the track's values and program
+# alone, which within a frame change only with its epoch: worked out once for all the track's
+# voices that tick at this frame.
+cdef inline void graph_routes(Track *t, const Program *pr, int64_t frame) noexcept nogil:
+    cdef float amount
     cdef int k, p, src, dest
     cdef const ModRow *r
-    cdef const int16_t *lf
-    cdef float tempo = st.master_value[M_TEMPO]
-    cdef int16_t dest_of[MOD_ROWS]
-    cdef int src_of[MOD_ROWS]
-    cdef float amount_of[MOD_ROWS]
-    cdef int n_mod = 0, used = 0, full, j, gates = 0
-    # The routes that sound now (amount not 0, a source, a destination), and the sources
-    # they use: an LFO no route uses does not run.
+    cdef int n_mod = 0, used = 0, gates = 0
+    if t.mod_prog == pr and t.mod_frame == frame and t.mod_epoch == t.epoch:
+        return
     for k in range(pr.n_rows):
         r = &pr.rows[k]
         amount = t.value[r.amount]
@@ -182,11 +176,44 @@ cdef inline int graph_modulate(EngineState *st, Voice *v, Track *t, int first) n
             amount = amount * pr.params[dest].span
         if pr.params[dest].flags & PARAM_GATES:
             gates = 1
-        dest_of[n_mod] = <int16_t>dest
-        amount_of[n_mod] = amount
-        src_of[n_mod] = src
+        t.mod_dest[n_mod] = <int16_t>dest
+        t.mod_amount[n_mod] = amount
+        t.mod_src[n_mod] = src
         n_mod += 1
         used |= 1 << src
+    for k in range(VOICE_LFOS):
+        if pr.lfo[k][0] >= 0 and used & (1 << (SRC_LFO1 + k)):
+            t.mod_lfo[k][0] = tval(pr, t, pr.lfo[k][1], 1.0)
+            t.mod_lfo[k][1] = tval(pr, t, pr.lfo[k][2], 0.0)
+            t.mod_lfo[k][2] = tval(pr, t, pr.lfo[k][4], 0.0)
+    t.mod_n = n_mod
+    t.mod_used = used
+    t.mod_gates = gates
+    t.mod_prog = pr
+    t.mod_frame = frame
+    t.mod_epoch = t.epoch
+
+# The voice's sources, then every voice parameter: the track's value plus the routes to it,
+# in the parameter's kept form (octaves for PARAM_LOG2), then in its units and clamped.
+# Returns 1 when which ops run may have changed (a full pass, or a route to a gating level).
+cdef inline int graph_modulate(EngineState *st, Voice *v, Track *t, int first) noexcept nogil:
+    cdef const Program *pr = v.prog
+    cdef float acc[N_TRACK_PARAMS]
+    cdef int k, p
+    cdef const int16_t *lf
+    cdef float tempo = st.master_value[M_TEMPO]
+    cdef int16_t dest_of[MOD_ROWS]
+    cdef const int32_t *src_of
+    cdef const float *amount_of
+    cdef int n_mod, used, full, j, gates
+    graph_routes(t, pr, st.frame)
+    n_mod = t.mod_n
+    used = t.mod_used
+    gates = t.mod_gates
+    src_of = t.mod_src
+    amount_of = t.mod_amount
+    for j in range(n_mod):
+        dest_of[j] = t.mod_dest[j]    # a copy: repeated destinations are struck out below
     v.mod.src[SRC_ENV1] = v.env
     if pr.env2[0] >= 0:
         adsr_render(&v.mod.env2, env2_par(v, pr, t, pr.env2[0], first), env2_par(v, pr, t, pr.env2[1], first),
@@ -195,9 +222,8 @@ cdef inline int graph_modulate(EngineState *st, Voice *v, Track *t, int first) n
     for k in range(VOICE_LFOS):
         lf = pr.lfo[k]
         if lf[0] >= 0 and used & (1 << (SRC_LFO1 + k)):
-            lfo_render(&v.mod.lfo[k], <int>t.value[lf[0]], tval(pr, t, lf[1], 1.0),
-                       tval(pr, t, lf[2], 0.0), tempo, tval(pr, t, lf[4], 0.0),
-                       &v.mod.src[SRC_LFO1 + k], 1)
+            lfo_render(&v.mod.lfo[k], <int>t.value[lf[0]], t.mod_lfo[k][0], t.mod_lfo[k][1],
+                       tempo, t.mod_lfo[k][2], &v.mod.src[SRC_LFO1 + k], 1)
     v.mod.src[SRC_WHEEL] = t.wheel
     v.mod.src[SRC_PRESSURE] = t.pressure
     # Every parameter after a change on the track (or while one still moved); else only
@@ -569,6 +595,15 @@ cdef inline int amp_out_render(Voice *v, const ProgOp *op, AmpOutState *a, const
     fade = v.fade
     if stage == ENV_DECAY and sustain != e.dec_sustain:
         dec = level - sustain
+    if stage == ENV_DECAY and dec == <float>0.0 and not fading and sustain >= REVERIE_ENV_END:
+        # At rest on the sustain (the loop below would give sustain + 0 each frame): no
+        # recurrence left, so the frames are independent and the compiler vectorises them.
+        level = sustain
+        while j < n:
+            y = x[j] * level
+            out_l[j] += y * (gl + dl * <float>(offset + j))
+            out_r[j] += y * (gr + dr * <float>(offset + j))
+            j += 1
     while j < n:
         if stage == ENV_ATTACK:
             if curved:
@@ -601,6 +636,10 @@ cdef inline int amp_out_render(Voice *v, const ProgOp *op, AmpOutState *a, const
         out_l[j] += y * (gl + dl * <float>(offset + j))
         out_r[j] += y * (gr + dr * <float>(offset + j))
         j += 1
+    # the level at rest on the sustain stays there: the distance left is dropped rather than
+    # shrunk on through denormals (checked once a block, out of the per-frame chain)
+    if stage == ENV_DECAY and level == sustain:
+        dec = 0.0
     e.level = level
     e.stage = stage
     e.dec = dec

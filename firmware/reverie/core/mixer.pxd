@@ -51,8 +51,9 @@ cdef inline void track_tick(EngineState *st, Track *t, int any_solo) noexcept no
                 t.value[p] = t.target[p]
             if t.value[p] != was:
                 t.epoch += 1
-        else:
+        elif t.value[p] != t.target[p]:
             t.value[p] = t.target[p]
+            t.epoch += 1        # graph voices and their routes (graph_routes) notice
     t.snap = 0
     for p in range(N_BUS_PARAMS):
         t.bus_value[p] = t.bus_value[p] + (t.bus_target[p] - t.bus_value[p]) * a

@@ -1,5 +1,5 @@
 # The engine's whole real-time state: one C struct, allocated once, handed to the callback.
-from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
+from libc.stdint cimport int16_t, int32_t, int64_t, uint32_t, uint64_t
 from reverie.core.defs cimport *
 from reverie.core.voice cimport Voice
 from reverie.core.program cimport Program
@@ -76,6 +76,18 @@ ctypedef struct Track:
     const Program *prog             # its instrument (at first the engine's own sampler)
     int32_t snap                    # a new program: parameters jump until the next tick
     uint32_t epoch                  # moves on whenever a value changes (graph voices notice)
+    # The routes that sound (graph.pxd graph_routes), found by the first of the track's voices
+    # to tick at a frame and read by the others: they depend on the track's values alone.
+    int64_t mod_frame
+    uint32_t mod_epoch
+    const Program *mod_prog
+    int32_t mod_n
+    int32_t mod_used                # the sources they read, a bit each
+    int32_t mod_gates               # one reaches a gating level
+    int16_t mod_dest[MOD_ROWS]
+    int32_t mod_src[MOD_ROWS]
+    float mod_amount[MOD_ROWS]
+    float mod_lfo[VOICE_LFOS][3]    # each LFO's rate (Hz), cycles per beat, phase offset
     int32_t prog_token              # the buffer holding it (0: the engine's own)
     float wheel                     # mod wheel, 0..1
     float pressure                  # aftertouch, 0..1

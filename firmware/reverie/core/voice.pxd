@@ -231,6 +231,10 @@ cdef inline int voice_envelope(Voice *h, SamplerVoice *v, float *env_out, int n)
                 break
         env_out[j] = env
         j += 1
+    # the level at rest on the sustain stays there: the distance left is dropped rather than
+    # shrunk on through denormals (checked once a block, out of the per-frame chain)
+    if stage == ENV_DECAY and env == sustain:
+        dec = 0.0
     h.env = env
     v.dec = dec
     h.stage = stage

@@ -87,6 +87,13 @@ cdef inline void fused_render(Fused *f, const Patch *p, float *out_l, float *out
     dec = e.dec
     if stage == ENV_DECAY and sustain != e.dec_sustain:
         dec = level - sustain
+    if stage == ENV_DECAY and dec == <float>0.0 and sustain >= REVERIE_ENV_END:
+        level = sustain     # at rest on the sustain, as the graph's amp_out_render
+        while j < n:
+            y = mix[j] * level
+            out_l[j] += y * (p.gain_l + <float>0.0 * <float>j)
+            out_r[j] += y * (p.gain_r + <float>0.0 * <float>j)
+            j += 1
     while j < n:
         if stage == ENV_ATTACK:
             level = level + e.attack_inc
@@ -109,6 +116,8 @@ cdef inline void fused_render(Fused *f, const Patch *p, float *out_l, float *out
         out_l[j] += y * (p.gain_l + <float>0.0 * <float>j)
         out_r[j] += y * (p.gain_r + <float>0.0 * <float>j)
         j += 1
+    if stage == ENV_DECAY and level == sustain:
+        dec = 0.0       # as the graph's amp envelope (graph.pxd amp_out_render)
     e.level = level
     e.stage = stage
     e.dec = dec

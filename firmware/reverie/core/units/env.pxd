@@ -126,6 +126,10 @@ cdef inline void adsr_render(AdsrState *s, float attack_ms, float decay_ms, floa
                 level = 0.0
                 stage = ENV_IDLE
         out[i] = level
+    # the level at rest on the sustain stays there: the distance left is dropped rather than
+    # shrunk on through denormals (checked once a block, out of the per-frame chain)
+    if stage == ENV_DECAY and level == sustain:
+        dec = 0.0
     s.level = level
     s.stage = stage
     s.dec = dec

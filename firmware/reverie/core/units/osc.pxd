@@ -156,7 +156,7 @@ cdef inline void osc_render(OscState *s, int32_t shape, float freq_hz, float pul
     cdef float y
     cdef int32_t pos
     cdef float f, pw, v0, slope0, ts, wrap, fstep, ftarget, pstep, ptarget, inv_sr
-    cdef int32_t fleft, pleft, i
+    cdef int32_t fleft, pleft, i, moved
     shape = shape if OSC_SAW <= shape <= OSC_SINE else OSC_SAW
     ramp_to(&s.freq, clip(freq_hz, <float>0.0, max_hz), s.ramp_frames)
     ramp_to(&s.pw, clip(pulse_width, <float>0.0, <float>1.0), s.ramp_frames)
@@ -195,6 +195,25 @@ cdef inline void osc_render(OscState *s, int32_t shape, float freq_hz, float pul
             finc = f * inv_sr
             acc = s.blep.acc
             pos = s.blep.pos
+            # A pitch that holds over the chunk (the glide at rest, no pitch modulation at
+            # audio rate): the increment worked out once, the number each frame would get.
+            moved = 0
+            for i in range(1, n):
+                moved = moved | (fm[i] != fm[0])
+            if n > 0 and not moved:
+                inc = clipd(finc * fm[0], 0.0, OSC_MAX_INC)
+                for i in range(n):
+                    ph = ph + inc
+                    if ph >= 1.0:
+                        ph -= 1.0
+                        s.blep.pos = pos
+                        blep_step(&s.blep, osc_since(ph, inc), -<float>2.0)
+                    acc[(pos + BLEP_DELAY) & BLEP_MASK] += <float>(2.0 * ph - 1.0)
+                    y = acc[pos]
+                    acc[pos] = 0.0
+                    out[i] = y
+                    pos = (pos + 1) & BLEP_MASK
+                n = 0
             for i in range(n):
                 inc = clipd(finc * fm[i], 0.0, OSC_MAX_INC)
                 ph = ph + inc
