@@ -487,30 +487,49 @@ cdef inline bint gated_off(const Voice *v, int p) noexcept nogil:
 
 cdef inline void mix_render(EngineState *st, Voice *v, const ProgOp *op, float *out, int n,
                             int offset) noexcept nogil:
-    cdef int i, j, first = 1
-    cdef float g0, dg
-    cdef const float *x
+    cdef int i, j, m = 0
+    cdef float g0[OP_INPUTS]
+    cdef float dg[OP_INPUTS]
+    cdef const float *x[OP_INPUTS]
+    cdef const float *xa
+    cdef const float *xb
+    cdef float ga, da, gb, db
     cdef float inv = <float>1.0 / <float>CONTROL_FRAMES
     for i in range(OP_INPUTS):
         if op.inp[i] < 0 or gated_off(v, op.par[i]):
             continue
-        x = buf(st, op.inp[i])
+        x[m] = buf(st, op.inp[i])
         if op.par[i] < 0:           # no level parameter: the input as it is
-            dg = 0.0
-            g0 = 1.0
+            dg[m] = 0.0
+            g0[m] = 1.0
         else:
-            dg = (v.ctl[op.par[i]] - v.ctl0[op.par[i]]) * inv
-            g0 = v.ctl0[op.par[i]] + dg * <float>offset
-        if first:
-            for j in range(n):
-                out[j] = x[j] * (g0 + dg * <float>j)
-            first = 0
-        else:
-            for j in range(n):
-                out[j] += x[j] * (g0 + dg * <float>j)
-    if first:
+            dg[m] = (v.ctl[op.par[i]] - v.ctl0[op.par[i]]) * inv
+            g0[m] = v.ctl0[op.par[i]] + dg[m] * <float>offset
+        m += 1
+    if m == 0:
         for j in range(n):
             out[j] = 0.0
+        return
+    xa = x[0]
+    ga = g0[0]
+    da = dg[0]
+    if m == 1:
+        for j in range(n):
+            out[j] = xa[j] * (ga + da * <float>j)
+        return
+    # the first two in one pass: the same sum, in the same order, as a pass for each
+    # (no contraction into fma: -ffp-contract=off)
+    xb = x[1]
+    gb = g0[1]
+    db = dg[1]
+    for j in range(n):
+        out[j] = xa[j] * (ga + da * <float>j) + xb[j] * (gb + db * <float>j)
+    for i in range(2, m):
+        xa = x[i]
+        ga = g0[i]
+        da = dg[i]
+        for j in range(n):
+            out[j] += xa[j] * (ga + da * <float>j)
 
 # The coefficients live in locals for the loop: the output buffer is engine memory, which
 # the compiler must otherwise assume may overlap them, storing and loading all nine each frame.

@@ -79,7 +79,14 @@ cdef inline void render_chunk(EngineState *st, float *out, int n) noexcept nogil
             else:
                 if st.tick_due:
                     graph_tick(st, v, 0)
-                alive = graph_render(st, v, &st.tbuf[v.track][0][0], &st.tbuf[v.track][1][0], n, offset)
+                if n == CONTROL_FRAMES:
+                    # a whole tick (offset 0), the usual chunk: a copy of the op loop whose
+                    # frame counts the compiler knows (the same arithmetic)
+                    alive = graph_render(st, v, &st.tbuf[v.track][0][0], &st.tbuf[v.track][1][0],
+                                         CONTROL_FRAMES, 0)
+                else:
+                    alive = graph_render(st, v, &st.tbuf[v.track][0][0], &st.tbuf[v.track][1][0],
+                                         n, offset)
             if not alive:
                 voice_free(st, v)
     st.tick_due = 0

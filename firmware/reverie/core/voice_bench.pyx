@@ -70,9 +70,7 @@ cdef inline void fused_render(Fused *f, const Patch *p, float *out_l, float *out
     osc_render(&f.o1, 0, p.r1, 0.5, hz, NULL, NULL, b1, n)
     osc_render(&f.o2, 0, p.r2, 0.5, hz, NULL, NULL, b2, n)
     for j in range(n):
-        mix[j] = b1[j] * (p.g1 + <float>0.0 * <float>j)
-    for j in range(n):
-        mix[j] += b2[j] * (p.g2 + <float>0.0 * <float>j)
+        mix[j] = b1[j] * (p.g1 + <float>0.0 * <float>j) + b2[j] * (p.g2 + <float>0.0 * <float>j)
     svf_op_render(&f.svf, mix, mix, n)
     # the amp envelope inside the output loop, as one would write it by hand
     j = 0
