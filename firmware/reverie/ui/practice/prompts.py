@@ -12,6 +12,7 @@ a keyboard note or any other key press skips the rest of the check-in or check-o
 does what it always does, so sound never waits for a prompt."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from reverie.ui.practice import pacer
@@ -81,7 +82,7 @@ class PacerView:
 
 # --- prompts -------------------------------------------------------------------------------
 
-class Prompt:
+class Prompt(ABC):
     field = ""                          # the session field it answers ("" for none)
     title = "CHECK-IN"
 
@@ -100,8 +101,9 @@ class Prompt:
     def tick(self, now: float) -> tuple[Outcome | None, list]:
         return None, []
 
+    @abstractmethod
     def view(self, now: float):
-        raise NotImplementedError
+        """What the screen shows now: each kind of prompt draws its own."""
 
 
 def _step(at: int, detents: int, count: int) -> int:
