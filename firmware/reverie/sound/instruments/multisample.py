@@ -8,6 +8,7 @@ Parameters that mean what they mean on the sampler keep its ids and keys (the fu
 them there); the two of its own follow the sampler's 28 (core/defs.pxd)."""
 from reverie.core.defs import MultiParam, TrackParam as P
 from reverie.sound.graph import Instrument, Node, VoiceControls
+from reverie.sound.instruments.sampler import SAMPLER
 from reverie.sound.params import ParamSpec, SpecTable
 
 MULTISAMPLE_SPEC = SpecTable("multisample", [
@@ -20,21 +21,12 @@ MULTISAMPLE_SPEC = SpecTable("multisample", [
               choices=("linear", "soft", "hard", "fixed")),
     ParamSpec("attack_ms", P.P_ATTACK, "ATK", 0, 10000, 0, "lin", "ms", "amp"),
     ParamSpec("decay_ms", P.P_DECAY, "DEC", 0, 10000, 0, "lin", "ms", "amp"),
-    ParamSpec("sustain", P.P_SUSTAIN, "SUS", 0, 1, 1, "lin", page="amp"),
+    SAMPLER["sustain"],
     ParamSpec("release_ms", P.P_RELEASE, "REL", 0, 10000, 0, "lin", "ms", "amp"),
-    ParamSpec("level_db", P.P_LEVEL, "LEV", -60, 12, 0, "lin", "dB", "amp", smooth=True),
-    ParamSpec("pan", P.P_PAN, "PAN", -1, 1, 0, "lin", page="amp", smooth=True),
-    ParamSpec("choke", P.P_CHOKE, "CHOK", 0, 16, 0, "int", page="amp"),
-    ParamSpec("filter", P.P_FILTER_MODE, "FILT", 0, 2, 0, "choice", page="filter",
-              choices=("lowpass", "bandpass", "highpass")),
-    ParamSpec("cutoff_hz", P.P_CUTOFF, "FREQ", 20, 20000, 20000, "exp", "Hz", "filter", smooth=True),
-    ParamSpec("resonance", P.P_RESONANCE, "RES", 0, 1, 0, "lin", page="filter", smooth=True),
-    ParamSpec("env_amount_oct", P.P_FENV_AMOUNT, "ENV", -8, 8, 0, "lin", "oct", "filter", smooth=True),
-    ParamSpec("fenv_attack_ms", P.P_FENV_ATTACK, "FATK", 0, 10000, 0, "lin", "ms", "filter"),
-    ParamSpec("fenv_decay_ms", P.P_FENV_DECAY, "FDEC", 0, 10000, 300, "lin", "ms", "filter"),
-    ParamSpec("fenv_sustain", P.P_FENV_SUSTAIN, "FSUS", 0, 1, 0, "lin", page="filter"),
-    ParamSpec("fenv_release_ms", P.P_FENV_RELEASE, "FREL", 0, 10000, 100, "lin", "ms", "filter"),
-    ParamSpec("drive", P.P_DRIVE, "DRV", 0, 1, 0, "lin", page="filter", smooth=True),
+    # the sampler's own: the same key, id, range and default
+    *(SAMPLER[key] for key in ("level_db", "pan", "choke", "filter", "cutoff_hz", "resonance",
+                               "env_amount_oct", "fenv_attack_ms", "fenv_decay_ms", "fenv_sustain",
+                               "fenv_release_ms", "drive")),
 ])
 
 MULTISAMPLE = Instrument("multisample", MULTISAMPLE_SPEC, nodes=(Node("voice", "multisample"),),
